@@ -1,0 +1,85 @@
+package movierec.cli;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.HealthStatus;
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.concurrent.Callable;
+import movierec.common.LocalProcess;
+import movierec.common.MovierecConfig;
+import movierec.es.EsClients;
+import movierec.kafka.LocalKafka;
+import movierec.kafka.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import picocli.CommandLine.Command;
+
+/** Each component: up or down, pid, port, health; document counts; the stream job's last batch and lag. */
+@Command(name = "status", mixinStandardHelpOptions = true, description = "Show what runs and how it is doing.")
+public final class StatusCommand implements Callable<Integer> {
+  @Override
+  public Integer call() throws Exception {
+    MovierecConfig config = Main.config();
+    Stack stack = new Stack(config);
+    boolean kafkaOk = LocalKafka.reachable(config, 3);
+    row("kafka", config.localKafka() ? new LocalProcess(config, "kafka") : null, config.kafkaBootstrap(),
+        kafkaOk ? "ok" : "unreachable");
+    HealthStatus health;
+    try (ElasticsearchClient es = EsClients.create(config)) {
+      health = EsClients.health(es);
+      row("elasticsearch", config.localElasticsearch() ? new LocalProcess(config, "elasticsearch") : null, config.esUrl(),
+          health == null ? "unreachable" : health.jsonValue());
+      if (health != null) {
+        StringBuilder counts = new StringBuilder("  documents:");
+        for (String name : new String[] {"movies", "ratings", "users"}) {
+          long n;
+          try {
+            n = es.count(c -> c.index(config.index(name))).count();
+          } catch (Exception e) {
+            n = -1;
+          }
+          counts.append(String.format("  %s %s", name, n < 0 ? "(missing)" : String.format("%,d", n)));
+        }
+        System.out.println(counts);
+      }
+    }
+    JsonNode status = Waits.streamStatus(config);
+    String streamHealth = "no batch yet";
+    if (status != null) {
+      long ageMs = System.currentTimeMillis() - status.path("at").asLong();
+      streamHealth = "last report " + ageMs / 1000 + " s ago";
+    }
+    row("stream job", stack.stream(), "-", streamHealth);
+    if (status != null) {
+      Admin admin = kafkaOk ? Topics.admin(config) : null;
+      try {
+        for (String q : new String[] {"movies", "ratings"}) {
+          JsonNode b = status.path("queries").path(q);
+          if (b.isMissingNode()) continue;
+          String lag = admin == null ? "?" : String.format("%,d", Waits.lag(admin, status, q, config.topic(q.equals("movies") ? Topics.MOVIES : Topics.RATINGS)));
+          System.out.printf("  %-8s batch %d: in %,d, out %,d, dead-lettered %,d, %,d ms; lag %s; totals in %,d out %,d dlq %,d%n",
+              q, b.path("batchId").asLong(), b.path("rowsIn").asLong(), b.path("rowsOut").asLong(), b.path("dlq").asLong(),
+              b.path("durationMs").asLong(), lag, b.path("totalIn").asLong(), b.path("totalOut").asLong(), b.path("totalDlq").asLong());
+        }
+      } finally {
+        if (admin != null) admin.close();
+      }
+    }
+    JsonNode sup = Waits.readJson(stack.supervisorFile());
+    if (sup != null) System.out.printf("  stream job restarts: %d (last exit code %d)%n", sup.path("restarts").asInt(), sup.path("last_exit_code").asInt());
+    return 0;
+  }
+
+  private static void row(String name, LocalProcess p, String address, String health) {
+    String state;
+    String pid = "-";
+    if (p == null) {
+      state = "external";
+    } else if (p.running()) {
+      state = "up";
+      pid = String.valueOf(p.pid().orElse(0L));
+      health += String.format(", %,d MiB RSS", p.rssBytes() / (1024 * 1024));
+    } else {
+      state = "down";
+    }
+    System.out.printf("%-14s %-9s pid %-8s %-24s %s%n", name, state, pid, address, health);
+  }
+}

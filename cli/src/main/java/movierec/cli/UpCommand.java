@@ -1,0 +1,77 @@
+package movierec.cli;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.Callable;
+import movierec.common.MovierecConfig;
+import movierec.es.EsClients;
+import movierec.kafka.EventProducer;
+import movierec.kafka.Topics;
+import movierec.kafka.replay.MovieLensReplay;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** Brings the whole system up; every step is idempotent, so running it twice is harmless. */
+@Command(name = "up", mixinStandardHelpOptions = true,
+    description = "Start Kafka, Elasticsearch, the stream job and the API; load the bundled data on first start.")
+public final class UpCommand implements Callable<Integer> {
+  @Option(names = "--no-load", description = "Do not load the bundled MovieLens data.")
+  boolean noLoad;
+
+  @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for the data to be indexed (default ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
+
+  @Override
+  public Integer call() throws Exception {
+    MovierecConfig config = Main.config();
+    Stack stack = new Stack(config);
+    long t0 = System.nanoTime();
+    step("Kafka " + (config.localKafka() ? "(local, " + config.kafkaBootstrap() + ")" : "(external, " + config.kafkaBootstrap() + ")"),
+        stack::startKafka);
+    step("Elasticsearch " + (config.localElasticsearch() ? "(local, " : "(external, ") + config.esUrl() + ")",
+        stack::startElasticsearch);
+    List<String> created = stack.bootstrap();
+    System.out.println("  topics and indices ready" + (created.isEmpty() ? "" : " (created " + String.join(", ", created) + ")"));
+    step("stream job", () -> {
+      try {
+        stack.startStreamJob();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    if (!noLoad) loadBundledDataOnce(config);
+    if (!noLoad) Waits.untilIndexed(config, timeoutSeconds, System.out);
+    System.out.printf("ready in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    System.out.println("  Kafka          " + config.kafkaBootstrap());
+    System.out.println("  Elasticsearch  " + config.esUrl());
+    System.out.println("  logs           " + config.dataDir().resolve("logs") + "   (./movierec logs NAME)");
+    System.out.println("  status         ./movierec status      stop: ./movierec down");
+    return 0;
+  }
+
+  /** Loads the bundled data unless the movies topic already holds events (a second {@code up} must not re-send). */
+  private static void loadBundledDataOnce(MovierecConfig config) throws Exception {
+    if (Waits.topicSize(config, config.topic(Topics.MOVIES)) > 0) {
+      System.out.println("  bundled data already in Kafka: not loading again");
+      return;
+    }
+    Path data = config.home().resolve("data");
+    System.out.println("  loading the bundled MovieLens data into Kafka");
+    try (EventProducer producer = new EventProducer(config)) {
+      MovieLensReplay.Summary s = new MovieLensReplay(producer, System.out).run(
+          data.resolve("movielens/movies.csv"), data.resolve("movielens/ratings.csv"), data.resolve("vega/movies.json"), 0);
+      System.out.printf("  produced %,d movies and %,d ratings in %.1f s%n", s.movies(), s.ratings(), s.seconds());
+    }
+  }
+
+  private static void step(String what, Runnable action) {
+    long t = System.nanoTime();
+    System.out.print("  starting " + what + " ... ");
+    System.out.flush();
+    action.run();
+    System.out.printf("up (%.1f s)%n", (System.nanoTime() - t) / 1e9);
+  }
+
+  static ElasticsearchClient es(MovierecConfig config) { return EsClients.create(config); }
+}

@@ -1,0 +1,94 @@
+package movierec.cli;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import movierec.common.LocalProcess;
+import movierec.common.MovierecConfig;
+import movierec.common.Progress;
+import movierec.kafka.Topics;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.admin.TopicDescription;
+import org.apache.kafka.common.TopicPartition;
+
+/** Kafka offsets, the stream job's progress and the wait for "everything produced is indexed". */
+final class Waits {
+  private Waits() {}
+
+  /** Latest offset of every partition of a topic. */
+  static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
+    TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
+    Map<TopicPartition, OffsetSpec> request = new HashMap<>();
+    d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
+    Map<Integer, Long> out = new HashMap<>();
+    admin.listOffsets(request).all().get(10, TimeUnit.SECONDS).forEach((tp, info) -> out.put(tp.partition(), info.offset()));
+    return out;
+  }
+
+  static long topicSize(MovierecConfig config, String topic) throws Exception {
+    try (Admin admin = Topics.admin(config)) {
+      return endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
+    }
+  }
+
+  /** The stream job's last reported progress ({@code <data>/run/stream-status.json}), or null. */
+  static JsonNode streamStatus(MovierecConfig config) {
+    return readJson(config.dataDir().resolve("run/stream-status.json"));
+  }
+
+  static JsonNode readJson(Path file) {
+    try {
+      return Files.exists(file) ? new ObjectMapper().readTree(file.toFile()) : null;
+    } catch (Exception e) {
+      return null; // being rewritten: try again next poll
+    }
+  }
+
+  /** Events not yet processed by the job's query for {@code topic}: end offsets minus the job's offsets. */
+  static long lag(Admin admin, JsonNode status, String query, String topic) throws Exception {
+    Map<Integer, Long> end = endOffsets(admin, topic);
+    JsonNode done = status == null ? null : status.path("queries").path(query).path("offsets");
+    long lag = 0;
+    for (Map.Entry<Integer, Long> e : end.entrySet()) {
+      long processed = done == null ? 0 : done.path(String.valueOf(e.getKey())).asLong(0);
+      lag += Math.max(0, e.getValue() - processed);
+    }
+    return lag;
+  }
+
+  /** Waits until the stream job has processed everything in the movies and ratings topics, showing progress. */
+  static void untilIndexed(MovierecConfig config, int timeoutSeconds, PrintStream out) throws Exception {
+    long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+    try (Admin admin = Topics.admin(config)) {
+      long total = 0;
+      for (String t : List.of(Topics.MOVIES, Topics.RATINGS)) {
+        total += endOffsets(admin, config.topic(t)).values().stream().mapToLong(Long::longValue).sum();
+      }
+      Progress progress = new Progress("indexing", total, out);
+      long reported = 0;
+      while (true) {
+        JsonNode status = streamStatus(config);
+        long lag = lag(admin, status, "movies", config.topic(Topics.MOVIES))
+            + lag(admin, status, "ratings", config.topic(Topics.RATINGS));
+        long done = Math.max(0, total - lag);
+        progress.step(done - reported);
+        reported = done;
+        if (lag == 0) break;
+        if (System.currentTimeMillis() > deadline) {
+          progress.finish();
+          throw new IllegalStateException("the stream job still has " + lag + " events to index after "
+              + timeoutSeconds + " s: see ./movierec logs stream");
+        }
+        LocalProcess.sleep(500);
+      }
+      progress.finish();
+    }
+  }
+}

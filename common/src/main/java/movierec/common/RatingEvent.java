@@ -1,0 +1,34 @@
+package movierec.common;
+
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
+
+/**
+ * A rating (or, with {@code deleted=true}, the retraction of one) on the {@code ratings} topic.
+ * Keyed by user id so a user's events stay ordered; the latest event of a (user, movie) pair wins.
+ */
+@JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public record RatingEvent(Long userId, Long movieId, Double rating, Long timestamp, String source, Boolean deleted) {
+
+  public static RatingEvent of(long userId, long movieId, double rating, long timestampMs, String source) {
+    return new RatingEvent(userId, movieId, rating, timestampMs, source, null);
+  }
+
+  public static RatingEvent retraction(long userId, long movieId, long timestampMs, String source) {
+    return new RatingEvent(userId, movieId, null, timestampMs, source, true);
+  }
+
+  /** True for a retraction ({@code "deleted": true}); absent means a rating. */
+  @JsonIgnore
+  public boolean isRetraction() { return Boolean.TRUE.equals(deleted); }
+
+  public String key() { return String.valueOf(userId); }
+
+  /** Stable event id: replaying the same event yields the same id. */
+  public String eventId() { return userId + ":" + movieId + ":" + timestamp; }
+
+  /** Elasticsearch document id of the rating: one document per (user, movie). */
+  public String pairId() { return userId + ":" + movieId; }
+}

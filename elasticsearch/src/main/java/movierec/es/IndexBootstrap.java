@@ -1,0 +1,101 @@
+package movierec.es;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.Conflicts;
+import co.elastic.clients.elasticsearch._types.OpType;
+import co.elastic.clients.elasticsearch.indices.GetAliasResponse;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import movierec.common.MovierecConfig;
+
+/**
+ * Creates the versioned indices behind their aliases ({@code movies_v1} behind {@code movies}, ...) from the JSON
+ * mappings in this module, and moves an alias to a new version by reindexing. Idempotent: an existing alias is left
+ * as it is.
+ */
+public final class IndexBootstrap {
+  public static final List<String> INDICES = List.of("movies", "users", "ratings", "models");
+
+  private final ElasticsearchClient es;
+  private final MovierecConfig config;
+
+  public IndexBootstrap(ElasticsearchClient es, MovierecConfig config) {
+    this.es = es;
+    this.config = config;
+  }
+
+  /** Ensures every alias exists; returns the indices it created. */
+  public List<String> ensure() throws IOException {
+    List<String> created = new ArrayList<>();
+    for (String name : INDICES) {
+      String alias = config.index(name);
+      if (es.indices().existsAlias(a -> a.name(alias)).value()) continue;
+      String index = alias + "_v1";
+      if (!es.indices().exists(e -> e.index(index)).value()) {
+        createIndex(name, index);
+        created.add(index);
+      }
+      es.indices().updateAliases(u -> u.actions(a -> a.add(ad -> ad.index(index).alias(alias).isWriteIndex(true))));
+    }
+    return created;
+  }
+
+  /** The concrete index an alias points at, e.g. {@code movies_v1}. */
+  public String currentIndex(String name) throws IOException {
+    String alias = config.index(name);
+    GetAliasResponse r = es.indices().getAlias(g -> g.name(alias));
+    Set<String> indices = new TreeSet<>(r.aliases().keySet());
+    if (indices.size() != 1) throw new IllegalStateException("alias " + alias + " points at " + indices + ", expected one index");
+    return indices.iterator().next();
+  }
+
+  /**
+   * Moves alias {@code name} to the next version: creates {@code name_v(N+1)} from the current mapping file,
+   * reindexes, then swaps the alias atomically. Readers use the alias throughout, so they never see a gap.
+   * Writes that land on the old index during the reindex are copied by a second, catch-up reindex before the swap.
+   */
+  public String migrate(String name) throws IOException {
+    String from = currentIndex(name);
+    int version = Integer.parseInt(from.substring(from.lastIndexOf("_v") + 2));
+    String to = config.index(name) + "_v" + (version + 1);
+    if (!es.indices().exists(e -> e.index(to)).value()) createIndex(name, to);
+    reindex(from, to, false);
+    String alias = config.index(name);
+    es.indices().updateAliases(u -> u
+        .actions(a -> a.remove(r -> r.index(from).alias(alias)))
+        .actions(a -> a.add(ad -> ad.index(to).alias(alias).isWriteIndex(true))));
+    reindex(from, to, true); // catch up on documents created between the first copy and the swap
+    return to;
+  }
+
+  private void reindex(String from, String to, boolean onlyMissing) throws IOException {
+    es.indices().refresh(r -> r.index(from));
+    es.reindex(r -> r.source(s -> s.index(from))
+        // the catch-up pass must not overwrite documents the new index already got from live writers
+        .dest(d -> d.index(to).opType(onlyMissing ? OpType.Create : OpType.Index))
+        .conflicts(Conflicts.Proceed).refresh(true).waitForCompletion(true));
+  }
+
+  private void createIndex(String name, String index) throws IOException {
+    String json = mapping(name).replace("${refresh_interval}", config.get("es.refresh.interval"));
+    try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
+      es.indices().create(c -> c.index(index).withJson(in));
+    }
+  }
+
+  static String mapping(String name) {
+    try (InputStream in = IndexBootstrap.class.getResourceAsStream("/movierec/es/" + name + ".json")) {
+      if (in == null) throw new IllegalStateException("no mapping file for index " + name);
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}

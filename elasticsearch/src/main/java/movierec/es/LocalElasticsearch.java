@@ -1,0 +1,177 @@
+package movierec.es;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+import movierec.common.LocalProcess;
+import movierec.common.MovierecConfig;
+
+/**
+ * The local Elasticsearch: the 9.x integ-test distribution from Maven Central (unpacked by this module's build),
+ * run from its place with config, data, logs and temp files under {@code <data.dir>/elasticsearch}.
+ * Elasticsearch refuses to run as root, so as root it runs as the system user {@code movierec-es} (created once).
+ */
+public final class LocalElasticsearch {
+  static final String SERVICE_USER = "movierec-es";
+  private final MovierecConfig config;
+  private final LocalProcess process;
+  private final Path dir;
+
+  public LocalElasticsearch(MovierecConfig config) {
+    this.config = config;
+    this.process = new LocalProcess(config, "elasticsearch");
+    this.dir = config.dataDir().resolve("elasticsearch");
+  }
+
+  public LocalProcess process() { return process; }
+
+  /** Starts Elasticsearch unless it already answers, and waits for cluster health yellow or green. Idempotent. */
+  public void start(int timeoutSeconds) {
+    int port = config.getInt("es.port");
+    if (process.running() && LocalProcess.listening("127.0.0.1", port)) {
+      waitHealthy(timeoutSeconds);
+      return;
+    }
+    LocalProcess.requireFreePort(port, "Elasticsearch", "es.port");
+    LocalProcess.requireFreePort(port + 100, "the Elasticsearch transport", "es.port");
+    Path javaHome = findJava21(config.get("es.java.home"));
+    Path home = distribution();
+    try {
+      Path conf = dir.resolve("config");
+      if (!Files.exists(conf.resolve("elasticsearch.yml"))) copyTree(home.resolve("config"), conf);
+      for (String sub : List.of("data", "logs", "tmp")) Files.createDirectories(dir.resolve(sub));
+      boolean root = "root".equals(System.getProperty("user.name"));
+      List<String> cmd = new ArrayList<>();
+      if (root) {
+        ensureServiceUser();
+        run(List.of("chown", "-R", SERVICE_USER + ":" + SERVICE_USER, dir.toString()));
+        cmd.addAll(List.of("setpriv", "--reuid=" + SERVICE_USER, "--regid=" + SERVICE_USER, "--init-groups", "--"));
+      }
+      cmd.addAll(List.of(home.resolve("bin/elasticsearch").toString(),
+          "-E", "discovery.type=single-node",
+          "-E", "xpack.security.enabled=false",
+          "-E", "network.host=127.0.0.1",
+          "-E", "http.port=" + port,
+          "-E", "transport.port=" + (port + 100),
+          "-E", "cluster.name=movierec",
+          "-E", "cluster.routing.allocation.disk.threshold_enabled=false",
+          "-E", "path.data=" + dir.resolve("data"),
+          "-E", "path.logs=" + dir.resolve("logs"),
+          "-E", "action.destructive_requires_name=false",
+          "-p", dir.resolve("tmp/es.pid").toString()));
+      Map<String, String> env = new HashMap<>();
+      env.put("ES_JAVA_HOME", javaHome.toString());
+      env.put("ES_PATH_CONF", conf.toString());
+      env.put("ES_TMPDIR", dir.resolve("tmp").toString());
+      env.put("HOME", dir.toString());
+      String heap = config.get("es.heap");
+      env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -Dmovierec.component=elasticsearch");
+      process.start(cmd, env, dir);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    waitHealthy(timeoutSeconds);
+  }
+
+  private void waitHealthy(int timeoutSeconds) {
+    long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
+    try (var es = EsClients.create(config)) {
+      while (System.currentTimeMillis() < deadline) {
+        if (!process.running()) {
+          throw new IllegalStateException("Elasticsearch exited during start-up: see " + process.logFile()
+              + " and " + dir.resolve("logs/movierec.log"));
+        }
+        if (EsClients.health(es) != null) return;
+        LocalProcess.sleep(500);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    throw new IllegalStateException("Elasticsearch did not become ready in " + timeoutSeconds + " s: see " + process.logFile());
+  }
+
+  /** The unpacked distribution, e.g. elasticsearch/target/distribution/elasticsearch-9.2.0. */
+  Path distribution() {
+    Path base = config.home().resolve("elasticsearch/target/distribution");
+    try (Stream<Path> s = Files.exists(base) ? Files.list(base) : Stream.empty()) {
+      return s.filter(p -> Files.exists(p.resolve("bin/elasticsearch"))).findFirst().orElseThrow(() ->
+          new IllegalStateException("the Elasticsearch distribution is missing under " + base + ": build first with "
+              + "'mvn -q -DskipTests install' (./movierec does this for you)"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /**
+   * Elasticsearch 9 needs Java 21+. Looks at es.java.home, $ES_JAVA_HOME, $JAVA_HOME, then every JDK under
+   * /usr/lib/jvm, and fails with what to install when none is new enough.
+   */
+  public static Path findJava21(String configured) {
+    List<Path> candidates = new ArrayList<>();
+    for (String s : new String[] {configured, System.getenv("ES_JAVA_HOME"), System.getenv("JAVA_HOME")}) {
+      if (s != null && !s.isBlank()) candidates.add(Path.of(s));
+    }
+    try (Stream<Path> jvms = Files.exists(Path.of("/usr/lib/jvm")) ? Files.list(Path.of("/usr/lib/jvm")) : Stream.empty()) {
+      jvms.sorted(Comparator.reverseOrder()).forEach(candidates::add);
+    } catch (IOException ignored) {
+      // no system JDKs
+    }
+    for (Path c : candidates) {
+      if (javaMajor(c).orElse(0) >= 21 && Files.isExecutable(c.resolve("bin/java"))) return c;
+    }
+    throw new IllegalStateException("Elasticsearch 9 needs Java 21 or newer and none was found: install one "
+        + "(e.g. 'apt-get install openjdk-21-jdk-headless' or a Temurin 21+) and set ES_JAVA_HOME (or es.java.home) to it");
+  }
+
+  static Optional<Integer> javaMajor(Path javaHome) {
+    Path release = javaHome.resolve("release");
+    if (!Files.exists(release)) return Optional.empty();
+    try {
+      for (String line : Files.readAllLines(release)) {
+        if (line.startsWith("JAVA_VERSION=")) {
+          String v = line.substring("JAVA_VERSION=".length()).replace("\"", "");
+          String major = v.startsWith("1.") ? v.substring(2, 3) : v.split("[.+-]")[0];
+          return Optional.of(Integer.parseInt(major));
+        }
+      }
+    } catch (IOException | NumberFormatException ignored) {
+      // unreadable release file: not a usable JDK
+    }
+    return Optional.empty();
+  }
+
+  private static void ensureServiceUser() throws IOException {
+    if (run(List.of("id", "-u", SERVICE_USER)) == 0) return;
+    if (run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER)) != 0) {
+      throw new IllegalStateException("Elasticsearch refuses to run as root and the user " + SERVICE_USER
+          + " could not be created: create it (useradd --system " + SERVICE_USER + ") or run movierec as a normal user");
+    }
+  }
+
+  private static int run(List<String> cmd) throws IOException {
+    try {
+      return new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start().waitFor();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> s = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) s::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) Files.createDirectories(target);
+        else Files.copy(p, target);
+      }
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package movierec.spark;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * {@code _bulk} writes by document id, so a replayed batch overwrites rather than duplicates. 429 and 5xx (whole
+ * request or single items) are retried with exponential back-off; if they keep failing the exception propagates,
+ * the query fails, and the restarted job replays the batch from its checkpoint: nothing is dropped.
+ */
+public final class EsBulk {
+  private static final Logger LOG = LoggerFactory.getLogger(EsBulk.class);
+  static final int CHUNK = 5_000;
+  static final int ATTEMPTS = 8;
+
+  private final ElasticsearchClient es;
+
+  public EsBulk(ElasticsearchClient es) {
+    this.es = es;
+  }
+
+  public static BulkOperation upsert(String index, String id, Map<String, Object> doc) {
+    return BulkOperation.of(b -> b.update(u -> u.index(index).id(id).action(a -> a.doc(doc).docAsUpsert(true))));
+  }
+
+  public static BulkOperation index(String index, String id, Map<String, Object> doc) {
+    return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).document(doc)));
+  }
+
+  public static BulkOperation delete(String index, String id) {
+    return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
+  }
+
+  public void write(List<BulkOperation> operations) {
+    for (int from = 0; from < operations.size(); from += CHUNK) {
+      writeChunk(operations.subList(from, Math.min(operations.size(), from + CHUNK)));
+    }
+  }
+
+  private void writeChunk(List<BulkOperation> chunk) {
+    List<BulkOperation> pending = chunk;
+    long delayMs = 500;
+    for (int attempt = 1; ; attempt++) {
+      String problem;
+      try {
+        List<BulkOperation> sending = pending;
+        BulkResponse r = es.bulk(b -> b.operations(sending));
+        if (!r.errors()) return;
+        List<BulkOperation> retry = new ArrayList<>();
+        for (int i = 0; i < r.items().size(); i++) {
+          BulkResponseItem item = r.items().get(i);
+          if (item.error() == null) continue;
+          if (item.status() == 404 && item.operationType().jsonValue().equals("delete")) continue;
+          if (item.status() == 429 || item.status() >= 500) {
+            retry.add(pending.get(i));
+          } else {
+            // A document Elasticsearch rejects (mapping) would fail on every replay too: stop loudly.
+            throw new IllegalStateException("Elasticsearch rejected document " + item.id() + " in " + item.index()
+                + ": " + item.error().reason());
+          }
+        }
+        if (retry.isEmpty()) return;
+        problem = retry.size() + " items answered 429/5xx";
+        pending = retry;
+      } catch (IllegalStateException e) {
+        throw e;
+      } catch (Exception e) {
+        problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+      }
+      if (attempt >= ATTEMPTS) {
+        throw new IllegalStateException("bulk write failed after " + attempt + " attempts (" + problem + "); the batch will be replayed");
+      }
+      LOG.warn("bulk write attempt {} failed ({}); retrying in {} ms", attempt, problem, delayMs);
+      try {
+        Thread.sleep(delayMs);
+      } catch (InterruptedException ie) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(ie);
+      }
+      delayMs = Math.min(delayMs * 2, 15_000);
+    }
+  }
+}

@@ -1,0 +1,39 @@
+package movierec.spark;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.FieldValue;
+import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import java.io.IOException;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/** Reads every document of an index in pages ({@code search_after} on a unique sort), as maps. */
+final class EsScan {
+  private EsScan() {}
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  static long scan(ElasticsearchClient es, String index, List<String> sortFields, List<String> fields,
+                   Consumer<Map<String, Object>> each) throws IOException {
+    List<FieldValue> after = null;
+    long n = 0;
+    while (true) {
+      final List<FieldValue> from = after;
+      SearchResponse<Map> r = es.search(s -> {
+        s.index(index).size(10_000).source(src -> src.filter(f -> f.includes(fields))).trackTotalHits(t -> t.enabled(false));
+        for (String f : sortFields) s.sort(o -> o.field(fl -> fl.field(f).order(SortOrder.Asc)));
+        if (from != null) s.searchAfter(from);
+        return s;
+      }, Map.class);
+      List<Hit<Map>> hits = r.hits().hits();
+      if (hits.isEmpty()) return n;
+      for (Hit<Map> h : hits) {
+        each.accept((Map<String, Object>) h.source());
+        n++;
+      }
+      after = hits.get(hits.size() - 1).sort();
+    }
+  }
+}

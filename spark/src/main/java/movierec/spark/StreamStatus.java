@@ -1,0 +1,112 @@
+package movierec.spark;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import org.apache.spark.sql.streaming.StreamingQueryListener;
+import org.apache.spark.sql.streaming.StreamingQueryProgress;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Per-batch observability: the sinks record rows in/out and dead letters; on each query progress this logs one line
+ * and rewrites {@code <data>/run/stream-status.json} (read by {@code movierec status} and {@code up}'s wait) with
+ * the batch's figures, running totals and the Kafka offsets the query has reached (lag = topic end - these).
+ */
+public final class StreamStatus extends StreamingQueryListener {
+  private static final Logger LOG = LoggerFactory.getLogger(StreamStatus.class);
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** Figures of one query's latest batch plus running totals. */
+  static final class Counts {
+    long batchId = -1;
+    long rowsIn;
+    long rowsOut;
+    long dlq;
+    long totalIn;
+    long totalOut;
+    long totalDlq;
+  }
+
+  private final Path file;
+  private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> offsets = new ConcurrentHashMap<>();
+  private final Map<String, Long> durations = new ConcurrentHashMap<>();
+
+  public StreamStatus(Path file) {
+    this.file = file;
+  }
+
+  /** Called by a sink at the end of its batch. */
+  public synchronized void recordBatch(String query, long batchId, long in, long out, long dlq) {
+    Counts c = counts.computeIfAbsent(query, q -> new Counts());
+    c.batchId = batchId;
+    c.rowsIn = in;
+    c.rowsOut = out;
+    c.dlq = dlq;
+    c.totalIn += in;
+    c.totalOut += out;
+    c.totalDlq += dlq;
+  }
+
+  /** The Kafka offsets (partition -> next offset) the query has fully processed, or null before its first batch. */
+  public JsonNode offsets(String query) { return offsets.get(query); }
+
+  @Override
+  public void onQueryStarted(QueryStartedEvent event) {}
+
+  @Override
+  public void onQueryProgress(QueryProgressEvent event) {
+    StreamingQueryProgress p = event.progress();
+    String query = p.name();
+    try {
+      if (p.sources().length > 0 && p.sources()[0].endOffset() != null) {
+        JsonNode end = JSON.readTree(p.sources()[0].endOffset());
+        // {"movies": {"0": 9066}} -> {"0": 9066}
+        if (end.fields().hasNext()) offsets.put(query, end.fields().next().getValue());
+      }
+    } catch (IOException e) {
+      LOG.warn("unreadable offsets in progress of {}: {}", query, e.getMessage());
+    }
+    Long d = p.durationMs().get("triggerExecution");
+    if (d != null) durations.put(query, d);
+    if (p.numInputRows() > 0) {
+      Counts c = counts.get(query);
+      LOG.info("{} batch {}: in {} out {} dlq {} in {} ms (totals in {} out {} dlq {})", query, p.batchId(),
+          p.numInputRows(), c == null ? 0 : c.rowsOut, c == null ? 0 : c.dlq, d,
+          c == null ? 0 : c.totalIn, c == null ? 0 : c.totalOut, c == null ? 0 : c.totalDlq);
+    }
+    write();
+  }
+
+  @Override
+  public void onQueryTerminated(QueryTerminatedEvent event) {}
+
+  private synchronized void write() {
+    ObjectNode root = JSON.createObjectNode();
+    root.put("at", System.currentTimeMillis());
+    ObjectNode queries = root.putObject("queries");
+    for (String q : offsets.keySet()) {
+      ObjectNode n = queries.putObject(q);
+      Counts c = counts.getOrDefault(q, new Counts());
+      n.put("batchId", c.batchId).put("rowsIn", c.rowsIn).put("rowsOut", c.rowsOut).put("dlq", c.dlq)
+          .put("totalIn", c.totalIn).put("totalOut", c.totalOut).put("totalDlq", c.totalDlq)
+          .put("durationMs", durations.getOrDefault(q, 0L));
+      n.set("offsets", offsets.get(q));
+    }
+    try {
+      Files.createDirectories(file.getParent());
+      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+      JSON.writeValue(tmp.toFile(), root);
+      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } catch (IOException e) {
+      LOG.warn("cannot write {}: {}", file, e.getMessage());
+    }
+  }
+}
