@@ -19,11 +19,11 @@ import org.apache.kafka.clients.admin.TopicDescription;
 import org.apache.kafka.common.TopicPartition;
 
 /** Kafka offsets, the stream job's progress and the wait for "everything produced is indexed". */
-final class Waits {
+public final class Waits {
   private Waits() {}
 
   /** Latest offset of every partition of a topic. */
-  static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
+  public static Map<Integer, Long> endOffsets(Admin admin, String topic) throws Exception {
     TopicDescription d = admin.describeTopics(List.of(topic)).allTopicNames().get(10, TimeUnit.SECONDS).get(topic);
     Map<TopicPartition, OffsetSpec> request = new HashMap<>();
     d.partitions().forEach(p -> request.put(new TopicPartition(topic, p.partition()), OffsetSpec.latest()));
@@ -32,18 +32,18 @@ final class Waits {
     return out;
   }
 
-  static long topicSize(MovierecConfig config, String topic) throws Exception {
+  public static long topicSize(MovierecConfig config, String topic) throws Exception {
     try (Admin admin = Topics.admin(config)) {
       return endOffsets(admin, topic).values().stream().mapToLong(Long::longValue).sum();
     }
   }
 
   /** The stream job's last reported progress ({@code <data>/run/stream-status.json}), or null. */
-  static JsonNode streamStatus(MovierecConfig config) {
-    return readJson(config.dataDir().resolve("run/stream-status.json"));
+  public static JsonNode streamStatus(MovierecConfig config) {
+    return readJson(config.dataDir().resolve("run/" + config.get("namespace") + "stream-status.json"));
   }
 
-  static JsonNode readJson(Path file) {
+  public static JsonNode readJson(Path file) {
     try {
       return Files.exists(file) ? new ObjectMapper().readTree(file.toFile()) : null;
     } catch (Exception e) {
@@ -52,7 +52,7 @@ final class Waits {
   }
 
   /** Events not yet processed by the job's query for {@code topic}: end offsets minus the job's offsets. */
-  static long lag(Admin admin, JsonNode status, String query, String topic) throws Exception {
+  public static long lag(Admin admin, JsonNode status, String query, String topic) throws Exception {
     Map<Integer, Long> end = endOffsets(admin, topic);
     JsonNode done = status == null ? null : status.path("queries").path(query).path("offsets");
     long lag = 0;
@@ -64,7 +64,7 @@ final class Waits {
   }
 
   /** Waits until the stream job has processed everything in the movies and ratings topics, showing progress. */
-  static void untilIndexed(MovierecConfig config, int timeoutSeconds, PrintStream out) throws Exception {
+  public static void untilIndexed(MovierecConfig config, int timeoutSeconds, PrintStream out) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
     try (Admin admin = Topics.admin(config)) {
       long total = 0;

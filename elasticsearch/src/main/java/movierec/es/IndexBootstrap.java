@@ -1,8 +1,11 @@
 package movierec.es;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.Conflicts;
-import co.elastic.clients.elasticsearch._types.OpType;
+import co.elastic.clients.elasticsearch.core.BulkResponse;
+import co.elastic.clients.elasticsearch.core.search.ResponseBody;
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import co.elastic.clients.elasticsearch.core.search.Hit;
+import java.util.Map;
 import co.elastic.clients.elasticsearch.indices.GetAliasResponse;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -58,7 +61,7 @@ public final class IndexBootstrap {
 
   /**
    * Moves alias {@code name} to the next version: creates {@code name_v(N+1)} from the current mapping file,
-   * reindexes, then swaps the alias atomically. Readers use the alias throughout, so they never see a gap.
+   * copies the documents, then swaps the alias atomically. Readers use the alias throughout, so they never see a gap.
    * Writes that land on the old index during the reindex are copied by a second, catch-up reindex before the swap.
    */
   public String migrate(String name) throws IOException {
@@ -75,12 +78,42 @@ public final class IndexBootstrap {
     return to;
   }
 
+  /**
+   * Copies every document of {@code from} into {@code to} with the same id (scroll + {@code _bulk}: this
+   * Elasticsearch distribution has no reindex module). With {@code onlyMissing}, documents the target already has are
+   * kept, so the catch-up pass never overwrites what live writers put there after the swap.
+   */
+  @SuppressWarnings("rawtypes")
   private void reindex(String from, String to, boolean onlyMissing) throws IOException {
     es.indices().refresh(r -> r.index(from));
-    es.reindex(r -> r.source(s -> s.index(from))
-        // the catch-up pass must not overwrite documents the new index already got from live writers
-        .dest(d -> d.index(to).opType(onlyMissing ? OpType.Create : OpType.Index))
-        .conflicts(Conflicts.Proceed).refresh(true).waitForCompletion(true));
+    ResponseBody<Map> page = es.search(s -> s.index(from).size(1000).scroll(t -> t.time("2m")), Map.class);
+    String scrollId = page.scrollId();
+    try {
+      while (!page.hits().hits().isEmpty()) {
+        List<BulkOperation> ops = new ArrayList<>();
+        for (Hit<Map> h : page.hits().hits()) {
+          Map doc = h.source();
+          ops.add(onlyMissing
+              ? BulkOperation.of(b -> b.create(c -> c.index(to).id(h.id()).document(doc)))
+              : BulkOperation.of(b -> b.index(i -> i.index(to).id(h.id()).document(doc))));
+        }
+        BulkResponse r = es.bulk(b -> b.operations(ops));
+        if (r.errors()) {
+          for (var item : r.items()) {
+            if (item.error() != null && item.status() != 409) {
+              throw new IllegalStateException("copying " + from + " to " + to + " failed at " + item.id() + ": " + item.error().reason());
+            }
+          }
+        }
+        String id = scrollId;
+        page = es.scroll(s -> s.scrollId(id).scroll(t -> t.time("2m")), Map.class);
+        scrollId = page.scrollId();
+      }
+    } finally {
+      String id = scrollId;
+      if (id != null) es.clearScroll(c -> c.scrollId(id));
+    }
+    es.indices().refresh(r -> r.index(to));
   }
 
   private void createIndex(String name, String index) throws IOException {

@@ -1,0 +1,104 @@
+package movierec.spark;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.sql.Date;
+import java.util.ArrayList;
+import java.util.List;
+import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
+import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.types.DataTypes;
+import org.apache.spark.sql.types.StructType;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The transformations on a local SparkSession, with exact expected values. */
+class MovieTransformsTest {
+  static SparkSession spark;
+
+  static final StructType KAFKA = new StructType()
+      .add("key", DataTypes.BinaryType).add("value", DataTypes.BinaryType).add("topic", DataTypes.StringType)
+      .add("partition", DataTypes.IntegerType).add("offset", DataTypes.LongType);
+
+  @BeforeAll
+  static void start() {
+    spark = SparkSession.builder().master("local[1]").appName("test").config("spark.ui.enabled", "false")
+        .config("spark.sql.shuffle.partitions", "1").getOrCreate();
+  }
+
+  @AfterAll
+  static void stop() {
+    spark.stop();
+  }
+
+  static Dataset<Row> kafka(String... values) {
+    List<Row> rows = new ArrayList<>();
+    for (int i = 0; i < values.length; i++) {
+      rows.add(RowFactory.create(null, values[i].getBytes(StandardCharsets.UTF_8), "movies", 0, (long) i));
+    }
+    return spark.createDataFrame(rows, KAFKA);
+  }
+
+  @Test
+  void enrichComputesEveryDerivedField() {
+    Row r = MovieTransforms.enrich(MovieTransforms.parse(kafka(
+        "{\"id\":862,\"title\":\"Toy Story\",\"overview\":\"Led by Woody.\",\"genre_ids\":[16,35,99999],"
+            + "\"original_language\":\"en\",\"release_date\":\"1995-10-30\",\"vote_average\":7.9,\"popularity\":99.0}")))
+        .collectAsList().get(0);
+    assertThat(r.<String>getAs("description")).isEqualTo("Toy Story. Led by Woody.");
+    assertThat(r.<Double>getAs("vote_average_norm")).isEqualTo(0.79, org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(r.<Double>getAs("popularity_norm")).isEqualTo(Math.log1p(99.0) / Math.log1p(1000.0), org.assertj.core.data.Offset.offset(1e-12));
+    assertThat(r.<Date>getAs("release_date")).isEqualTo(Date.valueOf("1995-10-30"));
+    assertThat(r.<Integer>getAs("release_year")).isEqualTo(1995);
+    assertThat(r.getList(r.fieldIndex("genres"))).containsExactly("Animation", "Comedy");
+    assertThat(r.<String>getAs("language")).isEqualTo("English");
+  }
+
+  @Test
+  void descriptionFallsBackToTitleAndIsNeverEmpty() {
+    List<Row> rows = MovieTransforms.withDescription(MovieTransforms.parse(kafka(
+        "{\"id\":1,\"title\":\"Heat\"}", "{\"id\":2,\"title\":\"Up\",\"overview\":\"  \"}", "{\"id\":3}")))
+        .orderBy("id").collectAsList();
+    assertThat(rows).extracting(r -> r.<String>getAs("description")).containsExactly("Heat", "Up", "Untitled movie 3");
+  }
+
+  @Test
+  void popularityNormIsCappedAndNullStaysNull() {
+    List<Row> rows = MovieTransforms.withPopularityNorm(MovieTransforms.parse(kafka(
+        "{\"id\":1,\"popularity\":5000}", "{\"id\":2}", "{\"id\":3,\"popularity\":0}"))).orderBy("id").collectAsList();
+    assertThat(rows).extracting(r -> r.<Double>getAs("popularity_norm")).containsExactly(1.0, null, 0.0);
+  }
+
+  @Test
+  void invalidRecordsCarryTheirReasonAndValidOnesNone() {
+    List<Row> rows = MovieTransforms.parse(kafka("{\"id\":1,\"title\":\"A\"}", "{oops", "{\"title\":\"no id\"}",
+        "{\"id\":4,\"release_date\":\"30/10/1995\"}")).orderBy("offset").collectAsList();
+    assertThat(rows).extracting(r -> r.<String>getAs("error")).containsExactly(null,
+        rows.get(1).getAs("error"), "missing id", "release_date must be YYYY-MM-DD, got '30/10/1995'");
+    assertThat(rows.get(1).<String>getAs("error")).startsWith("malformed JSON:");
+  }
+
+  @Test
+  void dedupeKeepsTheLastEventOfEachMovie() {
+    List<Row> rows = MovieTransforms.latestPerId(MovieTransforms.parse(kafka(
+        "{\"id\":1,\"title\":\"Old\"}", "{\"id\":2,\"title\":\"Other\"}", "{\"id\":1,\"title\":\"New\"}")))
+        .orderBy("id").collectAsList();
+    assertThat(rows).extracting(r -> r.<String>getAs("title")).containsExactly("New", "Other");
+  }
+
+  @Test
+  void ratingsKeepTheLatestEventPerPair() {
+    List<Row> rows = RatingTransforms.latestPerPair(RatingTransforms.parse(kafka(
+        "{\"userId\":1,\"movieId\":5,\"rating\":2.0,\"timestamp\":100}",
+        "{\"userId\":1,\"movieId\":5,\"rating\":4.5,\"timestamp\":300}",
+        "{\"userId\":1,\"movieId\":5,\"rating\":3.0,\"timestamp\":200}",
+        "{\"userId\":1,\"movieId\":6,\"timestamp\":50,\"deleted\":true}")))
+        .orderBy("movieId").collectAsList();
+    assertThat(rows).extracting(r -> r.<Double>getAs("rating")).containsExactly(4.5, null);
+    assertThat(rows).extracting(r -> r.<Boolean>getAs("deleted")).containsExactly(false, true);
+  }
+}
