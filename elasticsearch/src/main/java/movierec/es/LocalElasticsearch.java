@@ -53,6 +53,8 @@ public final class LocalElasticsearch {
       if (root) {
         ensureServiceUser();
         run(List.of("chown", "-R", SERVICE_USER + ":" + SERVICE_USER, dir.toString()));
+        allowTraversal(dir);
+        allowTraversal(home);
         cmd.addAll(List.of("setpriv", "--reuid=" + SERVICE_USER, "--regid=" + SERVICE_USER, "--init-groups", "--"));
       }
       cmd.addAll(List.of(home.resolve("bin/elasticsearch").toString(),
@@ -153,6 +155,21 @@ public final class LocalElasticsearch {
     if (run(List.of("useradd", "--system", "--no-create-home", "--shell", "/usr/sbin/nologin", SERVICE_USER)) != 0) {
       throw new IllegalStateException("Elasticsearch refuses to run as root and the user " + SERVICE_USER
           + " could not be created: create it (useradd --system " + SERVICE_USER + ") or run movierec as a normal user");
+    }
+  }
+
+  /**
+   * The service user must reach the distribution and the data directory. A checkout under a private directory
+   * (mode 700, as mktemp makes) would block it: add the search (x) permission for others on such ancestors only.
+   */
+  private static void allowTraversal(Path path) throws IOException {
+    for (Path p = path.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
+      var perms = Files.getPosixFilePermissions(p);
+      if (!perms.contains(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE)) {
+        perms.add(java.nio.file.attribute.PosixFilePermission.OTHERS_EXECUTE);
+        Files.setPosixFilePermissions(p, perms);
+        System.err.println("note: allowed " + SERVICE_USER + " to traverse " + p + " (chmod o+x) so Elasticsearch can reach its files");
+      }
     }
   }
 
