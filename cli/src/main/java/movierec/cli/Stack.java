@@ -25,22 +25,59 @@ public final class Stack {
   private final LocalKafka kafka;
   private final LocalElasticsearch elasticsearch;
   private final LocalProcess stream;
+  private final LocalProcess api;
 
   public Stack(MovierecConfig config) {
     this.config = config;
     this.kafka = new LocalKafka(config);
     this.elasticsearch = new LocalElasticsearch(config);
     this.stream = new LocalProcess(config, "stream");
+    this.api = new LocalProcess(config, "api");
   }
 
   public MovierecConfig config() { return config; }
 
   /** Local processes in stop order (reverse of start order). */
   public List<LocalProcess> processesInStopOrder() {
-    return List.of(stream, elasticsearch.process(), kafka.process());
+    return List.of(api, stream, elasticsearch.process(), kafka.process());
   }
 
   public LocalProcess stream() { return stream; }
+
+  public LocalProcess api() { return api; }
+
+  /** Starts the API (its own JVM, the api module's classpath) and waits until it answers. */
+  public void startApi() throws IOException {
+    String host = config.get("api.host");
+    int port = config.getInt("api.port");
+    if (!api.running()) {
+      LocalProcess.requireFreePort(port, "the API", "api.port");
+      String cp = config.home().resolve("api/target/classes") + ":"
+          + Files.readString(config.home().resolve("api/target/classpath.txt")).trim();
+      api.start(List.of(LocalProcess.currentJava(), "-Xms256m", "-Xmx512m", "-XX:+UseG1GC", "-Dmovierec.component=api",
+          "-cp", cp, "movierec.api.ApiServer"), config.toEnv(), config.home());
+    }
+    long deadline = System.currentTimeMillis() + 60_000;
+    while (!LocalProcess.listening(host, port)) {
+      if (!api.running()) throw new IllegalStateException("the API exited during start-up: see " + api.logFile());
+      if (System.currentTimeMillis() > deadline) throw new IllegalStateException("the API did not start in 60 s: see " + api.logFile());
+      LocalProcess.sleep(200);
+    }
+  }
+
+  /** Runs ALS training in the foreground (its own JVM), its log lines on {@code out}. */
+  public void train(java.io.PrintStream out) throws IOException, InterruptedException {
+    ProcessBuilder pb = new ProcessBuilder(config.home().resolve("spark/submit_spark_job.sh").toString(), "train")
+        .redirectErrorStream(true).directory(config.home().toFile());
+    pb.environment().putAll(config.toEnv());
+    Process p = pb.start();
+    p.getOutputStream().close();
+    try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
+      String line;
+      while ((line = lines.readLine()) != null) if (line.contains(" INFO ") || line.contains("ERROR")) out.println("  " + line);
+    }
+    if (p.waitFor() != 0) throw new IllegalStateException("training failed: see the lines above");
+  }
 
   public void startKafka() {
     if (config.localKafka()) {
@@ -82,8 +119,7 @@ public final class Stack {
     Files.deleteIfExists(state);
     List<String> cmd = List.of(config.home().resolve("bin/supervise").toString(), "stream", state.toString(), "--",
         config.home().resolve("spark/submit_spark_job.sh").toString(), "stream");
-    Map<String, String> env = new HashMap<>(config.toEnv());
-    stream.start(cmd, env, config.home());
+    stream.start(cmd, new HashMap<>(config.toEnv()), config.home());
   }
 
   public Path streamStatusFile() { return config.dataDir().resolve("run/stream-status.json"); }

@@ -48,6 +48,7 @@ public final class StatusCommand implements Callable<Integer> {
       streamHealth = "last report " + ageMs / 1000 + " s ago";
     }
     row("stream job", stack.stream(), "-", streamHealth);
+    row("api", stack.api(), config.apiUrl(), LocalProcess.listening(config.get("api.host"), config.getInt("api.port")) ? "listening" : "not listening");
     if (status != null) {
       Admin admin = kafkaOk ? Topics.admin(config) : null;
       try {

@@ -42,7 +42,20 @@ public final class UpCommand implements Callable<Integer> {
     });
     if (!noLoad) loadBundledDataOnce(config);
     if (!noLoad) Waits.untilIndexed(config, timeoutSeconds, System.out);
+    if (!modelExists(config) && hasRatings(config)) {
+      System.out.println("  training the first model (ALS; later: ./movierec train)");
+      stack.train(System.out);
+    }
+    step("API and web page", () -> {
+      try {
+        stack.startApi();
+      } catch (java.io.IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
     System.out.printf("ready in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    System.out.println("  web page       " + config.apiUrl() + "/          dashboard: " + config.apiUrl() + "/dashboard");
+    System.out.println("  API            " + config.apiUrl() + "/api       docs: " + config.apiUrl() + "/api/docs");
     System.out.println("  Kafka          " + config.kafkaBootstrap());
     System.out.println("  Elasticsearch  " + config.esUrl());
     System.out.println("  logs           " + config.dataDir().resolve("logs") + "   (./movierec logs NAME)");
@@ -62,6 +75,18 @@ public final class UpCommand implements Callable<Integer> {
       MovieLensReplay.Summary s = new MovieLensReplay(producer, System.out).run(
           data.resolve("movielens/movies.csv"), data.resolve("movielens/ratings.csv"), data.resolve("vega/movies.json"), 0);
       System.out.printf("  produced %,d movies and %,d ratings in %.1f s%n", s.movies(), s.ratings(), s.seconds());
+    }
+  }
+
+  private static boolean modelExists(MovierecConfig config) throws java.io.IOException {
+    try (ElasticsearchClient es = es(config)) {
+      return es.exists(e -> e.index(config.index("models")).id("current")).value();
+    }
+  }
+
+  private static boolean hasRatings(MovierecConfig config) throws java.io.IOException {
+    try (ElasticsearchClient es = es(config)) {
+      return es.count(c -> c.index(config.index("ratings"))).count() > 0;
     }
   }
 

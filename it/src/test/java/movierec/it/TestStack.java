@@ -30,11 +30,14 @@ public final class TestStack {
   public static synchronized MovierecConfig config() {
     if (base != null) return base;
     Path home = home();
+    // -Dit.portOffset=N runs a second suite beside this one (own ports and data directory).
+    int off = Integer.getInteger("it.portOffset", 0);
     MovierecConfig c = MovierecConfig.load(home, Map.of(), new Properties()).with(Map.of(
-        "data.dir", "it/target/stack",
-        "kafka.port", "19092",
-        "kafka.controller.port", "19093",
-        "es.port", "19200",
+        "data.dir", "it/target/stack" + (off == 0 ? "" : "-" + off),
+        "kafka.port", String.valueOf(19092 + off),
+        "kafka.controller.port", String.valueOf(19093 + off),
+        "es.port", String.valueOf(19200 + off),
+        "train.grid", "fixed",
         "es.refresh.interval", "200ms",
         "spark.trigger.ms", "500"));
     long t0 = System.nanoTime();

@@ -23,7 +23,14 @@ public final class EventProducer implements AutoCloseable {
   private final String ratingsTopic;
 
   public EventProducer(MovierecConfig config) {
-    this.producer = new KafkaProducer<>(properties(config.kafkaBootstrap()));
+    this(config, java.util.Map.of());
+  }
+
+  /** With producer settings overridden, e.g. the API's short timeouts so a Kafka outage answers 503 quickly. */
+  public EventProducer(MovierecConfig config, java.util.Map<String, String> overrides) {
+    Properties p = properties(config.kafkaBootstrap());
+    p.putAll(overrides);
+    this.producer = new KafkaProducer<>(p);
     this.moviesTopic = config.topic(Topics.MOVIES);
     this.ratingsTopic = config.topic(Topics.RATINGS);
   }

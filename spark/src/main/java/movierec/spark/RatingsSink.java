@@ -10,6 +10,8 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import movierec.common.FoldIn;
+import movierec.es.ModelCache;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
@@ -73,6 +75,20 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
     }
   }
 
+  /**
+   * Live update: the user's vector by fold-in over the current item vectors of everything they rated, with the
+   * training's regularisation; a brand-new user gets one from the first rating. Null until a model exists.
+   */
+  static float[] liveVector(ModelCache.Model model, Map<Long, RatingState.Pair> ratings) {
+    if (model.empty()) return null;
+    List<FoldIn.Rated> rated = new ArrayList<>();
+    ratings.forEach((movieId, p) -> {
+      ModelCache.Item item = model.items().get(movieId);
+      if (item != null) rated.add(new FoldIn.Rated(item.factors(), p.rating()));
+    });
+    return FoldIn.userFactors(model.gram(), model.rank(), rated, model.regParam(), model.alpha());
+  }
+
   /** Applies the events to the state and writes everything they touched. Returns the number of events applied or re-confirmed. */
   private int apply(List<Row> events) {
     RatingState state = ctx.state();
@@ -118,6 +134,7 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
       ops.add(EsBulk.upsert(ctx.moviesIndex(), String.valueOf(movieId), doc));
     }
     long now = System.currentTimeMillis();
+    ModelCache.Model model = ctx.models().current();
     for (long userId : users) {
       RatingState.UserProfile p = state.userProfile(userId, ctx.catalog()::genresOf);
       Map<String, Object> doc = new LinkedHashMap<>();
@@ -129,6 +146,11 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
       doc.put("rated_movie_ids", p.ratedMovieIds());
       doc.put("last_rated_at", p.lastRatedAt());
       doc.put("updated_at", now);
+      float[] vector = liveVector(model, state.ratingsOf(userId));
+      if (vector != null) {
+        doc.put("embedding", FoldIn.userForCosine(vector));
+        doc.put("model_version", model.version());
+      }
       ops.add(EsBulk.upsert(ctx.usersIndex(), String.valueOf(userId), doc));
     }
     ctx.bulk().write(ops);

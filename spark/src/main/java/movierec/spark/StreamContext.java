@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import movierec.common.MovierecConfig;
+import movierec.es.ModelCache;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
@@ -26,6 +27,7 @@ public final class StreamContext implements AutoCloseable {
   private final RatingState state;
   private final StreamStatus status;
   private final Admin admin;
+  private final ModelCache models;
 
   StreamContext(MovierecConfig config, ElasticsearchClient es, MovieCatalog catalog, RatingState state, StreamStatus status) {
     this.config = config;
@@ -38,6 +40,7 @@ public final class StreamContext implements AutoCloseable {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     this.admin = Admin.create(p);
+    this.models = new ModelCache(es, config);
   }
 
   MovierecConfig config() { return config; }
@@ -47,6 +50,7 @@ public final class StreamContext implements AutoCloseable {
   MovieCatalog catalog() { return catalog; }
   RatingState state() { return state; }
   StreamStatus status() { return status; }
+  ModelCache models() { return models; }
   String moviesIndex() { return config.index("movies"); }
   String usersIndex() { return config.index("users"); }
   String ratingsIndex() { return config.index("ratings"); }

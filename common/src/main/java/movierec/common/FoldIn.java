@@ -1,0 +1,126 @@
+package movierec.common;
+
+import java.util.List;
+
+/**
+ * Implicit-feedback ALS maths shared by training checks, the stream job (live user vectors) and the API (anonymous
+ * visitors). The model is Spark MLlib's: confidence c = 1 + alpha * rating for every rated item, preference 1, and
+ * the user's regularisation scaled by the number of ratings (lambda * n). Given fixed item factors Y, a user's
+ * factors are the exact least-squares solution
+ * <pre>  x = (YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I)⁻¹ · Σ_i (1 + alpha·r_i) · y_i</pre>
+ * which is what one ALS half-step computes: folding a user in gives the vector training would have given.
+ */
+public final class FoldIn {
+  private FoldIn() {}
+
+  /** One rated item: its factors and the rating. */
+  public record Rated(float[] factors, double rating) {}
+
+  /** YᵀY over all item factors (k × k, row-major). */
+  public static double[] gram(Iterable<float[]> itemFactors, int rank) {
+    double[] g = new double[rank * rank];
+    for (float[] y : itemFactors) {
+      for (int a = 0; a < rank; a++) {
+        double ya = y[a];
+        for (int b = a; b < rank; b++) g[a * rank + b] += ya * y[b];
+      }
+    }
+    for (int a = 0; a < rank; a++) for (int b = 0; b < a; b++) g[a * rank + b] = g[b * rank + a];
+    return g;
+  }
+
+  /** The user's factors from the items they rated; null when they rated nothing the model knows. */
+  public static float[] userFactors(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+    if (rated.isEmpty()) return null;
+    double[] b = new double[rank];
+    for (Rated r : rated) {
+      double c1 = alpha * Math.abs(r.rating());
+      for (int i = 0; i < rank; i++) b[i] += (1.0 + c1) * r.factors()[i];
+    }
+    double[] x = solveSymmetricPositiveDefinite(system(gram, rank, rated, lambda, alpha), b, rank);
+    float[] out = new float[rank];
+    for (int i = 0; i < rank; i++) out[i] = (float) x[i];
+    return out;
+  }
+
+  /** z = A⁻¹·y for the user's system matrix A: splits a score into per-rated-movie contributions. */
+  public static double[] solveAgainst(double[] gram, int rank, List<Rated> rated, double lambda, double alpha, float[] y) {
+    double[] b = new double[rank];
+    for (int i = 0; i < rank; i++) b[i] = y[i];
+    return solveSymmetricPositiveDefinite(system(gram, rank, rated, lambda, alpha), b, rank);
+  }
+
+  /** A = YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I. */
+  private static double[] system(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+    double[] a = gram.clone();
+    for (Rated r : rated) {
+      double c1 = alpha * Math.abs(r.rating());
+      float[] y = r.factors();
+      for (int i = 0; i < rank; i++) {
+        double cyi = c1 * y[i];
+        for (int j = 0; j < rank; j++) a[i * rank + j] += cyi * y[j];
+      }
+    }
+    double reg = lambda * rated.size();
+    for (int i = 0; i < rank; i++) a[i * rank + i] += reg;
+    return a;
+  }
+
+  /** Cholesky solve of A x = b for a symmetric positive-definite A (row-major n × n). */
+  static double[] solveSymmetricPositiveDefinite(double[] a, double[] b, int n) {
+    double[] l = new double[n * n];
+    for (int i = 0; i < n; i++) {
+      for (int j = 0; j <= i; j++) {
+        double sum = a[i * n + j];
+        for (int k = 0; k < j; k++) sum -= l[i * n + k] * l[j * n + k];
+        if (i == j) {
+          if (sum <= 0) throw new IllegalArgumentException("matrix is not positive definite");
+          l[i * n + i] = Math.sqrt(sum);
+        } else {
+          l[i * n + j] = sum / l[j * n + j];
+        }
+      }
+    }
+    double[] y = new double[n];
+    for (int i = 0; i < n; i++) {
+      double sum = b[i];
+      for (int k = 0; k < i; k++) sum -= l[i * n + k] * y[k];
+      y[i] = sum / l[i * n + i];
+    }
+    double[] x = new double[n];
+    for (int i = n - 1; i >= 0; i--) {
+      double sum = y[i];
+      for (int k = i + 1; k < n; k++) sum -= l[k * n + i] * x[k];
+      x[i] = sum / l[i * n + i];
+    }
+    return x;
+  }
+
+  public static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) s += a[i] * b[i];
+    return s;
+  }
+
+  /**
+   * Item vector for Elasticsearch's cosine kNN that ranks exactly by dot product (maximum inner product search):
+   * append sqrt(M² − |y|²) with M the largest item norm, so every stored vector has norm M; the user's query vector
+   * gets a 0 appended. Then cos(x', y') = x·y / (|x|·M), a monotone function of x·y for each user.
+   */
+  public static float[] itemForCosine(float[] y, double maxNorm) {
+    double n2 = 0;
+    for (float v : y) n2 += v * v;
+    float[] out = java.util.Arrays.copyOf(y, y.length + 1);
+    out[y.length] = (float) Math.sqrt(Math.max(0, maxNorm * maxNorm - n2));
+    return out;
+  }
+
+  public static float[] userForCosine(float[] x) {
+    return java.util.Arrays.copyOf(x, x.length + 1);
+  }
+
+  /** The first {@code rank} components: the raw factors of a stored (augmented) vector. */
+  public static float[] raw(float[] stored, int rank) {
+    return java.util.Arrays.copyOf(stored, rank);
+  }
+}

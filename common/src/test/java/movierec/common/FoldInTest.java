@@ -1,0 +1,53 @@
+package movierec.common;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class FoldInTest {
+  @Test
+  void solvesTheNormalEquationsExactly() {
+    // Two items in 2-d; user rated item 0 with 4.0. A = YᵀY + alpha·r·y0y0ᵀ + lambda·1·I, b = (1 + alpha·r)·y0.
+    float[] y0 = {1f, 0f};
+    float[] y1 = {0f, 2f};
+    double[] gram = FoldIn.gram(List.of(y0, y1), 2);
+    assertThat(gram).containsExactly(1, 0, 0, 4);
+    float[] x = FoldIn.userFactors(gram, 2, List.of(new FoldIn.Rated(y0, 4.0)), 0.5, 1.0);
+    // A = [[1 + 4 + 0.5, 0], [0, 4 + 0.5]] ; b = [5, 0]  => x = [5/5.5, 0]
+    assertThat(x[0]).isCloseTo((float) (5 / 5.5), within(1e-6f));
+    assertThat(x[1]).isCloseTo(0f, within(1e-6f));
+  }
+
+  @Test
+  void choleskyMatchesAKnownSolution() {
+    double[] a = {4, 2, 2, 3};
+    double[] x = FoldIn.solveSymmetricPositiveDefinite(a, new double[] {2, 1}, 2);
+    assertThat(x[0]).isCloseTo(0.5, within(1e-12));
+    assertThat(x[1]).isCloseTo(0.0, within(1e-12));
+  }
+
+  @Test
+  void cosineAugmentationRanksByDotProduct() {
+    float[] user = {1f, 1f};
+    float[] small = {0.5f, 0.5f};  // dot 1.0, same direction
+    float[] big = {3f, 0f};        // dot 3.0, different direction: cosine alone would prefer `small`
+    double max = 3.0;
+    float[] u = FoldIn.userForCosine(user);
+    double cosSmall = cosine(u, FoldIn.itemForCosine(small, max));
+    double cosBig = cosine(u, FoldIn.itemForCosine(big, max));
+    assertThat(cosBig).isGreaterThan(cosSmall);
+    assertThat(cosBig / cosSmall).isCloseTo(3.0, within(1e-6));
+    assertThat(FoldIn.raw(FoldIn.itemForCosine(big, max), 2)).containsExactly(3f, 0f);
+  }
+
+  private static double cosine(float[] a, float[] b) {
+    return FoldIn.dot(a, b) / Math.sqrt(FoldIn.dot(a, a) * FoldIn.dot(b, b));
+  }
+
+  @Test
+  void noRatingsNoVector() {
+    assertThat(FoldIn.userFactors(new double[4], 2, List.of(), 0.1, 1)).isNull();
+  }
+}

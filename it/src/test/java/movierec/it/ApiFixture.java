@@ -1,0 +1,43 @@
+package movierec.it;
+
+import java.nio.file.Path;
+import movierec.api.ApiServer;
+import movierec.cli.Stack;
+import movierec.cli.Waits;
+import movierec.common.MovierecConfig;
+import movierec.kafka.EventProducer;
+import movierec.kafka.replay.MovieLensReplay;
+
+/**
+ * The whole product once per test run, for API and browser tests: the bundled data through the real stream job,
+ * a trained ALS model, and the API server in this JVM on a random port (namespace {@code api_}).
+ */
+public final class ApiFixture {
+  private static MovierecConfig config;
+  private static ApiServer server;
+
+  private ApiFixture() {}
+
+  public static synchronized MovierecConfig config() throws Exception {
+    if (config != null) return config;
+    MovierecConfig c = TestStack.namespace("api_");
+    Path data = c.home().resolve("data");
+    try (EventProducer producer = new EventProducer(c)) {
+      new MovieLensReplay(producer, System.out).run(data.resolve("movielens/movies.csv"), data.resolve("movielens/ratings.csv"),
+          data.resolve("vega/movies.json"), 0);
+    }
+    TestStack.startStreamJob(c);
+    Waits.untilIndexed(c, 300, System.out);
+    new Stack(c).train(System.out);
+    server = new ApiServer(c).start("127.0.0.1", 0);
+    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+    config = c;
+    return config;
+  }
+
+  /** Base URL of the running API, e.g. http://127.0.0.1:41234 */
+  public static String baseUrl() throws Exception {
+    config();
+    return "http://127.0.0.1:" + server.port();
+  }
+}
