@@ -62,6 +62,8 @@ public final class StreamJob {
     Path checkpoints = config.dataDir().resolve("checkpoints").resolve(config.get("namespace") + "stream");
     StreamStatus status = new StreamStatus(config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"));
     spark.streams().addListener(status);
+    status.seedFromCheckpoint("movies", checkpoints.resolve("movies"));
+    status.seedFromCheckpoint("ratings", checkpoints.resolve("ratings"));
 
     try (StreamContext ctx = new StreamContext(config, es, catalog, state, status)) {
       long triggerMs = config.getInt("spark.trigger.ms");

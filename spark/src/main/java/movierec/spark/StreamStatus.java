@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import org.apache.spark.sql.streaming.StreamingQueryListener;
@@ -57,6 +58,32 @@ public final class StreamStatus extends StreamingQueryListener {
 
   /** The Kafka offsets (partition -> next offset) the query has fully processed, or null before its first batch. */
   public JsonNode offsets(String query) { return offsets.get(query); }
+
+  /**
+   * Seeds a query's offsets from its checkpoint (the last committed batch's offset log entry), so that after a
+   * restart with nothing new to read — when Spark reports no progress — the lag shown is still right.
+   */
+  public void seedFromCheckpoint(String query, Path checkpoint) {
+    try {
+      Path offsetsDir = checkpoint.resolve("offsets");
+      Path commitsDir = checkpoint.resolve("commits");
+      if (!Files.isDirectory(offsetsDir)) return;
+      long last = -1;
+      try (var files = Files.list(commitsDir)) {
+        for (Path f : (Iterable<Path>) files::iterator) {
+          String name = f.getFileName().toString();
+          if (name.matches("\\d+")) last = Math.max(last, Long.parseLong(name));
+        }
+      }
+      if (last < 0) return;
+      List<String> lines = Files.readAllLines(offsetsDir.resolve(Long.toString(last)));
+      JsonNode end = JSON.readTree(lines.get(lines.size() - 1));
+      if (end.fields().hasNext()) offsets.put(query, end.fields().next().getValue());
+      write();
+    } catch (IOException | RuntimeException e) {
+      LOG.warn("cannot read the checkpoint of {}: {}", query, e.toString());
+    }
+  }
 
   @Override
   public void onQueryStarted(QueryStartedEvent event) {}
