@@ -82,17 +82,31 @@ public final class RecommendationService {
     }
     Set<Long> rated = new HashSet<>();
     for (Object o : (List<Object>) doc.getOrDefault("rated_movie_ids", List.of())) rated.add(((Number) o).longValue());
-    return new Profile(userId, doc, vector, rated, (List<String>) doc.getOrDefault("top_genres", List.of()),
-        r.seqNo() == null ? 0 : r.seqNo());
+    // _seq_no changes with every write of the user document (primary term guards against a reset index)
+    long version = (r.primaryTerm() == null ? 0 : r.primaryTerm() << 40) + (r.seqNo() == null ? 0 : r.seqNo());
+    return new Profile(userId, doc, vector, rated, (List<String>) doc.getOrDefault("top_genres", List.of()), version);
   }
 
-  /** Personalised top-k for a stored user. */
+  /**
+   * Personalised top-k for a stored user. Results are cached per (user, request, version of the user's document,
+   * model version): a new rating rewrites the user document, which changes its version, so the cache can never
+   * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
+   */
   public List<Recommendation> recommend(long userId, int k, Filters filters) throws IOException {
     Profile p = profile(userId);
     if (p == null) return popularExcluding(Set.of(), List.of(), k, filters);
-    if (p.vector() == null) return popularExcluding(p.rated(), p.topGenres(), k, filters);
-    return knnForUser(p.vector(), p.rated(), k, filters);
+    String key = userId + "|" + k + "|" + filters + "|" + p.version() + "|" + models.current().version();
+    List<Recommendation> cached = cache.get(key);
+    if (cached != null) return cached;
+    List<Recommendation> fresh = p.vector() == null ? popularExcluding(p.rated(), p.topGenres(), k, filters)
+        : knnForUser(p.vector(), p.rated(), k, filters);
+    if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
+    cache.put(key, fresh);
+    return fresh;
   }
+
+  static final int CACHE_ENTRIES = 50_000;
+  private final Map<String, List<Recommendation>> cache = new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
   public List<Recommendation> recommendFor(Map<Long, Double> ratings, int k) throws IOException {

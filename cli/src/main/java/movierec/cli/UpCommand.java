@@ -53,7 +53,9 @@ public final class UpCommand implements Callable<Integer> {
         throw new java.io.UncheckedIOException(e);
       }
     });
-    System.out.printf("ready in %.0f s%n", (System.nanoTime() - t0) / 1e9);
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    java.nio.file.Files.writeString(config.dataDir().resolve("run/up.json"), String.format("{\"seconds\": %.1f, \"at\": %d}", seconds, System.currentTimeMillis()));
+    System.out.printf("ready in %.0f s%n", seconds);
     System.out.println("  web page       " + config.apiUrl() + "/          dashboard: " + config.apiUrl() + "/dashboard");
     System.out.println("  API            " + config.apiUrl() + "/api       docs: " + config.apiUrl() + "/api/docs");
     System.out.println("  Kafka          " + config.kafkaBootstrap());

@@ -96,6 +96,21 @@ public final class LocalProcess {
     return true;
   }
 
+  /** SIGKILL to the whole process group, no grace: what a crash looks like (fault tests). */
+  public void kill() {
+    pid().ifPresent(p -> {
+      List<ProcessHandle> tree = new ArrayList<>();
+      ProcessHandle.of(p).ifPresent(h -> {
+        tree.add(h);
+        h.descendants().forEach(tree::add);
+      });
+      signalGroup(p, "KILL");
+      tree.forEach(ProcessHandle::destroyForcibly);
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (System.currentTimeMillis() < deadline && tree.stream().anyMatch(ProcessHandle::isAlive)) sleep(100);
+    });
+  }
+
   private void deletePidFile() {
     try {
       Files.deleteIfExists(pidFile());

@@ -171,9 +171,30 @@ class StreamJobIT {
     assertThat(userDigest()).isEqualTo(userBefore);
   }
 
+  static Map<Long, Map<String, Object>> movieStats() throws IOException {
+    return movieStats(es, c);
+  }
+
+  /** movie id -> rating_count for every rated movie, from the bundled CSV. */
+  static Map<Long, Long> expectedStats(MovierecConfig c) throws IOException {
+    Map<Long, Long> out = new TreeMap<>();
+    for (RatingEvent r : MovieLensCsv.readRatings(c.home().resolve("data/movielens/ratings.csv"), "csv")) out.merge(r.movieId(), 1L, Long::sum);
+    return out;
+  }
+
+  /** movie id -> rating_count for every movie with ratings, as indexed. */
+  static Map<Long, Long> movieCounts(ElasticsearchClient es, MovierecConfig c) throws IOException {
+    Map<Long, Long> out = new TreeMap<>();
+    movieStats(es, c).forEach((id, s) -> {
+      Object n = s.get("rating_count");
+      if (n != null && ((Number) n).longValue() > 0) out.put(id, ((Number) n).longValue());
+    });
+    return out;
+  }
+
   /** movie id -> {rating_count, rating_sum, rating_avg}. */
   @SuppressWarnings("unchecked")
-  static Map<Long, Map<String, Object>> movieStats() throws IOException {
+  static Map<Long, Map<String, Object>> movieStats(ElasticsearchClient es, MovierecConfig c) throws IOException {
     es.indices().refresh(r -> r.index(c.index("movies")));
     Map<Long, Map<String, Object>> out = new TreeMap<>();
     List<FieldValue> after = null;
@@ -206,12 +227,17 @@ class StreamJobIT {
   }
 
   static List<ConsumerRecord<byte[], byte[]>> consume(String topic) {
+    return consume(c, topic);
+  }
+
+  static List<ConsumerRecord<byte[], byte[]>> consume(MovierecConfig c, String topic) {
     Properties p = new Properties();
     p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
     p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
     p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
     p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
     p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
+    p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024));
     try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
       consumer.subscribe(List.of(topic));
       List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();

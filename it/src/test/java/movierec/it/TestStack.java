@@ -64,11 +64,12 @@ public final class TestStack {
     return c;
   }
 
-  /** Starts the stream job for a namespace in its own JVM, as {@code up} does; stopped at the end of the run. */
+  /** Starts the stream job for a namespace in its own JVM under the supervisor, as {@code up} does; stopped at the end of the run. */
   public static synchronized LocalProcess startStreamJob(MovierecConfig c) {
     LocalProcess p = new LocalProcess(c, "stream-" + c.get("namespace"));
     if (p.running()) return p;
-    p.start(List.of(c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
+    p.start(List.of(c.home().resolve("bin/supervise").toString(), "stream", c.dataDir().resolve("run/" + c.get("namespace") + "supervisor.json").toString(),
+        "--", c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
     if (!started.contains(p)) started.add(0, p);
     return p;
   }

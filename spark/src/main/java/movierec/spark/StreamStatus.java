@@ -39,6 +39,8 @@ public final class StreamStatus extends StreamingQueryListener {
   private final Map<String, Counts> counts = new ConcurrentHashMap<>();
   private final Map<String, JsonNode> offsets = new ConcurrentHashMap<>();
   private final Map<String, Long> durations = new ConcurrentHashMap<>();
+  private final Map<String, Long> firstBusyStart = new ConcurrentHashMap<>();
+  private final Map<String, Long> lastBusyEnd = new ConcurrentHashMap<>();
 
   public StreamStatus(Path file) {
     this.file = file;
@@ -104,6 +106,10 @@ public final class StreamStatus extends StreamingQueryListener {
     Long d = p.durationMs().get("triggerExecution");
     if (d != null) durations.put(query, d);
     if (p.numInputRows() > 0) {
+      // wall-clock span of the batches that did work: what `movierec bench` divides the documents by
+      long start = java.time.Instant.parse(p.timestamp()).toEpochMilli();
+      firstBusyStart.putIfAbsent(query, start);
+      lastBusyEnd.put(query, start + (d == null ? 0 : d));
       Counts c = counts.get(query);
       LOG.info("{} batch {}: in {} out {} dlq {} in {} ms (totals in {} out {} dlq {})", query, p.batchId(),
           p.numInputRows(), c == null ? 0 : c.rowsOut, c == null ? 0 : c.dlq, d,
@@ -124,7 +130,8 @@ public final class StreamStatus extends StreamingQueryListener {
       Counts c = counts.getOrDefault(q, new Counts());
       n.put("batchId", c.batchId).put("rowsIn", c.rowsIn).put("rowsOut", c.rowsOut).put("dlq", c.dlq)
           .put("totalIn", c.totalIn).put("totalOut", c.totalOut).put("totalDlq", c.totalDlq)
-          .put("durationMs", durations.getOrDefault(q, 0L));
+          .put("durationMs", durations.getOrDefault(q, 0L))
+          .put("firstBusyStart", firstBusyStart.getOrDefault(q, 0L)).put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L));
       n.set("offsets", offsets.get(q));
     }
     try {
