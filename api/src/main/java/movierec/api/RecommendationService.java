@@ -111,13 +111,10 @@ public final class RecommendationService {
   /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
   public List<Recommendation> recommendFor(Map<Long, Double> ratings, int k) throws IOException {
     ModelCache.Model m = models.current();
-    List<FoldIn.Rated> rated = new ArrayList<>();
-    ratings.forEach((id, r) -> {
-      ModelCache.Item item = m.items().get(id);
-      if (item != null) rated.add(new FoldIn.Rated(item.factors(), r));
-    });
-    if (rated.isEmpty()) return popularExcluding(ratings.keySet(), genresOf(m, ratings.keySet()), k, Filters.NONE);
-    float[] x = FoldIn.userFactors(m.gram(), m.rank(), rated, m.regParam(), m.alpha());
+    List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
+    double[] values = ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
+    float[] x = m.userFactors(ids, values);
+    if (x == null) return popularExcluding(ratings.keySet(), genresOf(m, ratings.keySet()), k, Filters.NONE);
     return knnForUser(FoldIn.userForCosine(x), ratings.keySet(), k, Filters.NONE);
   }
 
@@ -288,23 +285,23 @@ public final class RecommendationService {
     ModelCache.Model m = models.current();
     ModelCache.Item target = m.items().get(movieId);
     if (target == null) return List.of();
-    Map<Long, double[]> ratings = ratingsOf(userId);
-    List<FoldIn.Rated> rated = new ArrayList<>();
+    List<Map.Entry<Long, double[]>> newestFirst = new ArrayList<>(ratingsOf(userId).entrySet());
     List<Long> ids = new ArrayList<>();
-    ratings.forEach((id, rt) -> {
-      ModelCache.Item it = m.items().get(id);
-      if (it != null) {
-        rated.add(new FoldIn.Rated(it.factors(), rt[0]));
-        ids.add(id);
+    List<Double> values = new ArrayList<>();
+    for (int i = newestFirst.size() - 1; i >= 0; i--) {
+      if (m.items().containsKey(newestFirst.get(i).getKey())) {
+        ids.add(newestFirst.get(i).getKey());
+        values.add(newestFirst.get(i).getValue()[0]);
       }
-    });
+    }
+    List<FoldIn.Rated> rated = m.foldInInput(ids, values.stream().mapToDouble(Double::doubleValue).toArray());
     if (rated.isEmpty()) return List.of();
     double[] z = FoldIn.solveAgainst(m.gram(), m.rank(), rated, m.regParam(), m.alpha(), target.factors());
     List<Contribution> out = new ArrayList<>();
     for (int j = 0; j < rated.size(); j++) {
       FoldIn.Rated r = rated.get(j);
       double c = (1 + m.alpha() * r.rating()) * dot(z, r.factors());
-      out.add(new Contribution(ids.get(j), m.items().get(ids.get(j)).title(), r.rating(), c));
+      out.add(new Contribution(ids.get(j), m.items().get(ids.get(j)).title(), values.get(j), c));
     }
     out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
     return out.subList(0, Math.min(k, out.size()));

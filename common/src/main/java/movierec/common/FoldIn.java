@@ -16,6 +16,24 @@ public final class FoldIn {
   /** One rated item: its factors and the rating. */
   public record Rated(float[] factors, double rating) {}
 
+  /**
+   * Recency weight of a user's rating by its position from the end of their history (0 = most recent):
+   * floor + (1 − floor)·exp(−age / scale). Recent tastes predict the next movies better than old ones (measured on
+   * the bundled data); training and every fold-in apply the same weights to the ratings.
+   */
+  public static double recencyWeight(int age, double scale, double floor) {
+    if (scale <= 0) return 1.0;
+    return floor + (1 - floor) * Math.exp(-age / scale);
+  }
+
+  /** Ratings of one user in time order (oldest first) -> the same ratings times their recency weights. */
+  public static double[] recencyWeighted(double[] ratingsOldestFirst, double scale, double floor) {
+    int n = ratingsOldestFirst.length;
+    double[] out = new double[n];
+    for (int i = 0; i < n; i++) out[i] = ratingsOldestFirst[i] * recencyWeight(n - 1 - i, scale, floor);
+    return out;
+  }
+
   /** YᵀY over all item factors (k × k, row-major). */
   public static double[] gram(Iterable<float[]> itemFactors, int rank) {
     double[] g = new double[rank * rank];

@@ -47,6 +47,16 @@ class FoldInTest {
   }
 
   @Test
+  void recentRatingsWeighMoreThanOldOnes() {
+    assertThat(FoldIn.recencyWeight(0, 2, 0.1)).isEqualTo(1.0);
+    assertThat(FoldIn.recencyWeight(2, 2, 0.1)).isCloseTo(0.1 + 0.9 * Math.exp(-1), within(1e-12));
+    assertThat(FoldIn.recencyWeight(1000, 2, 0.1)).isCloseTo(0.1, within(1e-12));
+    assertThat(FoldIn.recencyWeighted(new double[] {4, 4, 5}, 2, 0.1))
+        .containsExactly(4 * (0.1 + 0.9 * Math.exp(-1)), 4 * (0.1 + 0.9 * Math.exp(-0.5)), 5.0);
+    assertThat(FoldIn.recencyWeight(7, 0, 0.1)).isEqualTo(1.0); // scale 0 turns weighting off
+  }
+
+  @Test
   void noRatingsNoVector() {
     assertThat(FoldIn.userFactors(new double[4], 2, List.of(), 0.1, 1)).isNull();
   }

@@ -25,11 +25,32 @@ public final class ModelCache {
   public record Item(long id, String title, List<String> genres, float[] factors) {}
 
   /** One loaded model version. */
-  public record Model(String version, int rank, double regParam, double alpha, Map<Long, Item> items, double[] gram) {
+  public record Model(String version, int rank, double regParam, double alpha, double recencyScale, double recencyFloor,
+                      Map<Long, Item> items, double[] gram) {
     public boolean empty() { return items.isEmpty(); }
+
+    /**
+     * The user's ratings, given oldest first, as fold-in input: recency-weighted exactly as in training, and only
+     * those movies the model has vectors for.
+     */
+    public List<FoldIn.Rated> foldInInput(List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst) {
+      double[] w = FoldIn.recencyWeighted(ratingsOldestFirst, recencyScale, recencyFloor);
+      List<FoldIn.Rated> out = new ArrayList<>();
+      for (int i = 0; i < w.length; i++) {
+        Item item = items.get(movieIdsOldestFirst.get(i));
+        if (item != null) out.add(new FoldIn.Rated(item.factors(), w[i]));
+      }
+      return out;
+    }
+
+    /** Fold-in of a user from their ratings (oldest first); null without a model or without known movies. */
+    public float[] userFactors(List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst) {
+      if (empty()) return null;
+      return FoldIn.userFactors(gram, rank, foldInInput(movieIdsOldestFirst, ratingsOldestFirst), regParam, alpha);
+    }
   }
 
-  private static final Model NONE = new Model("none", 0, 0, 0, Map.of(), new double[0]);
+  private static final Model NONE = new Model("none", 0, 0, 0, 0, 1, Map.of(), new double[0]);
   private static final long CHECK_EVERY_MS = 5_000;
 
   private final ElasticsearchClient es;
@@ -94,6 +115,8 @@ public final class ModelCache {
     List<float[]> all = new ArrayList<>();
     items.values().forEach(i -> all.add(i.factors()));
     model = new Model(version, rank, ((Number) params.get("regParam")).doubleValue(),
-        ((Number) params.get("alpha")).doubleValue(), items, FoldIn.gram(all, rank));
+        ((Number) params.get("alpha")).doubleValue(),
+        ((Number) params.getOrDefault("recencyScale", 0)).doubleValue(), ((Number) params.getOrDefault("recencyFloor", 1)).doubleValue(),
+        items, FoldIn.gram(all, rank));
   }
 }

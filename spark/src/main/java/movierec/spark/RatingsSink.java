@@ -81,12 +81,16 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
    */
   static float[] liveVector(ModelCache.Model model, Map<Long, RatingState.Pair> ratings) {
     if (model.empty()) return null;
-    List<FoldIn.Rated> rated = new ArrayList<>();
-    ratings.forEach((movieId, p) -> {
-      ModelCache.Item item = model.items().get(movieId);
-      if (item != null) rated.add(new FoldIn.Rated(item.factors(), p.rating()));
-    });
-    return FoldIn.userFactors(model.gram(), model.rank(), rated, model.regParam(), model.alpha());
+    List<Map.Entry<Long, RatingState.Pair>> byTime = new ArrayList<>(ratings.entrySet());
+    byTime.sort(Comparator.comparingLong((Map.Entry<Long, RatingState.Pair> e) -> e.getValue().timestamp())
+        .thenComparingLong(Map.Entry::getKey));
+    List<Long> ids = new ArrayList<>(byTime.size());
+    double[] values = new double[byTime.size()];
+    for (int i = 0; i < values.length; i++) {
+      ids.add(byTime.get(i).getKey());
+      values[i] = byTime.get(i).getValue().rating();
+    }
+    return model.userFactors(ids, values);
   }
 
   /** Applies the events to the state and writes everything they touched. Returns the number of events applied or re-confirmed. */
