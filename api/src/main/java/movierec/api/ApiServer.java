@@ -74,8 +74,7 @@ public final class ApiServer implements AutoCloseable {
         sf.directory = "/web";
         sf.location = Location.CLASSPATH;
       });
-      cfg.requestLogger.http((ctx, ms) -> metrics.record(ctx.method().name(),
-          ctx.endpointHandlerPath().isEmpty() ? "unmatched" : ctx.endpointHandlerPath(), ctx.statusCode(), ms / 1000.0));
+      cfg.requestLogger.http((ctx, ms) -> metrics.record(ctx.method().name(), route(ctx), ctx.statusCode(), ms / 1000.0));
     });
     routes(app);
     errors(app);
@@ -84,6 +83,16 @@ public final class ApiServer implements AutoCloseable {
   }
 
   public int port() { return app.port(); }
+
+  /** The route template for metrics ("/api/movies/{movieId}"); static files and unmatched paths are grouped. */
+  private static String route(Context ctx) {
+    try {
+      String path = ctx.endpointHandlerPath();
+      return path.isEmpty() ? "unmatched" : path;
+    } catch (IllegalStateException servedAsStaticFile) {
+      return "static";
+    }
+  }
 
   /** Every route, in one place. */
   private void routes(Javalin app) {

@@ -124,7 +124,7 @@ public final class RecommendationService {
     for (float f : storedVector) qv.add(f);
     List<Query> filter = filterQueries(filters, rated, null);
     SearchResponse<Map> r = es.search(s -> s.index(config.index("movies")).size(k)
-        .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(Math.max(200, 20 * k)).filter(filter))
+        .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(Math.min(10_000, Math.max(500, 50 * k))).filter(filter))
         .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))), Map.class);
     List<Recommendation> out = new ArrayList<>();
     float[] x = FoldIn.raw(storedVector, Math.min(m.rank(), storedVector.length));

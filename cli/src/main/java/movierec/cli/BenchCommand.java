@@ -220,7 +220,7 @@ public final class BenchCommand implements Callable<Integer> {
       knn.put("field", "embedding");
       knn.put("query_vector", p.vector());
       knn.put("k", 10);
-      knn.put("num_candidates", 200);
+      knn.put("num_candidates", 500);
       knn.put("filter", List.of(Map.of("bool", Map.of("must_not", List.of(Map.of("terms", Map.of("movie_id", p.rated())))))));
       knnBodies.add(JSON.writeValueAsString(Map.of("size", 10, "knn", knn, "_source", List.of("movie_id", "title", "genres"))));
     }
