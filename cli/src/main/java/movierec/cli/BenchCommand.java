@@ -141,12 +141,8 @@ public final class BenchCommand implements Callable<Integer> {
     md(String.format("Ratio %.2f× raw (target ≥ 0.5×): **%s**. The job's time is from its first busy batch to its last "
         + "(Spark start-up excluded); documents = movies + ratings + users.", pipelineRate / rawRate, pipelineRate / rawRate >= 0.5 ? "met" : "missed"));
     md("");
-    for (MovierecConfig x : List.of(c, raw)) {
-      for (String name : IndexBootstrap.INDICES) es.indices().delete(d -> d.index(x.index(name) + "_v*").ignoreUnavailable(true).allowNoIndices(true));
-    }
-    try (var admin = Topics.admin(c)) {
-      admin.deleteTopics(Topics.definitions(c).stream().map(t -> t.name()).toList()).all().get();
-    }
+    Stack.dropNamespace(es, c);
+    Stack.dropNamespace(es, raw);
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})

@@ -24,7 +24,6 @@ import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
 import movierec.kafka.replay.MovieLensCsv;
 import movierec.kafka.replay.MovieLensReplay;
-import org.apache.kafka.clients.admin.Admin;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -102,7 +101,7 @@ public final class EvaluateCommand implements Callable<Integer> {
       System.out.println(line("model", Ranking.mean(model), model.size()));
       System.out.println(line("popularity", Ranking.mean(popular), popular.size()));
       System.out.printf("evaluated in %.0f s%n", (System.nanoTime() - t0) / 1e9);
-      if (!keep) drop(es, config);
+      if (!keep) Stack.dropNamespace(es, config);
     }
     return 0;
   }
@@ -124,14 +123,5 @@ public final class EvaluateCommand implements Callable<Integer> {
     return file;
   }
 
-  /** Removes the evaluation namespace: its indices and topics. */
-  private static void drop(ElasticsearchClient es, MovierecConfig config) throws Exception {
-    for (String name : IndexBootstrap.INDICES) {
-      String prefix = config.index(name);
-      es.indices().delete(d -> d.index(prefix + "_v*").ignoreUnavailable(true).allowNoIndices(true));
-    }
-    try (Admin admin = Topics.admin(config)) {
-      admin.deleteTopics(Topics.definitions(config).stream().map(t -> t.name()).toList()).all().get();
-    }
-  }
+
 }

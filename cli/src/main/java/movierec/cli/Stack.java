@@ -122,7 +122,16 @@ public final class Stack {
     stream.start(cmd, new HashMap<>(config.toEnv()), config.home());
   }
 
-  public Path streamStatusFile() { return config.dataDir().resolve("run/stream-status.json"); }
+  /** Deletes a namespace's indices and topics (what {@code evaluate} and {@code bench} create for themselves). */
+  public static void dropNamespace(ElasticsearchClient es, MovierecConfig ns) throws Exception {
+    for (String name : IndexBootstrap.INDICES) {
+      es.indices().delete(d -> d.index(ns.index(name) + "_v*").ignoreUnavailable(true).allowNoIndices(true));
+    }
+    try (var admin = Topics.admin(ns)) {
+      java.util.Set<String> existing = admin.listTopics().names().get();
+      admin.deleteTopics(Topics.definitions(ns).stream().map(t -> t.name()).filter(existing::contains).toList()).all().get();
+    }
+  }
 
   public Path supervisorFile() { return config.dataDir().resolve("run/stream.supervisor.json"); }
 }
