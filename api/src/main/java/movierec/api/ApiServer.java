@@ -67,6 +67,16 @@ public final class ApiServer implements AutoCloseable {
       cfg.showJavalinBanner = false;
       cfg.http.maxRequestSize = MAX_BODY_BYTES;
       cfg.jetty.defaultHost = host;
+      // Requests Jetty rejects before routing (a malformed URI, bad headers) get JSON too, not its HTML page.
+      cfg.jetty.modifyServer(server -> server.setErrorHandler(new org.eclipse.jetty.server.handler.ErrorHandler() {
+        @Override
+        public java.nio.ByteBuffer badMessageError(int status, String reason, org.eclipse.jetty.http.HttpFields.Mutable fields) {
+          fields.put(org.eclipse.jetty.http.HttpHeader.CONTENT_TYPE, "application/json");
+          String message = "malformed request" + (reason == null ? "" : ": " + reason.replace("\"", "'"));
+          return java.nio.ByteBuffer.wrap(("{\"error\":\"bad_request\",\"message\":\"" + message + "\"}")
+              .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        }
+      }));
       cfg.useVirtualThreads = false;
       cfg.jsonMapper(new JavalinJackson(JSON, false));
       cfg.staticFiles.add(sf -> {
@@ -205,7 +215,7 @@ public final class ApiServer implements AutoCloseable {
     JsonNode body = jsonBody(ctx);
     JsonNode movieNode = body.get("movieId");
     JsonNode ratingNode = body.get("rating");
-    if (movieNode == null || !movieNode.canConvertToLong() || !movieNode.isIntegralNumber() || movieNode.asLong() <= 0
+    if (movieNode == null || !movieNode.isIntegralNumber() || !movieNode.canConvertToLong() || movieNode.asLong() <= 0
         || movieNode.asLong() > Integer.MAX_VALUE) {
       throw ApiError.badRequest("movieId must be a positive integer");
     }
@@ -262,7 +272,9 @@ public final class ApiServer implements AutoCloseable {
     for (JsonNode r : ratings) {
       JsonNode m = r.get("movieId");
       JsonNode v = r.get("rating");
-      if (m == null || !m.isIntegralNumber() || m.asLong() <= 0) throw ApiError.badRequest("each rating needs a positive integer movieId");
+      if (m == null || !m.isIntegralNumber() || !m.canConvertToLong() || m.asLong() <= 0 || m.asLong() > Integer.MAX_VALUE) {
+        throw ApiError.badRequest("each rating needs a movieId that is a positive integer up to " + Integer.MAX_VALUE);
+      }
       if (v == null || !v.isNumber()) throw ApiError.badRequest("each rating needs a numeric rating");
       String invalid = Events.validateRating(v.asDouble());
       if (invalid != null) throw ApiError.badRequest(invalid);
@@ -281,6 +293,7 @@ public final class ApiServer implements AutoCloseable {
     if (q == null) throw ApiError.badRequest("q is required: the text to search for");
     int page = Params.intQuery(ctx, "page", 1, 1, 500);
     int size = Params.intQuery(ctx, "size", 10, 1, 100);
+    if ((long) page * size > 10_000) throw ApiError.badRequest("page × size must not exceed 10000 (Elasticsearch's result window)");
     ctx.json(service.search(q, Params.optionalText(ctx, "genre", 50), page, size));
   }
 
@@ -300,10 +313,13 @@ public final class ApiServer implements AutoCloseable {
   }
 
   private static JsonNode jsonBody(Context ctx) {
-    String raw = ctx.body();
-    if (raw == null || raw.isBlank()) throw ApiError.badRequest("request body must be a JSON object");
+    byte[] bytes = ctx.bodyAsBytes();
+    // Content-Length is checked by Jetty; a chunked body has none, so check what actually arrived.
+    if (bytes.length > MAX_BODY_BYTES) throw new ApiError(413, "payload_too_large", "request body is larger than " + MAX_BODY_BYTES + " bytes");
+    String raw = new String(bytes, java.nio.charset.StandardCharsets.UTF_8);
+    if (raw.isBlank()) throw ApiError.badRequest("request body must be a JSON object");
     try {
-      JsonNode n = JSON.readTree(raw);
+      JsonNode n = JSON.readerFor(JsonNode.class).with(com.fasterxml.jackson.databind.DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(raw);
       if (n == null || !n.isObject()) throw ApiError.badRequest("request body must be a JSON object");
       return n;
     } catch (IOException e) {
