@@ -265,7 +265,7 @@ public final class ApiServer implements AutoCloseable {
     int k = 10;
     if (body.has("k")) {
       JsonNode kn = body.get("k");
-      if (!kn.isIntegralNumber() || kn.asInt() < 1 || kn.asInt() > 100) throw ApiError.badRequest("k must be an integer from 1 to 100");
+      if (!kn.isIntegralNumber() || !kn.canConvertToInt() || kn.asInt() < 1 || kn.asInt() > 100) throw ApiError.badRequest("k must be an integer from 1 to 100");
       k = kn.asInt();
     }
     Map<Long, Double> given = new LinkedHashMap<>();
