@@ -41,6 +41,10 @@ public final class RecommendationService {
   static final List<String> USER_FIELDS = List.of("user_id", "rating_count", "rating_avg", "top_genres", "recent_movie_ids",
       "rated_movie_ids", "last_rated_at", "embedding", "model_version");
   static final int RRF_K = 60;
+  /** Score bonus for a movie in one of the user's top genres (see knnForUser). */
+  static final double GENRE_BONUS = 0.1;
+  /** Nearest neighbours fetched before the genre bonus reorders them. */
+  static final int KNN_NEIGHBOURS = 100;
 
   /** One recommended movie with why. */
   public record Recommendation(Map<String, Object> movie, double score, String reason) {}
@@ -99,7 +103,7 @@ public final class RecommendationService {
     List<Recommendation> cached = cache.get(key);
     if (cached != null) return cached;
     List<Recommendation> fresh = p.vector() == null ? popularExcluding(p.rated(), p.topGenres(), k, filters)
-        : knnForUser(p.vector(), p.rated(), k, filters);
+        : knnForUser(p.vector(), p.rated(), p.topGenres(), k, filters);
     if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
     cache.put(key, fresh);
     return fresh;
@@ -115,17 +119,33 @@ public final class RecommendationService {
     double[] values = ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
     float[] x = m.userFactors(ids, values);
     if (x == null) return popularExcluding(ratings.keySet(), genresOf(m, ratings.keySet()), k, Filters.NONE);
-    return knnForUser(FoldIn.userForCosine(x), ratings.keySet(), k, Filters.NONE);
+    return knnForUser(FoldIn.userForCosine(x), ratings.keySet(), genresOf(m, ratings.keySet()), k, Filters.NONE);
   }
 
-  private List<Recommendation> knnForUser(float[] storedVector, Set<Long> rated, int k, Filters filters) throws IOException {
+  /**
+   * kNN with the user's vector, plus a small constant bonus ({@link #GENRE_BONUS}) for movies in the user's top genres:
+   * Elasticsearch adds the two scores. The kNN score is (1 + cos)/2, so the bonus only reorders close neighbours; it
+   * keeps users with only a few ratings from drifting to merely popular films of the same era.
+   */
+  private List<Recommendation> knnForUser(float[] storedVector, Set<Long> rated, List<String> topGenres, int k, Filters filters)
+      throws IOException {
     ModelCache.Model m = models.current();
     List<Float> qv = new ArrayList<>(storedVector.length);
     for (float f : storedVector) qv.add(f);
     List<Query> filter = filterQueries(filters, rated, null);
-    SearchResponse<Map> r = es.search(s -> s.index(config.index("movies")).size(k)
-        .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(Math.min(10_000, Math.max(500, 50 * k))).filter(filter))
-        .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))), Map.class);
+    int neighbours = Math.max(k, KNN_NEIGHBOURS);
+    List<FieldValue> genres = topGenres.stream().map(FieldValue::of).toList();
+    SearchResponse<Map> r = es.search(s -> {
+      s.index(config.index("movies")).size(k)
+          .knn(kn -> kn.field("embedding").queryVector(qv).k(neighbours).numCandidates(Math.min(10_000, Math.max(500, 10 * neighbours)))
+              .filter(filter))
+          .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS)));
+      if (!genres.isEmpty()) {
+        s.query(q -> q.bool(b -> b.filter(filter).must(mu -> mu.constantScore(cs -> cs.boost((float) GENRE_BONUS)
+            .filter(f -> f.terms(t -> t.field("genres").terms(v -> v.value(genres))))))));
+      }
+      return s;
+    }, Map.class);
     List<Recommendation> out = new ArrayList<>();
     float[] x = FoldIn.raw(storedVector, Math.min(m.rank(), storedVector.length));
     for (Hit<Map> h : r.hits().hits()) {

@@ -115,7 +115,8 @@ public final class Events {
     }
     if (m.voteCount() != null && m.voteCount() < 0) return "vote_count must be >= 0, got " + m.voteCount();
     if (m.popularity() != null && (m.popularity().isNaN() || m.popularity() < 0)) return "popularity must be >= 0, got " + m.popularity();
-    if (m.genreIds() != null && m.genreIds().contains(null)) return "genre_ids must not contain null";
+    // not contains(null): immutable lists throw on a null argument
+    if (m.genreIds() != null && m.genreIds().stream().anyMatch(java.util.Objects::isNull)) return "genre_ids must not contain null";
     return null;
   }
 

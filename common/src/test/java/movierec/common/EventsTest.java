@@ -77,6 +77,12 @@ class EventsTest {
   }
 
   @Test
+  void movieBuiltWithImmutableGenreListValidates() {
+    MovieEvent m = new MovieEvent(1L, "Toy Story", null, List.of(16), "en", "1995-11-22", 8.2, 10L, 1.0, null, null, null, null, "test");
+    assertThat(Events.validate(m)).isNull();
+  }
+
+  @Test
   void genresMapFromMovieLensToTmdbAndBack() {
     assertThat(Genres.fromMovieLens("Adventure|Animation|Children|Comedy|Fantasy")).containsExactly(12, 16, 10751, 35, 14);
     assertThat(Genres.fromMovieLens("(no genres listed)")).isEmpty();

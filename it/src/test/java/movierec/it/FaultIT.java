@@ -46,8 +46,17 @@ class FaultIT {
   /** The Spark JVM under the supervisor: what a crash kills. */
   static ProcessHandle sparkJvm() {
     long pid = supervisor.pid().orElseThrow();
-    return ProcessHandle.of(pid).orElseThrow().descendants()
-        .filter(h -> h.info().commandLine().orElse("").contains("movierec.spark.StreamJob")).findFirst().orElseThrow();
+    return ProcessHandle.of(pid).orElseThrow().descendants().filter(h -> cmdline(h.pid()).contains("movierec.spark.StreamJob"))
+        .findFirst().orElseThrow();
+  }
+
+  /** The full command line from /proc (ProcessHandle.Info may leave long ones out). */
+  static String cmdline(long pid) {
+    try {
+      return new String(java.nio.file.Files.readAllBytes(Path.of("/proc/" + pid + "/cmdline")), StandardCharsets.UTF_8).replace('\0', ' ');
+    } catch (IOException e) {
+      return "";
+    }
   }
 
   @Test
