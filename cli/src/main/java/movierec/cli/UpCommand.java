@@ -43,8 +43,9 @@ public final class UpCommand implements Callable<Integer> {
     if (!noLoad) loadBundledDataOnce(config);
     if (!noLoad) Waits.untilIndexed(config, timeoutSeconds, System.out);
     if (!modelExists(config) && hasRatings(config)) {
-      System.out.println("  training the first model (ALS; later: ./movierec train)");
-      stack.train(System.out);
+      // The first model uses the best known setting so `up` serves within two minutes; `./movierec train` tunes.
+      System.out.println("  training the first model (ALS, best known setting; ./movierec train tunes)");
+      new Stack(config.with(java.util.Map.of("train.grid", "fixed"))).train(System.out);
     }
     step("API and web page", () -> {
       try {
