@@ -1,9 +1,6 @@
 package movierec.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -145,25 +142,25 @@ public final class BenchCommand implements Callable<Integer> {
     Stack.dropNamespace(es, raw);
   }
 
+  /** Every document of {@code from} as index operations into {@code to}, 5,000 per chunk (scroll: _id is not sortable). */
   @SuppressWarnings({"rawtypes", "unchecked"})
   private static void collect(ElasticsearchClient es, String from, String to, List<List<BulkOperation>> chunks) throws Exception {
-    List<FieldValue> after = null;
-    while (true) {
-      List<FieldValue> a = after;
-      SearchResponse<Map> r = es.search(s -> {
-        s.index(from).size(5000).sort(o -> o.field(f -> f.field("_id").order(SortOrder.Asc)));
-        if (a != null) s.searchAfter(a);
-        return s;
-      }, Map.class);
-      if (r.hits().hits().isEmpty()) return;
+    co.elastic.clients.elasticsearch.core.search.ResponseBody<Map> page =
+        es.search(s -> s.index(from).size(5000).scroll(t -> t.time("2m")), Map.class);
+    String scrollId = page.scrollId();
+    while (!page.hits().hits().isEmpty()) {
       List<BulkOperation> chunk = new ArrayList<>();
-      for (Hit<Map> h : r.hits().hits()) {
+      for (Hit<Map> h : page.hits().hits()) {
         Map doc = h.source();
         chunk.add(BulkOperation.of(b -> b.index(i -> i.index(to).id(h.id()).document(doc))));
       }
       chunks.add(chunk);
-      after = r.hits().hits().get(r.hits().hits().size() - 1).sort();
+      String id = scrollId;
+      page = es.scroll(x -> x.scrollId(id).scroll(t -> t.time("2m")), Map.class);
+      scrollId = page.scrollId();
     }
+    String id = scrollId;
+    if (id != null) es.clearScroll(c -> c.scrollId(id));
   }
 
   // ---- freshness ----
@@ -212,27 +209,52 @@ public final class BenchCommand implements Callable<Integer> {
       RecommendationService.Profile p = service.profile(u);
       if (p == null || p.vector() == null) continue;
       users.add(u);
+      // exactly the search RecommendationService sends: kNN (100 neighbours) plus the top-genre bonus, rated excluded
+      Map<String, Object> notRated = Map.of("bool", Map.of("must_not", List.of(Map.of("terms", Map.of("movie_id", p.rated())))));
       Map<String, Object> knn = new LinkedHashMap<>();
       knn.put("field", "embedding");
       knn.put("query_vector", p.vector());
-      knn.put("k", 10);
-      knn.put("num_candidates", 500);
-      knn.put("filter", List.of(Map.of("bool", Map.of("must_not", List.of(Map.of("terms", Map.of("movie_id", p.rated())))))));
-      knnBodies.add(JSON.writeValueAsString(Map.of("size", 10, "knn", knn, "_source", List.of("movie_id", "title", "genres"))));
+      knn.put("k", 100);
+      knn.put("num_candidates", 1000);
+      knn.put("filter", List.of(notRated));
+      Map<String, Object> body = new LinkedHashMap<>();
+      body.put("size", 10);
+      body.put("knn", knn);
+      if (!p.topGenres().isEmpty()) {
+        Map<String, Object> bonus = Map.of("constant_score", Map.of("boost", 0.1, "filter", Map.of("terms", Map.of("genres", p.topGenres()))));
+        body.put("query", Map.of("bool", Map.of("filter", List.of(notRated), "must", List.of(bonus))));
+      }
+      body.put("_source", List.of("movie_id", "title", "genres", "release_date", "release_year", "rating_count", "rating_avg"));
+      knnBodies.add(JSON.writeValueAsString(body));
     }
     List<Long> movies = List.of(1L, 2L, 50L, 260L, 296L, 318L, 356L, 480L, 527L, 589L, 593L, 1196L, 1210L, 2571L, 2959L);
     List<String> texts = List.of("toy story", "star wars", "godfather", "matrix", "love", "war", "space", "comedy", "batman", "pulp fiction");
     String esUrl = config.esUrl().split(",")[0].trim();
     String moviesIdx = config.index("movies");
+    // similar: the endpoint's two searches (kNN on the movie's vector, more_like_this) as one _msearch
+    Map<Long, String> similarBodies = new LinkedHashMap<>();
+    var model = service.models().current();
+    for (long m : movies) {
+      var item = model.items().get(m);
+      if (item == null) continue;
+      float[] qv = java.util.Arrays.copyOf(item.factors(), item.factors().length + 1);
+      String notSelf = "{\"bool\":{\"must_not\":[{\"term\":{\"movie_id\":" + m + "}}]}}";
+      similarBodies.put(m, "{}\n{\"size\":50,\"knn\":{\"field\":\"embedding\",\"query_vector\":" + JSON.writeValueAsString(qv)
+          + ",\"k\":50,\"num_candidates\":200,\"filter\":" + notSelf + "}}\n{}\n"
+          + String.format("{\"size\":50,\"query\":{\"bool\":{\"must_not\":[{\"term\":{\"movie_id\":%d}}],\"must\":[{\"more_like_this\":{\"fields\":[\"description\",\"genres\"],\"like\":[{\"_index\":\"%s\",\"_id\":\"%d\"}],\"min_term_freq\":1,\"min_doc_freq\":1,\"max_query_terms\":25}}]}}}", m, moviesIdx, m)
+          + "\n");
+    }
+    List<Long> similarIds = new ArrayList<>(similarBodies.keySet());
     String mltFmt = "{\"size\":10,\"query\":{\"bool\":{\"must_not\":[{\"term\":{\"movie_id\":%d}}],\"must\":[{\"more_like_this\":{\"fields\":[\"description\",\"genres\"],\"like\":[{\"_index\":\"%s\",\"_id\":\"%d\"}],\"min_term_freq\":1,\"min_doc_freq\":1,\"max_query_terms\":25}}]}}}";
     String searchFmt = "{\"size\":10,\"query\":{\"multi_match\":{\"query\":\"%s\",\"fields\":[\"title^3\",\"description\",\"director\"],\"fuzziness\":\"AUTO\"}}}";
     record Case(String name, IntFunction<HttpRequest> ours, IntFunction<HttpRequest> raw, String rawName) {}
     List<Case> cases = List.of(
         new Case("recommendations", i -> LoadGenerator.get(api + "/api/users/" + users.get(Math.floorMod(i, users.size())) + "/recommendations?k=10"),
             i -> LoadGenerator.post(esUrl + "/" + moviesIdx + "/_search", knnBodies.get(Math.floorMod(i, knnBodies.size()))), "kNN with the user's vector, rated excluded"),
-        new Case("similar", i -> LoadGenerator.get(api + "/api/movies/" + movies.get(Math.floorMod(i, movies.size())) + "/similar?k=10"),
-            i -> LoadGenerator.post(esUrl + "/" + moviesIdx + "/_search", String.format(mltFmt, movies.get(Math.floorMod(i, movies.size())), moviesIdx,
-                movies.get(Math.floorMod(i, movies.size())))), "more_like_this alone (the endpoint adds a GET and a kNN)"),
+        new Case("similar", i -> LoadGenerator.get(api + "/api/movies/" + similarIds.get(Math.floorMod(i, similarIds.size())) + "/similar?k=10"),
+            i -> HttpRequest.newBuilder(java.net.URI.create(esUrl + "/" + moviesIdx + "/_msearch")).header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(similarBodies.get(similarIds.get(Math.floorMod(i, similarIds.size()))))).build(),
+            "_msearch of its kNN and more_like_this searches"),
         new Case("search", i -> LoadGenerator.get(api + "/api/movies/search?q=" + texts.get(Math.floorMod(i, texts.size())).replace(" ", "%20") + "&size=10"),
             i -> LoadGenerator.post(esUrl + "/" + moviesIdx + "/_search", String.format(searchFmt, texts.get(Math.floorMod(i, texts.size())))), "multi_match"));
     md("## API latency and throughput beside the raw Elasticsearch query");
