@@ -1,11 +1,8 @@
 package movierec.es;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import co.elastic.clients.elasticsearch._types.FieldValue;
-import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.GetResponse;
-import co.elastic.clients.elasticsearch.core.SearchResponse;
-import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,27 +88,14 @@ public final class ModelCache {
     Map<String, Object> params = (Map<String, Object>) doc.get("params");
     int rank = ((Number) params.get("rank")).intValue();
     Map<Long, Item> items = new HashMap<>();
-    List<FieldValue> after = null;
-    while (true) {
-      List<FieldValue> from = after;
-      SearchResponse<Map> r = es.search(s -> {
-        s.index(config.index("movies")).size(5000).query(q -> q.exists(e -> e.field("embedding")))
-            .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Asc)))
-            .source(x -> x.filter(f -> f.includes("movie_id", "title", "genres", "embedding")));
-        if (from != null) s.searchAfter(from);
-        return s;
-      }, Map.class);
-      if (r.hits().hits().isEmpty()) break;
-      for (Hit<Map> h : r.hits().hits()) {
-        Map<String, Object> m = h.source();
-        List<Number> emb = (List<Number>) m.get("embedding");
-        float[] raw = new float[rank];
-        for (int i = 0; i < rank; i++) raw[i] = emb.get(i).floatValue();
-        long id = ((Number) m.get("movie_id")).longValue();
-        items.put(id, new Item(id, (String) m.get("title"), (List<String>) m.getOrDefault("genres", List.of()), raw));
-      }
-      after = r.hits().hits().get(r.hits().hits().size() - 1).sort();
-    }
+    EsScan.scan(es, config.index("movies"), Query.of(q -> q.exists(e -> e.field("embedding"))), List.of("movie_id"),
+        List.of("movie_id", "title", "genres", "embedding"), m -> {
+          List<Number> emb = (List<Number>) m.get("embedding");
+          float[] raw = new float[rank];
+          for (int i = 0; i < rank; i++) raw[i] = emb.get(i).floatValue();
+          long id = ((Number) m.get("movie_id")).longValue();
+          items.put(id, new Item(id, (String) m.get("title"), (List<String>) m.getOrDefault("genres", List.of()), raw));
+        });
     List<float[]> all = new ArrayList<>();
     items.values().forEach(i -> all.add(i.factors()));
     model = new Model(version, rank, ((Number) params.get("regParam")).doubleValue(),

@@ -1,6 +1,7 @@
 package movierec.spark;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import movierec.es.EsScan;
 import java.io.IOException;
 import java.util.List;
 

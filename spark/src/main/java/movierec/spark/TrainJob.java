@@ -1,6 +1,7 @@
 package movierec.spark;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import movierec.es.EsScan;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import java.util.ArrayList;
 import java.util.HashMap;

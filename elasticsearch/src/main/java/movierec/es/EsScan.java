@@ -1,8 +1,9 @@
-package movierec.spark;
+package movierec.es;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.FieldValue;
 import co.elastic.clients.elasticsearch._types.SortOrder;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.io.IOException;
@@ -11,12 +12,18 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /** Reads every document of an index in pages ({@code search_after} on a unique sort), as maps. */
-final class EsScan {
+public final class EsScan {
   private EsScan() {}
 
+  public static long scan(ElasticsearchClient es, String index, List<String> sortFields, List<String> fields,
+                          Consumer<Map<String, Object>> each) throws IOException {
+    return scan(es, index, null, sortFields, fields, each);
+  }
+
+  /** Only the documents matching {@code query} (null: all). */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  static long scan(ElasticsearchClient es, String index, List<String> sortFields, List<String> fields,
-                   Consumer<Map<String, Object>> each) throws IOException {
+  public static long scan(ElasticsearchClient es, String index, Query query, List<String> sortFields, List<String> fields,
+                          Consumer<Map<String, Object>> each) throws IOException {
     List<FieldValue> after = null;
     long n = 0;
     while (true) {
@@ -24,6 +31,7 @@ final class EsScan {
       SearchResponse<Map> r = es.search(s -> {
         s.index(index).size(10_000).source(src -> src.filter(f -> f.includes(fields))).trackTotalHits(t -> t.enabled(false));
         for (String f : sortFields) s.sort(o -> o.field(fl -> fl.field(f).order(SortOrder.Asc)));
+        if (query != null) s.query(query);
         if (from != null) s.searchAfter(from);
         return s;
       }, Map.class);
