@@ -51,6 +51,7 @@ public final class ApiServer implements AutoCloseable {
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000",
         ProducerConfig.LINGER_MS_CONFIG, "0"));
     this.service = new RecommendationService(es, config);
+    service.models().current(); // load the model (if any) before the first request
     this.charts = new DashboardCharts(config);
   }
 

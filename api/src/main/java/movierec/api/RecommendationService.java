@@ -19,6 +19,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import movierec.common.FoldIn;
+import movierec.common.Sequence;
 import movierec.es.ModelCache;
 import movierec.common.MovierecConfig;
 
@@ -36,15 +37,15 @@ import movierec.common.MovierecConfig;
  */
 public final class RecommendationService {
   /** Fields returned for a movie. */
-  static final List<String> MOVIE_FIELDS = List.of("movie_id", "title", "genres", "release_date", "release_year", "language",
+  public static final List<String> MOVIE_FIELDS = List.of("movie_id", "title", "genres", "release_date", "release_year", "language",
       "overview", "director", "runtime", "vote_average", "vote_count", "rating_count", "rating_avg", "popularity", "poster_path");
   static final List<String> USER_FIELDS = List.of("user_id", "rating_count", "rating_avg", "top_genres", "recent_movie_ids",
       "rated_movie_ids", "last_rated_at", "embedding", "model_version");
   static final int RRF_K = 60;
-  /** Score bonus for a movie in one of the user's top genres (see knnForUser). */
-  static final double GENRE_BONUS = 0.1;
-  /** Nearest neighbours fetched before the genre bonus reorders them. */
-  static final int KNN_NEIGHBOURS = 100;
+  /** HNSW candidates per shard for a kNN of k results: enough that the approximate top k is the exact one here. */
+  public static int knnCandidates(int k) {
+    return Math.min(10_000, Math.max(500, 10 * k));
+  }
 
   /** One recommended movie with why. */
   public record Recommendation(Map<String, Object> movie, double score, String reason) {}
@@ -59,7 +60,13 @@ public final class RecommendationService {
 
   /** A user's stored profile, or null. */
   public record Profile(long userId, Map<String, Object> doc, float[] vector, Set<Long> rated, List<String> topGenres,
-                        long version) {}
+                        long version) {
+    /** The user's latest rated movies, newest first (the stream job keeps the last ten). */
+    @SuppressWarnings("unchecked")
+    public List<Long> recent() {
+      return ((List<Object>) doc.getOrDefault("recent_movie_ids", List.of())).stream().map(o -> ((Number) o).longValue()).toList();
+    }
+  }
 
   private final ElasticsearchClient es;
   private final MovierecConfig config;
@@ -103,7 +110,7 @@ public final class RecommendationService {
     List<Recommendation> cached = cache.get(key);
     if (cached != null) return cached;
     List<Recommendation> fresh = p.vector() == null ? popularExcluding(p.rated(), p.topGenres(), k, filters)
-        : knnForUser(p.vector(), p.rated(), p.topGenres(), k, filters);
+        : knnForUser(p.vector(), p.rated(), p.recent(), k, filters);
     if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
     cache.put(key, fresh);
     return fresh;
@@ -117,40 +124,30 @@ public final class RecommendationService {
     ModelCache.Model m = models.current();
     List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
     double[] values = ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
-    float[] x = m.userFactors(ids, values);
+    float[] x = m.userVector(ids, values);
     if (x == null) return popularExcluding(ratings.keySet(), genresOf(m, ratings.keySet()), k, Filters.NONE);
-    return knnForUser(FoldIn.userForCosine(x), ratings.keySet(), genresOf(m, ratings.keySet()), k, Filters.NONE);
+    List<Long> newestFirst = new ArrayList<>(ids);
+    java.util.Collections.reverse(newestFirst);
+    return knnForUser(FoldIn.userForCosine(x), ratings.keySet(), newestFirst, k, Filters.NONE);
   }
 
   /**
-   * kNN with the user's vector, plus a small constant bonus ({@link #GENRE_BONUS}) for movies in the user's top genres:
-   * Elasticsearch adds the two scores. The kNN score is (1 + cos)/2, so the bonus only reorders close neighbours; it
-   * keeps users with only a few ratings from drifting to merely popular films of the same era.
+   * kNN with the user's vector: cosine on MIPS-augmented vectors ranks exactly by the model's dot product. Measured:
+   * a bonus for the user's top genres on top of it lowered NDCG@10 (0.122 → 0.113), so the model's order is served.
    */
-  private List<Recommendation> knnForUser(float[] storedVector, Set<Long> rated, List<String> topGenres, int k, Filters filters)
+  private List<Recommendation> knnForUser(float[] storedVector, Set<Long> rated, List<Long> recent, int k, Filters filters)
       throws IOException {
     ModelCache.Model m = models.current();
     List<Float> qv = new ArrayList<>(storedVector.length);
     for (float f : storedVector) qv.add(f);
     List<Query> filter = filterQueries(filters, rated, null);
-    int neighbours = Math.max(k, KNN_NEIGHBOURS);
-    List<FieldValue> genres = topGenres.stream().map(FieldValue::of).toList();
-    SearchResponse<Map> r = es.search(s -> {
-      s.index(config.index("movies")).size(k)
-          .knn(kn -> kn.field("embedding").queryVector(qv).k(neighbours).numCandidates(Math.min(10_000, Math.max(500, 10 * neighbours)))
-              .filter(filter))
-          .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS)));
-      if (!genres.isEmpty()) {
-        s.query(q -> q.bool(b -> b.filter(filter).must(mu -> mu.constantScore(cs -> cs.boost((float) GENRE_BONUS)
-            .filter(f -> f.terms(t -> t.field("genres").terms(v -> v.value(genres))))))));
-      }
-      return s;
-    }, Map.class);
+    SearchResponse<Map> r = es.search(s -> s.index(config.index("movies")).size(k)
+        .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(knnCandidates(k)).filter(filter))
+        .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))), Map.class);
     List<Recommendation> out = new ArrayList<>();
-    float[] x = FoldIn.raw(storedVector, Math.min(m.rank(), storedVector.length));
     for (Hit<Map> h : r.hits().hits()) {
       long id = ((Number) h.source().get("movie_id")).longValue();
-      out.add(new Recommendation(movie(h), h.score() == null ? 0 : h.score(), because(m, x, id, rated)));
+      out.add(new Recommendation(movie(h), h.score() == null ? 0 : h.score(), because(m, id, rated, recent)));
     }
     if (out.size() < k) {
       Set<Long> exclude = new HashSet<>(rated);
@@ -160,12 +157,26 @@ public final class RecommendationService {
     return out;
   }
 
-  /** The rated movie whose factors point most the same way as the recommended one's. */
-  private static String because(ModelCache.Model m, float[] user, long recommended, Set<Long> rated) {
+  /**
+   * The rated movie that explains a recommendation best: the recent movie whose sequential contribution to its score
+   * is largest ("people who rated that went on to this"), else the rated movie whose ALS factors point most the same way.
+   */
+  private static String because(ModelCache.Model m, long recommended, Set<Long> rated, List<Long> recent) {
     ModelCache.Item rec = m.items().get(recommended);
     if (rec == null) return "matches your taste";
-    double best = -2;
+    double best = 0;
     String title = null;
+    for (int k = 0; k < Math.min(recent.size(), Sequence.CONTEXT) && rec.next().length > 0; k++) {
+      ModelCache.Item it = m.items().get(recent.get(k));
+      if (it == null || it.title() == null || it.context().length == 0) continue;
+      double c = Sequence.contextWeight(k) * FoldIn.dot(it.context(), rec.next());
+      if (c > best) {
+        best = c;
+        title = it.title();
+      }
+    }
+    if (title != null) return "because you rated " + title;
+    best = -2;
     for (long id : rated) {
       ModelCache.Item it = m.items().get(id);
       if (it == null || it.title() == null) continue;
@@ -289,6 +300,7 @@ public final class RecommendationService {
     SearchResponse<Map> r = es.search(s -> s.index(config.index("ratings")).size(10_000)
         .query(q -> q.term(t -> t.field("user_id").value(userId)))
         .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Desc)))
+        .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Desc))) // newest first, ties as training orders them
         .source(x -> x.filter(f -> f.includes("movie_id", "rating", "timestamp"))), Map.class);
     for (Hit<Map> h : r.hits().hits()) {
       out.put(((Number) h.source().get("movie_id")).longValue(),
@@ -298,8 +310,10 @@ public final class RecommendationService {
   }
 
   /**
-   * Which rated movies support recommending {@code movieId}, exactly: with x = A⁻¹ Σ_j (1 + αr_j) y_j (the fold-in),
-   * score = y·x = Σ_j (1 + αr_j) · yᵀA⁻¹y_j, so each rated movie j contributes its own term.
+   * Which rated movies support recommending {@code movieId}, exactly. The score is the ALS part plus the sequential
+   * part. ALS: with x = A⁻¹ Σ_j (1 + αr_j) y_j (the fold-in), y·x = Σ_j (1 + αr_j) · yᵀA⁻¹y_j, one term per rated
+   * movie j. Sequential: Σ_k w_k · a_(k-th latest) · b, one term per recent movie. Each movie's contribution is the sum
+   * of its terms, in the units of the stored vectors.
    */
   public List<Contribution> because(long userId, long movieId, int k) throws IOException {
     ModelCache.Model m = models.current();
@@ -320,8 +334,13 @@ public final class RecommendationService {
     List<Contribution> out = new ArrayList<>();
     for (int j = 0; j < rated.size(); j++) {
       FoldIn.Rated r = rated.get(j);
-      double c = (1 + m.alpha() * r.rating()) * dot(z, r.factors());
-      out.add(new Contribution(ids.get(j), m.items().get(ids.get(j)).title(), values.get(j), c));
+      double c = (1 + m.alpha() * r.rating()) * dot(z, r.factors()) / m.alsScale();
+      int age = rated.size() - 1 - j; // ids are oldest first
+      ModelCache.Item item = m.items().get(ids.get(j));
+      if (age < Sequence.CONTEXT && target.next().length > 0 && item.context().length > 0) {
+        c += Sequence.contextWeight(age) * FoldIn.dot(item.context(), target.next());
+      }
+      out.add(new Contribution(ids.get(j), item.title(), values.get(j), c));
     }
     out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
     return out.subList(0, Math.min(k, out.size()));

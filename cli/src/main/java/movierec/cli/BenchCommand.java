@@ -209,22 +209,18 @@ public final class BenchCommand implements Callable<Integer> {
       RecommendationService.Profile p = service.profile(u);
       if (p == null || p.vector() == null) continue;
       users.add(u);
-      // exactly the search RecommendationService sends: kNN (100 neighbours) plus the top-genre bonus, rated excluded
+      // exactly the search RecommendationService sends: kNN for 10 with the user's vector, rated excluded
       Map<String, Object> notRated = Map.of("bool", Map.of("must_not", List.of(Map.of("terms", Map.of("movie_id", p.rated())))));
       Map<String, Object> knn = new LinkedHashMap<>();
       knn.put("field", "embedding");
       knn.put("query_vector", p.vector());
-      knn.put("k", 100);
-      knn.put("num_candidates", 1000);
+      knn.put("k", 10);
+      knn.put("num_candidates", RecommendationService.knnCandidates(10));
       knn.put("filter", List.of(notRated));
       Map<String, Object> body = new LinkedHashMap<>();
       body.put("size", 10);
       body.put("knn", knn);
-      if (!p.topGenres().isEmpty()) {
-        Map<String, Object> bonus = Map.of("constant_score", Map.of("boost", 0.1, "filter", Map.of("terms", Map.of("genres", p.topGenres()))));
-        body.put("query", Map.of("bool", Map.of("filter", List.of(notRated), "must", List.of(bonus))));
-      }
-      body.put("_source", List.of("movie_id", "title", "genres", "release_date", "release_year", "rating_count", "rating_avg"));
+      body.put("_source", RecommendationService.MOVIE_FIELDS);
       knnBodies.add(JSON.writeValueAsString(body));
     }
     List<Long> movies = List.of(1L, 2L, 50L, 260L, 296L, 318L, 356L, 480L, 527L, 589L, 593L, 1196L, 1210L, 2571L, 2959L);

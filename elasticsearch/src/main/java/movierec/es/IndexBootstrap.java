@@ -50,6 +50,47 @@ public final class IndexBootstrap {
     return created;
   }
 
+  /**
+   * Before a model writes its vectors: migrates {@code name} (see {@link #migrate}) when its live mapping is older
+   * than the mapping file (a field missing) or its {@code embedding} holds vectors of another size. The copy leaves
+   * vectors out (Elasticsearch keeps them out of {@code _source}); they are model output and are rewritten next.
+   */
+  public void ensureVectorDims(Map<String, Integer> embeddingDims) throws IOException {
+    for (Map.Entry<String, Integer> e : embeddingDims.entrySet()) {
+      String index = currentIndex(e.getKey());
+      var properties = es.indices().getMapping(g -> g.index(index)).get(index).mappings().properties();
+      var embedding = properties.get("embedding");
+      Integer dims = embedding != null && embedding.isDenseVector() ? embedding.denseVector().dims() : null;
+      String options = embedding != null && embedding.isDenseVector() && embedding.denseVector().indexOptions() != null
+          ? embedding.denseVector().indexOptions().type().jsonValue() : null;
+      boolean stale = !properties.keySet().containsAll(mappedFields(e.getKey())) || (dims != null && dims.intValue() != e.getValue())
+          || (options != null && !options.equals(embeddingIndexType(e.getKey())));
+      if (stale) migrate(e.getKey());
+    }
+  }
+
+  /** The mapping file's {@code embedding.index_options.type}, or null. */
+  static String embeddingIndexType(String name) {
+    try {
+      var type = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping(name))
+          .at("/mappings/properties/embedding/index_options/type");
+      return type.isMissingNode() ? null : type.asText();
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  static Set<String> mappedFields(String name) {
+    try {
+      Set<String> out = new TreeSet<>();
+      new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping(name)).path("mappings").path("properties").fieldNames()
+          .forEachRemaining(out::add);
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
   /** The concrete index an alias points at, e.g. {@code movies_v1}. */
   public String currentIndex(String name) throws IOException {
     String alias = config.index(name);

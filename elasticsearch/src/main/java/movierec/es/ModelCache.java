@@ -5,25 +5,31 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import movierec.common.FoldIn;
+import movierec.common.GenreTaste;
 import movierec.common.MovierecConfig;
+import movierec.common.Sequence;
 
 /**
- * The current model in memory: every movie's item factors (raw, without the cosine augmentation), title and genres,
- * YᵀY for fold-in, and the training parameters. A few MB for the bundled data. Reloaded when
+ * The current model in memory: every movie's ALS factors (raw, without scaling or the cosine augmentation), its
+ * sequential vectors, title and genres, YᵀY for fold-in, and the training parameters. A few MB for the bundled data. Reloaded when
  * {@code models/current} names a new version (checked at most every few seconds), so a re-train shows up without a
  * restart and readers never see a half-loaded model.
  */
 public final class ModelCache {
-  /** A movie as the recommender needs it. */
-  public record Item(long id, String title, List<String> genres, float[] factors) {}
+  /**
+   * A movie as the recommender needs it: its ALS factors (raw), the sequential part of its stored vector ({@code
+   * next}, scaled as stored) and its context vector ({@link Sequence}); the last two are empty for an ALS-only model.
+   */
+  public record Item(long id, String title, List<String> genres, float[] factors, float[] next, float[] context) {}
 
-  /** One loaded model version. */
-  public record Model(String version, int rank, double regParam, double alpha, double recencyScale, double recencyFloor,
-                      Map<Long, Item> items, double[] gram) {
+  /** One loaded model version: ALS with {@code rank} factors plus a sequential part of {@code seqRank} dimensions. */
+  public record Model(String version, int rank, int seqRank, int genreDims, double alsScale, double regParam, double alpha,
+                      double recencyScale, double recencyFloor, Map<Long, Item> items, double[] gram) {
     public boolean empty() { return items.isEmpty(); }
 
     /**
@@ -45,9 +51,27 @@ public final class ModelCache {
       if (empty()) return null;
       return FoldIn.userFactors(gram, rank, foldInInput(movieIdsOldestFirst, ratingsOldestFirst), regParam, alpha);
     }
+
+    /**
+     * The user's whole query vector from their ratings in time order (oldest first, ties by movie id, as in
+     * training): [ALS fold-in ; Σ_k w_k · context of the k-th latest movie ; genre taste]. Null without known movies.
+     */
+    public float[] userVector(List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst) {
+      float[] x = userFactors(movieIdsOldestFirst, ratingsOldestFirst);
+      if (x == null || seqRank == 0) return x;
+      List<float[]> contexts = new ArrayList<>(movieIdsOldestFirst.size());
+      List<List<String>> genres = new ArrayList<>();
+      for (Long id : movieIdsOldestFirst) {
+        Item item = items.get(id);
+        contexts.add(item == null ? null : item.context());
+        if (item != null) genres.add(item.genres());
+      }
+      float[] out = GenreTaste.concat(x, Sequence.userVector(contexts, seqRank));
+      return genreDims == 0 ? out : GenreTaste.concat(out, GenreTaste.userVector(genres));
+    }
   }
 
-  private static final Model NONE = new Model("none", 0, 0, 0, 0, 1, Map.of(), new double[0]);
+  private static final Model NONE = new Model("none", 0, 0, 0, 1, 0, 0, 0, 1, Map.of(), new double[0]);
   private static final long CHECK_EVERY_MS = 5_000;
 
   private final ElasticsearchClient es;
@@ -60,22 +84,41 @@ public final class ModelCache {
     this.config = config;
   }
 
-  /** The current model, reloading it first if a newer version was published. */
+  /**
+   * The current model. The first call loads it; later calls check for a newer version at most every few seconds and
+   * load it in the background, serving the previous one meanwhile, so a re-train never stalls a request or a batch.
+   */
   public Model current() {
     long now = System.currentTimeMillis();
     if (now - checkedAt > CHECK_EVERY_MS) {
       synchronized (this) {
-        if (now - checkedAt > CHECK_EVERY_MS) {
+        if (now - checkedAt > CHECK_EVERY_MS && !loading) {
           checkedAt = now;
-          try {
-            refresh();
-          } catch (Exception e) {
-            // keep serving the model we have; Elasticsearch errors surface on the request itself
+          if (model == NONE) {
+            refreshQuietly();
+          } else {
+            loading = true;
+            Thread reload = new Thread(() -> {
+              refreshQuietly();
+              loading = false;
+            }, "model-reload");
+            reload.setDaemon(true);
+            reload.start();
           }
         }
       }
     }
     return model;
+  }
+
+  private volatile boolean loading;
+
+  private void refreshQuietly() {
+    try {
+      refresh();
+    } catch (Exception e) {
+      // keep serving the model we have; Elasticsearch errors surface on the request itself
+    }
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
@@ -87,20 +130,31 @@ public final class ModelCache {
     if (version.equals(model.version())) return;
     Map<String, Object> params = (Map<String, Object>) doc.get("params");
     int rank = ((Number) params.get("rank")).intValue();
+    int seqRank = ((Number) params.getOrDefault("seqRank", 0)).intValue();
+    int genreDims = ((Number) params.getOrDefault("genreDims", 0)).intValue();
+    double alsScale = ((Number) params.getOrDefault("alsScale", 1)).doubleValue();
     Map<Long, Item> items = new HashMap<>();
     EsScan.scan(es, config.index("movies"), Query.of(q -> q.exists(e -> e.field("embedding"))), List.of("movie_id"),
-        List.of("movie_id", "title", "genres", "embedding"), m -> {
-          List<Number> emb = (List<Number>) m.get("embedding");
-          float[] raw = new float[rank];
-          for (int i = 0; i < rank; i++) raw[i] = emb.get(i).floatValue();
+        List.of("movie_id", "title", "genres", "embedding", "context"), m -> {
+          float[] stored = floats((List<Number>) m.get("embedding"));
+          float[] factors = Arrays.copyOf(stored, rank);
+          for (int i = 0; i < rank; i++) factors[i] *= alsScale; // stored as V / alsScale
+          float[] context = m.get("context") == null ? new float[0] : floats((List<Number>) m.get("context"));
           long id = ((Number) m.get("movie_id")).longValue();
-          items.put(id, new Item(id, (String) m.get("title"), (List<String>) m.getOrDefault("genres", List.of()), raw));
+          items.put(id, new Item(id, (String) m.get("title"), (List<String>) m.getOrDefault("genres", List.of()), factors,
+              Arrays.copyOfRange(stored, rank, rank + seqRank), context));
         });
     List<float[]> all = new ArrayList<>();
     items.values().forEach(i -> all.add(i.factors()));
-    model = new Model(version, rank, ((Number) params.get("regParam")).doubleValue(),
+    model = new Model(version, rank, seqRank, genreDims, alsScale, ((Number) params.get("regParam")).doubleValue(),
         ((Number) params.get("alpha")).doubleValue(),
         ((Number) params.getOrDefault("recencyScale", 0)).doubleValue(), ((Number) params.getOrDefault("recencyFloor", 1)).doubleValue(),
         items, FoldIn.gram(all, rank));
+  }
+
+  private static float[] floats(List<Number> values) {
+    float[] out = new float[values.size()];
+    for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
+    return out;
   }
 }

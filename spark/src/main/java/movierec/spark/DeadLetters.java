@@ -9,6 +9,7 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.spark.sql.Row;
 
 /**
  * Sends rejected records to {@code <topic>.dlq}: the original key and value bytes unchanged (whatever they were:
@@ -32,7 +33,12 @@ public final class DeadLetters implements AutoCloseable {
   }
 
   /** A record to dead-letter. */
-  public record Letter(byte[] key, byte[] value, String topic, int partition, long offset, String error) {}
+  public record Letter(byte[] key, byte[] value, String topic, int partition, long offset, String error) {
+    /** The letter of a Kafka row ({@code key, value, topic, partition, offset}) rejected for {@code error}. */
+    static Letter of(Row r, String error) {
+      return new Letter(r.getAs("key"), r.getAs("value"), r.getAs("topic"), r.<Integer>getAs("partition"), r.<Long>getAs("offset"), error);
+    }
+  }
 
   public void send(String dlqTopic, List<Letter> letters) {
     if (letters.isEmpty()) return;

@@ -7,6 +7,10 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,9 +25,12 @@ public final class EsBulk {
   static final int ATTEMPTS = 8;
 
   private final ElasticsearchClient es;
+  private final int concurrency;
 
-  public EsBulk(ElasticsearchClient es) {
+  /** {@code concurrency}: chunks in flight at once (a shard indexes one bulk request on one write thread). */
+  public EsBulk(ElasticsearchClient es, int concurrency) {
     this.es = es;
+    this.concurrency = Math.max(1, concurrency);
   }
 
   public static BulkOperation upsert(String index, String id, Map<String, Object> doc) {
@@ -38,9 +45,35 @@ public final class EsBulk {
     return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
   }
 
+  /**
+   * Writes every operation, chunks in parallel. The operations of one call must touch distinct documents (each sink
+   * dedupes its batch), since chunks may land in any order.
+   */
   public void write(List<BulkOperation> operations) {
+    List<List<BulkOperation>> chunks = new ArrayList<>();
     for (int from = 0; from < operations.size(); from += CHUNK) {
-      writeChunk(operations.subList(from, Math.min(operations.size(), from + CHUNK)));
+      chunks.add(operations.subList(from, Math.min(operations.size(), from + CHUNK)));
+    }
+    if (chunks.size() <= 1 || concurrency == 1) {
+      chunks.forEach(this::writeChunk);
+      return;
+    }
+    ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, chunks.size()));
+    try {
+      List<Future<?>> written = new ArrayList<>();
+      for (List<BulkOperation> chunk : chunks) written.add(pool.submit(() -> writeChunk(chunk)));
+      for (Future<?> f : written) {
+        try {
+          f.get();
+        } catch (ExecutionException e) {
+          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    } finally {
+      pool.shutdownNow();
     }
   }
 

@@ -3,16 +3,18 @@ package movierec.spark;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import movierec.common.Events;
 import movierec.common.Genres;
 import movierec.common.Languages;
+import movierec.common.MovieEvent;
 import org.apache.spark.sql.Column;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
+import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.expressions.UserDefinedFunction;
-import org.apache.spark.sql.expressions.Window;
 import org.apache.spark.sql.types.DataTypes;
 import org.apache.spark.sql.types.StructType;
 
@@ -46,26 +48,40 @@ public final class MovieTransforms {
    */
   public static final double POPULARITY_CAP = 1000.0;
 
-  private static final UserDefinedFunction PARSE_ERROR = udf(
-      (byte[] value) -> Events.parseMovie(value).error(), DataTypes.StringType).asNondeterministic();
+  /** What parsing one record gives: {@code error} (null when valid), then the event's fields (null when invalid). */
+  public static final StructType PARSED = new StructType(
+      java.util.stream.Stream.concat(java.util.stream.Stream.of(DataTypes.createStructField("error", DataTypes.StringType, true)),
+          java.util.Arrays.stream(SCHEMA.fields())).toArray(org.apache.spark.sql.types.StructField[]::new));
+
+  // One Jackson parse per record, with the producers' own rules (Events.parseMovie), straight into columns.
+  // Nondeterministic so that Spark evaluates it once per row rather than once per selected field.
+  private static final UserDefinedFunction PARSE = udf((byte[] value) -> {
+    Events.Parsed<MovieEvent> p = Events.parseMovie(value);
+    if (!p.ok()) return RowFactory.create(p.error(), null, null, null, null, null, null, null, null, null, null, null, null, null, null);
+    MovieEvent m = p.value();
+    return RowFactory.create(null, m.id(), m.title(), m.overview(), m.genreIds(), m.originalLanguage(), m.releaseDate(),
+        m.voteAverage(), m.voteCount(), m.popularity(), m.posterPath(), m.runtime(), m.director(), m.tmdbId(), m.source());
+  }, PARSED).asNondeterministic();
 
   private static final UserDefinedFunction LANGUAGE_NAME = udf(
       (String code) -> Languages.name(code), DataTypes.StringType);
 
   /**
-   * Kafka rows ({@code key, value, topic, partition, offset}) -> the same rows plus {@code error} (null when valid)
-   * and the parsed event columns. Validation is {@link Events#parseMovie}, the producers' own rules.
+   * Kafka rows ({@code key, value, topic, partition, offset}) -> the same columns plus {@code error} (null when
+   * valid) and the event's columns. Validation is {@link Events#parseMovie}, the producers' own rules.
    */
   public static Dataset<Row> parse(Dataset<Row> kafka) {
     return kafka
-        .withColumn("error", PARSE_ERROR.apply(col("value")))
-        .withColumn("event", when(col("error").isNull(), from_json(col("value").cast("string"), SCHEMA)))
-        .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("error"), col("event.*"));
+        .withColumn("parsed", PARSE.apply(col("value")))
+        .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("parsed.*"));
   }
 
-  /** The whole enrichment chain, in order. */
+  /**
+   * The whole enrichment chain, in order. Row by row, no shuffle: invalid rows pass through with null results and
+   * the sink dead-letters them, so one Spark job per batch does everything.
+   */
   public static Dataset<Row> enrich(Dataset<Row> movies) {
-    return latestPerId(movies)
+    return movies
         .transform(MovieTransforms::withDescription)
         .transform(MovieTransforms::withVoteAverageNorm)
         .transform(MovieTransforms::withPopularityNorm)
@@ -74,12 +90,14 @@ public final class MovieTransforms {
         .transform(MovieTransforms::withLanguageName);
   }
 
-  /** Dedupe: within a batch, only the last event of each movie id (highest offset) counts. */
-  public static Dataset<Row> latestPerId(Dataset<Row> movies) {
-    return movies
-        .withColumn("_rank", row_number().over(Window.partitionBy("id").orderBy(col("partition").desc(), col("offset").desc())))
-        .filter(col("_rank").equalTo(1))
-        .drop("_rank");
+  /**
+   * Dedupe of a collected batch's valid rows: only the last event of each movie id counts. A movie's events share a
+   * partition (keyed by id), so offset order is production order.
+   */
+  public static List<Row> latestPerId(List<Row> valid) {
+    Map<Long, Row> latest = new LinkedHashMap<>();
+    for (Row r : valid) latest.merge(r.getAs("id"), r, (a, b) -> b.<Long>getAs("offset") > a.<Long>getAs("offset") ? b : a);
+    return new ArrayList<>(latest.values());
   }
 
   /** description = title + ". " + overview; the title alone without an overview; never empty. */

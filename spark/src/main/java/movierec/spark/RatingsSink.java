@@ -1,7 +1,5 @@
 package movierec.spark;
 
-import static org.apache.spark.sql.functions.col;
-
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -36,29 +34,25 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
 
   @Override
   public void call(Dataset<Row> batch, Long batchId) {
-    Dataset<Row> parsed = RatingTransforms.parse(batch).persist();
-    try {
-      long in = parsed.count();
-      List<DeadLetters.Letter> letters = new ArrayList<>(StreamContext.letters(parsed.filter(col("error").isNotNull())));
-      List<Row> events = new ArrayList<>(RatingTransforms.latestPerPair(parsed.filter(col("error").isNull())).collectAsList());
-      events.sort(Comparator.comparingLong((Row r) -> r.<Long>getAs("timestamp")).thenComparingLong(r -> r.<Long>getAs("offset")));
-      waitForUnknownMovies(events);
-      List<Row> known = new ArrayList<>(events.size());
-      for (Row r : events) {
-        long movieId = r.getAs("movieId");
-        if (ctx.catalog().contains(movieId)) {
-          known.add(r);
-        } else {
-          letters.add(new DeadLetters.Letter(r.getAs("key"), r.getAs("value"), r.getAs("topic"), r.<Integer>getAs("partition"),
-              r.<Long>getAs("offset"), "unknown movieId " + movieId));
-        }
-      }
-      ctx.deadLetters().send(ctx.ratingsDlqTopic(), letters);
-      int written = apply(known);
-      ctx.status().recordBatch("ratings", batchId, in, written, letters.size());
-    } finally {
-      parsed.unpersist();
+    // One Spark job per batch: everything is needed in the driver (dead letters, rating state, bulk), so collect once.
+    List<Row> rows = RatingTransforms.parse(batch).collectAsList();
+    List<DeadLetters.Letter> letters = new ArrayList<>();
+    List<Row> valid = new ArrayList<>(rows.size());
+    for (Row r : rows) {
+      if (r.getAs("error") == null) valid.add(r);
+      else letters.add(DeadLetters.Letter.of(r, r.getAs("error")));
     }
+    List<Row> events = RatingTransforms.latestPerPair(valid);
+    waitForUnknownMovies(events);
+    List<Row> known = new ArrayList<>(events.size());
+    for (Row r : events) {
+      long movieId = r.getAs("movieId");
+      if (ctx.catalog().contains(movieId)) known.add(r);
+      else letters.add(DeadLetters.Letter.of(r, "unknown movieId " + movieId));
+    }
+    ctx.deadLetters().send(ctx.ratingsDlqTopic(), letters);
+    int written = apply(known);
+    ctx.status().recordBatch("ratings", batchId, rows.size(), written, letters.size());
   }
 
   /** Movies and ratings are separate streams: give the movies query time to index the movies these ratings name. */
@@ -77,7 +71,8 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
 
   /**
    * Live update: the user's vector by fold-in over the current item vectors of everything they rated, with the
-   * training's regularisation; a brand-new user gets one from the first rating. Null until a model exists.
+   * training's regularisation, plus the sequential context of their latest movies ({@link ModelCache.Model#userVector});
+   * a brand-new user gets one from the first rating. Null until a model exists.
    */
   static float[] liveVector(ModelCache.Model model, Map<Long, RatingState.Pair> ratings) {
     if (model.empty()) return null;
@@ -90,7 +85,7 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
       ids.add(byTime.get(i).getKey());
       values[i] = byTime.get(i).getValue().rating();
     }
-    return model.userFactors(ids, values);
+    return model.userVector(ids, values);
   }
 
   /** Applies the events to the state and writes everything they touched. Returns the number of events applied or re-confirmed. */

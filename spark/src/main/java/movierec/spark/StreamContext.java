@@ -2,7 +2,6 @@ package movierec.spark;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,8 +13,6 @@ import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.OffsetSpec;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.spark.sql.Dataset;
-import org.apache.spark.sql.Row;
 
 /** What both sinks share in the driver: clients, names, the movie catalog, the rating state and the status. */
 public final class StreamContext implements AutoCloseable {
@@ -32,7 +29,7 @@ public final class StreamContext implements AutoCloseable {
   StreamContext(MovierecConfig config, ElasticsearchClient es, MovieCatalog catalog, RatingState state, StreamStatus status) {
     this.config = config;
     this.es = es;
-    this.bulk = new EsBulk(es);
+    this.bulk = new EsBulk(es, config.getInt("es.bulk.concurrency"));
     this.deadLetters = new DeadLetters(config.kafkaBootstrap());
     this.catalog = catalog;
     this.state = state;
@@ -41,6 +38,7 @@ public final class StreamContext implements AutoCloseable {
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
     this.admin = Admin.create(p);
     this.models = new ModelCache(es, config);
+    models.current(); // load the model now rather than in the first batch
   }
 
   MovierecConfig config() { return config; }
@@ -76,16 +74,6 @@ public final class StreamContext implements AutoCloseable {
     } catch (Exception e) {
       return false;
     }
-  }
-
-  /** The rejected rows of a parsed batch as dead letters (collected to the driver: they are few). */
-  static List<DeadLetters.Letter> letters(Dataset<Row> rejected) {
-    List<DeadLetters.Letter> out = new ArrayList<>();
-    for (Row r : rejected.select("key", "value", "topic", "partition", "offset", "error").collectAsList()) {
-      out.add(new DeadLetters.Letter(r.getAs("key"), r.getAs("value"), r.getAs("topic"), r.<Integer>getAs("partition"),
-          r.<Long>getAs("offset"), r.getAs("error")));
-    }
-    return out;
   }
 
   @Override

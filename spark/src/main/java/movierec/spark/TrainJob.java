@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.PriorityQueue;
 import java.util.Set;
 import movierec.common.FoldIn;
+import movierec.common.GenreTaste;
 import movierec.common.MovierecConfig;
 import movierec.common.Ranking;
 import movierec.common.RatingEvent;
@@ -61,6 +62,7 @@ public final class TrainJob {
     System.exit(code);
   }
 
+  @SuppressWarnings("unchecked")
   static void run(MovierecConfig config) throws Exception {
     long t0 = System.currentTimeMillis();
     try (ElasticsearchClient es = EsClients.create(config)) {
@@ -70,6 +72,9 @@ public final class TrainJob {
               ((Number) d.get("rating")).doubleValue(), ((Number) d.get("timestamp")).longValue(), null)));
       if (ratings.isEmpty()) throw new IllegalStateException("no ratings in " + config.index("ratings") + ": load data first");
       LOG.info("training on {} ratings", ratings.size());
+      Map<Integer, List<String>> genres = new HashMap<>();
+      EsScan.scan(es, config.index("movies"), List.of("movie_id"), List.of("movie_id", "genres"),
+          d -> genres.put(((Number) d.get("movie_id")).intValue(), (List<String>) d.getOrDefault("genres", List.of())));
 
       SparkSession spark = SparkSession.builder().appName("movierec-train").master(config.get("spark.master"))
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
@@ -80,6 +85,7 @@ public final class TrainJob {
       // train.grid=fixed skips tuning and validates only the first setting (tests, quick demos).
       List<Params> grid = config.get("train.grid").equals("fixed") ? GRID.subList(0, 1) : GRID;
       Params best = null;
+      ALSModel bestModel = null;
       double bestNdcg = -1;
       Map<String, Object> validation = new LinkedHashMap<>();
       for (Params p : grid) {
@@ -87,38 +93,142 @@ public final class TrainJob {
         if (fit != null) fit.unpersist();
         fit = toDataset(spark, weighted(split.train(), p)).cache();
         ALSModel m = als(p).fit(fit);
-        Ranking.Metrics metrics = validate(m, split);
+        Ranking.Metrics metrics = validate(Trained.alsOnly(m), split);
         validation.put(p.toString(), Map.of("ndcg10", metrics.ndcg(), "precision10", metrics.precision(),
             "recall10", metrics.recall(), "hit10", metrics.hit(), "seconds", (System.currentTimeMillis() - t) / 1000.0));
-        LOG.info("{}: validation NDCG@10 {} P@10 {} ({} ms)", p, String.format("%.4f", metrics.ndcg()),
+        LOG.info("ALS {}: validation NDCG@10 {} P@10 {} ({} ms)", p, String.format("%.4f", metrics.ndcg()),
             String.format("%.4f", metrics.precision()), System.currentTimeMillis() - t);
         if (metrics.ndcg() > bestNdcg) {
           bestNdcg = metrics.ndcg();
           best = p;
+          bestModel = m;
         }
       }
       fit.unpersist();
-      ALSModel model = als(best).fit(toDataset(spark, weighted(ratings, best)));
-      Map<Integer, float[]> items = factors(model.itemFactors());
-      Map<Integer, float[]> users = factors(model.userFactors());
-      String version = "als-" + System.currentTimeMillis();
-      writeVectors(es, config, version, best, items, users);
-      Map<String, Object> params = Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
-          "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor());
+      long t = System.currentTimeMillis();
+      Ranking.Metrics chosen = validate(Trained.of(bestModel, split.train(), genres), split);
+      LOG.info("ALS {} + sequential: validation NDCG@10 {} P@10 {} ({} ms)", best, String.format("%.4f", chosen.ndcg()),
+          String.format("%.4f", chosen.precision()), System.currentTimeMillis() - t);
+      Trained model = Trained.of(als(best).fit(toDataset(spark, weighted(ratings, best))), ratings, genres);
+      String version = "als-seq-" + System.currentTimeMillis();
+      writeVectors(es, config, version, model);
+      Map<String, Object> params = new LinkedHashMap<>(Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
+          "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor()));
+      params.putAll(Map.of("seqRank", model.seq().rank(), "alsScale", model.alsScale(), "seqScale", model.seqScale(),
+          "seqWeight", SEQ_WEIGHT, "genreDims", GenreTaste.GENRES.size()));
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("version", version);
-      doc.put("algorithm", "als-implicit");
+      doc.put("algorithm", "als-implicit+sequential");
       doc.put("params", params);
-      doc.put("validation", Map.of("chosen", Map.of("ndcg10", bestNdcg), "grid", validation));
+      doc.put("validation", Map.of("chosen", Map.of("ndcg10", chosen.ndcg(), "precision10", chosen.precision(),
+          "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation));
       doc.put("trained_at", System.currentTimeMillis());
       doc.put("current", true);
       es.index(i -> i.index(config.index("models")).id(version).document(doc));
       // "current" is what the stream job and the API poll: switched last, after every vector is written.
       es.index(i -> i.index(config.index("models")).id("current").document(doc).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
-      LOG.info("model {} ({}) written: {} movies, {} users, validation NDCG@10 {} in {} s", version, best, items.size(),
-          users.size(), String.format("%.4f", bestNdcg), (System.currentTimeMillis() - t0) / 1000);
+      LOG.info("model {} ({}) written: {} movies, {} users, validation NDCG@10 {} in {} s", version, best, model.items().size(),
+          model.users().size(), String.format("%.4f", chosen.ndcg()), (System.currentTimeMillis() - t0) / 1000);
       spark.stop();
     }
+  }
+
+  /** Weight of the sequential scores beside the ALS scores, each first divided by its typical top score (measured). */
+  static final double SEQ_WEIGHT = 2.0;
+
+  /**
+   * A trained model: ALS item and user factors, the sequential vectors over the same movies, and the two scales that
+   * put the halves on one footing (each the mean over users of their top-10 scores). Score = x_u · y_i with
+   * y_i = [V_i / alsScale ; SEQ_WEIGHT · b_i / seqScale] stored per movie and x_u = [U_u ; Σ_k w_k·a_k] per user.
+   */
+  record Trained(Map<Integer, float[]> items, Map<Integer, float[]> users, Map<Integer, Integer> index,
+                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, double alsScale, double seqScale,
+                 Map<Integer, List<String>> genres, Map<Integer, float[]> userGenres) {
+
+    static Trained alsOnly(ALSModel m) {
+      return new Trained(factors(m.itemFactors()), factors(m.userFactors()), Map.of(), null, Map.of(), 1, 1, Map.of(), Map.of());
+    }
+
+    /** The ALS model plus the sequential model trained on the same ratings' histories. */
+    static Trained of(ALSModel m, List<RatingEvent> ratings, Map<Integer, List<String>> genres) {
+      Map<Integer, float[]> items = factors(m.itemFactors());
+      Map<Integer, float[]> users = factors(m.userFactors());
+      List<Integer> ids = new ArrayList<>(new java.util.TreeSet<>(items.keySet()));
+      Map<Integer, Integer> index = new HashMap<>();
+      for (int i = 0; i < ids.size(); i++) index.put(ids.get(i), i);
+      Map<Integer, int[]> histories = histories(ratings, index);
+      SequenceModel.Vectors seq = SequenceModel.train(new ArrayList<>(histories.values()), ids.size(), 42);
+      Map<Integer, float[]> userSeq = new HashMap<>();
+      Map<Integer, float[]> userGenres = new HashMap<>();
+      histories.forEach((u, h) -> {
+        List<float[]> contexts = new ArrayList<>(h.length);
+        List<List<String>> rated = new ArrayList<>(h.length);
+        for (int i : h) {
+          contexts.add(seq.context(i));
+          rated.add(genres.getOrDefault(ids.get(i), List.of()));
+        }
+        userSeq.put(u, movierec.common.Sequence.userVector(contexts, seq.rank()));
+        userGenres.put(u, GenreTaste.userVector(rated));
+      });
+      Map<Integer, float[]> seqItems = new HashMap<>();
+      index.forEach((id, i) -> seqItems.put(id, seq.item(i)));
+      return new Trained(items, users, index, seq, userSeq, meanTopScore(users, items), meanTopScore(userSeq, seqItems),
+          genres, userGenres);
+    }
+
+    /** The stored movie vector (before the cosine augmentation). */
+    float[] itemVector(int movieId) {
+      float[] v = items.get(movieId);
+      if (seq == null) return v;
+      float[] b = seq.item(index.get(movieId));
+      float[] out = new float[v.length + b.length];
+      for (int d = 0; d < v.length; d++) out[d] = (float) (v[d] / alsScale);
+      for (int d = 0; d < b.length; d++) out[v.length + d] = (float) (SEQ_WEIGHT * b[d] / seqScale);
+      return GenreTaste.concat(out, GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
+    }
+
+    /** The user's query vector; null for a user without factors. */
+    float[] userVector(int userId) {
+      float[] u = users.get(userId);
+      if (u == null || seq == null) return u;
+      float[] q = userSeq.getOrDefault(userId, new float[seq.rank()]);
+      float[] g = userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]);
+      return GenreTaste.concat(GenreTaste.concat(u, q), g);
+    }
+  }
+
+  /** Each user's movies (as item indices) in time order, ties by movie id: the order live updates use too. */
+  static Map<Integer, int[]> histories(List<RatingEvent> ratings, Map<Integer, Integer> index) {
+    Map<Integer, List<RatingEvent>> byUser = new HashMap<>();
+    for (RatingEvent r : ratings) byUser.computeIfAbsent(r.userId().intValue(), u -> new ArrayList<>()).add(r);
+    Map<Integer, int[]> out = new HashMap<>();
+    byUser.forEach((u, mine) -> {
+      mine.sort(java.util.Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
+      out.put(u, mine.stream().map(r -> index.get(r.movieId().intValue())).filter(java.util.Objects::nonNull)
+          .mapToInt(Integer::intValue).toArray());
+    });
+    return out;
+  }
+
+  /** Mean over users of the mean of their 10 best scores over every movie: the typical size of a top score. */
+  static double meanTopScore(Map<Integer, float[]> users, Map<Integer, float[]> items) {
+    double sum = 0;
+    int n = 0;
+    List<float[]> all = new ArrayList<>(items.values());
+    for (float[] x : users.values()) {
+      PriorityQueue<Double> top = new PriorityQueue<>();
+      for (float[] y : all) {
+        double s = FoldIn.dot(x, y);
+        if (top.size() < 10) top.add(s);
+        else if (s > top.peek()) {
+          top.poll();
+          top.add(s);
+        }
+      }
+      sum += top.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+      n++;
+    }
+    return n == 0 || sum <= 0 ? 1 : sum / n;
   }
 
   /** Each user's ratings times their recency weights ({@link FoldIn#recencyWeight}), by position in time. */
@@ -161,16 +271,16 @@ public final class TrainJob {
   }
 
   /** NDCG@10 etc. of the model on the held-out part, ranking every movie with factors the user has not rated. */
-  static Ranking.Metrics validate(ALSModel m, TemporalSplit.Split split) {
-    Map<Integer, float[]> items = factors(m.itemFactors());
-    Map<Integer, float[]> users = factors(m.userFactors());
+  static Ranking.Metrics validate(Trained m, TemporalSplit.Split split) {
+    Map<Integer, float[]> items = new HashMap<>();
+    for (int id : m.items().keySet()) items.put(id, m.itemVector(id));
     Map<Long, Set<Long>> seen = new HashMap<>();
     for (RatingEvent r : split.train()) seen.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
     Map<Long, Set<Long>> held = new HashMap<>();
     for (RatingEvent r : split.test()) held.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
     List<Ranking.Metrics> all = new ArrayList<>();
     for (Map.Entry<Long, Set<Long>> e : held.entrySet()) {
-      float[] x = users.get(e.getKey().intValue());
+      float[] x = m.userVector(e.getKey().intValue());
       if (x == null) continue;
       all.add(Ranking.of(topK(x, items, seen.getOrDefault(e.getKey(), Set.of()), 10), e.getValue(), 10));
     }
@@ -193,18 +303,19 @@ public final class TrainJob {
     return sorted.stream().map(e -> (long) e.getKey()).toList();
   }
 
-  private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Params p,
-                                   Map<Integer, float[]> items, Map<Integer, float[]> users) {
-    double maxNorm = items.values().stream().mapToDouble(v -> Math.sqrt(FoldIn.dot(v, v))).max().orElse(1);
+  private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Trained model) throws java.io.IOException {
+    Map<Integer, float[]> stored = new HashMap<>();
+    for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
+    int dims = stored.values().iterator().next().length + 1;
+    new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
+    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(FoldIn.dot(v, v))).max().orElse(1);
     List<BulkOperation> ops = new ArrayList<>();
-    for (Map.Entry<Integer, float[]> e : items.entrySet()) {
-      ops.add(EsBulk.upsert(config.index("movies"), String.valueOf(e.getKey()),
-          Map.of("embedding", FoldIn.itemForCosine(e.getValue(), maxNorm), "model_version", version)));
+    stored.forEach((id, v) -> ops.add(EsBulk.upsert(config.index("movies"), String.valueOf(id), Map.of(
+        "embedding", FoldIn.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
+    for (int id : model.users().keySet()) {
+      ops.add(EsBulk.upsert(config.index("users"), String.valueOf(id),
+          Map.of("embedding", FoldIn.userForCosine(model.userVector(id)), "model_version", version)));
     }
-    for (Map.Entry<Integer, float[]> e : users.entrySet()) {
-      ops.add(EsBulk.upsert(config.index("users"), String.valueOf(e.getKey()),
-          Map.of("embedding", FoldIn.userForCosine(e.getValue()), "model_version", version)));
-    }
-    new EsBulk(es).write(ops);
+    new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
   }
 }
