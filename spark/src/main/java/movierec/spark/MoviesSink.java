@@ -41,9 +41,11 @@ public final class MoviesSink implements VoidFunction2<Dataset<Row>, Long> {
       ops.add(ctx.catalog().contains(id) ? EsBulk.upsert(ctx.moviesIndex(), String.valueOf(id), doc)
           : EsBulk.index(ctx.moviesIndex(), String.valueOf(id), doc));
     }
+    long writing = System.nanoTime();
     ctx.bulk().write(ops);
+    long writeMs = (System.nanoTime() - writing) / 1_000_000;
     for (Row r : movies) ctx.catalog().put(r.<Long>getAs("id"), r.getList(r.fieldIndex("genres")));
-    ctx.status().recordBatch("movies", batchId, rows.size(), movies.size(), letters.size());
+    ctx.status().recordBatch("movies", batchId, rows.size(), movies.size(), letters.size(), writeMs);
   }
 
   /** The Elasticsearch document of an enriched movie row; absent values are written as null, never invented. */

@@ -51,8 +51,8 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
       else letters.add(DeadLetters.Letter.of(r, "unknown movieId " + movieId));
     }
     ctx.deadLetters().send(ctx.ratingsDlqTopic(), letters);
-    int written = apply(known);
-    ctx.status().recordBatch("ratings", batchId, rows.size(), written, letters.size());
+    Applied applied = apply(known);
+    ctx.status().recordBatch("ratings", batchId, rows.size(), applied.events(), letters.size(), applied.writeMs());
   }
 
   /** Movies and ratings are separate streams: give the movies query time to index the movies these ratings name. */
@@ -88,8 +88,11 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
     return model.userVector(ids, values);
   }
 
-  /** Applies the events to the state and writes everything they touched. Returns the number of events applied or re-confirmed. */
-  private int apply(List<Row> events) {
+  /** What a batch applied: events applied or re-confirmed, and the milliseconds spent writing them. */
+  record Applied(int events, long writeMs) {}
+
+  /** Applies the events to the state and writes everything they touched. */
+  private Applied apply(List<Row> events) {
     RatingState state = ctx.state();
     Set<Long> movies = new LinkedHashSet<>();
     Set<Long> users = new LinkedHashSet<>();
@@ -152,8 +155,9 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
       }
       ops.add(EsBulk.upsert(ctx.usersIndex(), String.valueOf(userId), doc));
     }
+    long writing = System.nanoTime();
     ctx.bulk().write(ops);
     if (!events.isEmpty()) LOG.debug("applied {} rating events: {} movies, {} users", written, movies.size(), users.size());
-    return written;
+    return new Applied(written, (System.nanoTime() - writing) / 1_000_000);
   }
 }

@@ -33,6 +33,7 @@ public final class StreamStatus extends StreamingQueryListener {
     long totalIn;
     long totalOut;
     long totalDlq;
+    long totalWriteMs;
   }
 
   private final Path file;
@@ -46,8 +47,8 @@ public final class StreamStatus extends StreamingQueryListener {
     this.file = file;
   }
 
-  /** Called by a sink at the end of its batch. */
-  public synchronized void recordBatch(String query, long batchId, long in, long out, long dlq) {
+  /** Called by a sink at the end of its batch; {@code writeMs}: its time in Elasticsearch {@code _bulk} writes. */
+  public synchronized void recordBatch(String query, long batchId, long in, long out, long dlq, long writeMs) {
     Counts c = counts.computeIfAbsent(query, q -> new Counts());
     c.batchId = batchId;
     c.rowsIn = in;
@@ -56,6 +57,7 @@ public final class StreamStatus extends StreamingQueryListener {
     c.totalIn += in;
     c.totalOut += out;
     c.totalDlq += dlq;
+    c.totalWriteMs += writeMs;
   }
 
   /** The Kafka offsets (partition -> next offset) the query has fully processed, or null before its first batch. */
@@ -129,7 +131,7 @@ public final class StreamStatus extends StreamingQueryListener {
       ObjectNode n = queries.putObject(q);
       Counts c = counts.getOrDefault(q, new Counts());
       n.put("batchId", c.batchId).put("rowsIn", c.rowsIn).put("rowsOut", c.rowsOut).put("dlq", c.dlq)
-          .put("totalIn", c.totalIn).put("totalOut", c.totalOut).put("totalDlq", c.totalDlq)
+          .put("totalIn", c.totalIn).put("totalOut", c.totalOut).put("totalDlq", c.totalDlq).put("totalWriteMs", c.totalWriteMs)
           .put("durationMs", durations.getOrDefault(q, 0L))
           .put("firstBusyStart", firstBusyStart.getOrDefault(q, 0L)).put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L));
       n.set("offsets", offsets.get(q));
