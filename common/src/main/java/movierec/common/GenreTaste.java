@@ -17,8 +17,9 @@ public final class GenreTaste {
   /** Weight with no ratings ... */
   static final double WEIGHT = 6.0;
   /**
-   * ... halving by this many ratings, then fading fast. Measured on the bundled validation split: NDCG@10 0.1412
-   * without genres, 0.1429 with (3, 16); weights 1–6 and half points 4–32 all land within ±0.002 of it.
+   * ... halving by this many ratings, then fading fast. Measured on the bundled validation split (users with 20+
+   * ratings): NDCG@10 0.1412 without the genre part, 0.1418 with (6, 16); weights 1–6 and half points 4–32 all land
+   * within ±0.002. A new user who rates five Disney films then gets a list of animated films.
    */
   static final double HALF_AT = 16.0;
 

@@ -30,11 +30,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * ALS training (Spark MLlib, implicit feedback: every rating is a positive interaction with confidence
- * 1 + alpha·rating·w, where w weights a user's ratings by recency, see {@link FoldIn#recencyWeight}). Tunes rank, regularisation and alpha on a validation split of the training data only (per user
- * the latest 10 % by time, scored by NDCG@10 over every movie the user has not rated), retrains the best on all
- * ratings, and writes item vectors to {@code movies.embedding}, user vectors to {@code users.embedding} and a
- * {@code models} document. Run: {@code spark/submit_spark_job.sh train} (what {@code movierec train} does).
+ * Training. ALS (Spark MLlib, implicit feedback: every rating is a positive interaction with confidence
+ * 1 + alpha·rating·w, where w weights a user's ratings by recency, see {@link FoldIn#recencyWeight}): rank,
+ * regularisation and alpha are tuned on a validation split of the training data only (per user the latest 10 % by
+ * time, scored by NDCG@10 over every movie the user has not rated). Beside it the {@link SequenceModel} (what is rated
+ * next) and the {@link GenreTaste}; the combination is validated on the same split, then everything is retrained on
+ * all ratings and written: movie vectors to {@code movies.embedding} (and {@code movies.context}), user vectors to
+ * {@code users.embedding}, and a {@code models} document. Run: {@code spark/submit_spark_job.sh train} (what
+ * {@code movierec train} does).
  */
 public final class TrainJob {
   private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
