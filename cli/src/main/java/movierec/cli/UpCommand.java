@@ -44,7 +44,7 @@ public final class UpCommand implements Callable<Integer> {
     if (!noLoad) Waits.untilIndexed(config, timeoutSeconds, System.out);
     if (!modelExists(config) && hasRatings(config)) {
       // The first model uses the best known setting so `up` serves within two minutes; `./movierec train` tunes.
-      System.out.println("  training the first model (ALS, best known setting; ./movierec train tunes)");
+      System.out.println("  training the first model (ALS + sequential, best known setting; ./movierec train tunes)");
       new Stack(config.with(java.util.Map.of("train.grid", "fixed"))).train(System.out);
     }
     step("API and web page", () -> {
