@@ -7,6 +7,8 @@ import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch._types.query_dsl.TextQueryType;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
+import co.elastic.clients.elasticsearch.core.msearch.MultiSearchResponseItem;
+import co.elastic.clients.elasticsearch.core.msearch.RequestItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -224,7 +226,10 @@ public final class RecommendationService {
         .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))), Map.class).hits().hits();
   }
 
-  /** Similar movies: kNN on the item vector and more_like_this on the text, fused by reciprocal rank. */
+  /**
+   * Similar movies: kNN on the item vector and more_like_this on the text, sent together in one {@code _msearch} and
+   * fused by reciprocal rank.
+   */
   @SuppressWarnings({"rawtypes", "unchecked"})
   public List<Recommendation> similar(long movieId, int k) throws IOException {
     GetResponse<Map> self = es.get(g -> g.index(config.index("movies")).id(String.valueOf(movieId))
@@ -232,28 +237,37 @@ public final class RecommendationService {
     if (!self.found()) return null;
     List<Query> notSelf = List.of(Query.of(q -> q.term(t -> t.field("movie_id").value(movieId))));
     int depth = Math.max(50, 3 * k);
-    Map<Long, Double> fused = new LinkedHashMap<>();
-    Map<Long, Map<String, Object>> movies = new HashMap<>();
-    Map<Long, String> reasons = new HashMap<>();
     String title = (String) self.source().get("title");
+    List<RequestItem> searches = new ArrayList<>();
+    List<String> reasons = new ArrayList<>();
     if (self.source().get("embedding") instanceof List<?> emb) {
+      // only the ALS part of the movie's vector: "liked by the same people", not "rated in the same session"
       List<Float> qv = new ArrayList<>();
       int rank = models.current().rank();
       for (int i = 0; i < emb.size(); i++) qv.add(rank > 0 && i >= rank ? 0f : ((Number) emb.get(i)).floatValue());
-      SearchResponse<Map> r = es.search(s -> s.index(config.index("movies")).size(depth)
+      searches.add(RequestItem.of(ri -> ri.header(h -> h.index(config.index("movies"))).body(b -> b.size(depth)
           .knn(kn -> kn.field("embedding").queryVector(qv).k(depth).numCandidates(Math.max(200, 2 * depth))
-              .filter(f -> f.bool(b -> b.mustNot(notSelf))))
-          .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))), Map.class);
-      fuse(r.hits().hits(), fused, movies, reasons, "liked by people who liked " + title);
+              .filter(f -> f.bool(bo -> bo.mustNot(notSelf))))
+          .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))))));
+      reasons.add("liked by people who liked " + title);
     }
-    SearchResponse<Map> mlt = es.search(s -> s.index(config.index("movies")).size(depth)
-        .query(q -> q.bool(b -> b.mustNot(notSelf).must(m -> m.moreLikeThis(l -> l.fields("description", "genres")
+    searches.add(RequestItem.of(ri -> ri.header(h -> h.index(config.index("movies"))).body(b -> b.size(depth)
+        .query(q -> q.bool(bo -> bo.mustNot(notSelf).must(m -> m.moreLikeThis(l -> l.fields("description", "genres")
             .like(li -> li.document(d -> d.index(config.index("movies")).id(String.valueOf(movieId))))
             .minTermFreq(1).minDocFreq(1).maxQueryTerms(25)))))
-        .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))), Map.class);
-    fuse(mlt.hits().hits(), fused, movies, reasons, "similar story and genres to " + title);
+        .source(x -> x.filter(f -> f.includes(MOVIE_FIELDS))))));
+    reasons.add("similar story and genres to " + title);
+    List<MultiSearchResponseItem<Map>> responses = es.msearch(m -> m.searches(searches), Map.class).responses();
+    Map<Long, Double> fused = new LinkedHashMap<>();
+    Map<Long, Map<String, Object>> movies = new HashMap<>();
+    Map<Long, String> reasonOf = new HashMap<>();
+    for (int i = 0; i < responses.size(); i++) {
+      MultiSearchResponseItem<Map> item = responses.get(i);
+      if (item.isFailure()) throw new IOException("similar-movies search failed: " + item.failure().error().reason());
+      fuse(item.result().hits().hits(), fused, movies, reasonOf, reasons.get(i));
+    }
     return fused.entrySet().stream().sorted(Map.Entry.<Long, Double>comparingByValue().reversed()).limit(k)
-        .map(e -> new Recommendation(movies.get(e.getKey()), e.getValue(), reasons.get(e.getKey()))).toList();
+        .map(e -> new Recommendation(movies.get(e.getKey()), e.getValue(), reasonOf.get(e.getKey()))).toList();
   }
 
   @SuppressWarnings("rawtypes")
