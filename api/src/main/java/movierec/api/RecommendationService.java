@@ -82,10 +82,17 @@ public final class RecommendationService {
 
   public ModelCache models() { return models; }
 
-  @SuppressWarnings({"rawtypes", "unchecked"})
   public Profile profile(long userId) throws IOException {
+    return profile(userId, USER_FIELDS);
+  }
+
+  /** What a personalised request reads of the user: every field less is less for the real-time GET to load. */
+  static final List<String> RECOMMEND_FIELDS = List.of("top_genres", "recent_movie_ids", "rated_movie_ids", "embedding");
+
+  @SuppressWarnings({"rawtypes", "unchecked"})
+  private Profile profile(long userId, List<String> fields) throws IOException {
     // Elasticsearch 9 leaves vectors out of _source unless a field list asks for them.
-    GetResponse<Map> r = es.get(g -> g.index(config.index("users")).id(String.valueOf(userId)).sourceIncludes(USER_FIELDS), Map.class);
+    GetResponse<Map> r = es.get(g -> g.index(config.index("users")).id(String.valueOf(userId)).sourceIncludes(fields), Map.class);
     if (!r.found()) return null;
     Map<String, Object> doc = r.source();
     float[] vector = null;
@@ -106,7 +113,7 @@ public final class RecommendationService {
    * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
    */
   public List<Recommendation> recommend(long userId, int k, Filters filters) throws IOException {
-    Profile p = profile(userId);
+    Profile p = profile(userId, RECOMMEND_FIELDS);
     if (p == null) return popularExcluding(Set.of(), List.of(), k, filters);
     String key = userId + "|" + k + "|" + filters + "|" + p.version() + "|" + models.current().version();
     List<Recommendation> cached = cache.get(key);

@@ -178,21 +178,9 @@ public final class BenchCommand implements Callable<Integer> {
     long[] movies = {1, 588, 364, 595, 6377, 2355, 3114, 4886, 1907, 2081};
     double[] ms = new double[trials];
     long base = 970_000_000L + System.currentTimeMillis() % 1_000_000L * 10;
-    for (int t = 0; t < trials; t++) {
-      long user = base + t;
-      String before = http.send(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10"), HttpResponse.BodyHandlers.ofString()).body();
-      long s = System.nanoTime();
-      HttpResponse<String> posted = http.send(LoadGenerator.post(api + "/api/users/" + user + "/ratings",
-          "{\"movieId\": " + movies[t % movies.length] + ", \"rating\": 5}"), HttpResponse.BodyHandlers.ofString());
-      if (posted.statusCode() != 202) throw new IllegalStateException("POST rating answered " + posted.statusCode() + ": " + posted.body());
-      while (true) {
-        String now = http.send(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10"), HttpResponse.BodyHandlers.ofString()).body();
-        if (!now.equals(before)) break;
-        if (System.nanoTime() - s > 30e9) throw new IllegalStateException("recommendations of user " + user + " did not change in 30 s");
-        Thread.sleep(10);
-      }
-      ms[t] = (System.nanoTime() - s) / 1e6;
-    }
+    // The stream job's first rating batch after a start pays for its Kafka consumer and code paths: one trial first.
+    double warmUp = freshnessTrial(api, base - 1, movies[0]);
+    for (int t = 0; t < trials; t++) ms[t] = freshnessTrial(api, base + t, movies[t % movies.length]);
     double p50 = LoadGenerator.percentile(ms, 50);
     double p99 = LoadGenerator.percentile(ms, 99);
     md("## Freshness: POST rating → changed recommendations");
@@ -202,34 +190,40 @@ public final class BenchCommand implements Callable<Integer> {
     md(String.format("| %d | %.0f | %.0f | %.0f | %s ms |", trials, p50, p99, LoadGenerator.percentile(ms, 100), Main.config().get("spark.trigger.ms")));
     md("");
     md(String.format("Targets p50 ≤ 1500 ms: **%s**, p99 ≤ 3000 ms: **%s**. Recommendations read the user's vector with a "
-        + "real-time GET, so the index refresh interval does not add to this path; the floor is waiting for the next trigger.",
+        + "real-time GET, so the index refresh interval does not add to this path; the floor is waiting for the next trigger. "
+        + "A first trial, not counted, took " + String.format("%.0f", warmUp) + " ms.",
         p50 <= 1500 ? "met" : "missed", p99 <= 3000 ? "met" : "missed"));
     md("");
   }
+  /** Milliseconds from a new user's POST rating to their recommendations changing. */
+  private double freshnessTrial(String api, long user, long movie) throws Exception {
+    String before = http.send(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10"), HttpResponse.BodyHandlers.ofString()).body();
+    long s = System.nanoTime();
+    HttpResponse<String> posted = http.send(LoadGenerator.post(api + "/api/users/" + user + "/ratings",
+        "{\"movieId\": " + movie + ", \"rating\": 5}"), HttpResponse.BodyHandlers.ofString());
+    if (posted.statusCode() != 202) throw new IllegalStateException("POST rating answered " + posted.statusCode() + ": " + posted.body());
+    while (true) {
+      String now = http.send(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10"), HttpResponse.BodyHandlers.ofString()).body();
+      if (!now.equals(before)) return (System.nanoTime() - s) / 1e6;
+      if (System.nanoTime() - s > 30e9) throw new IllegalStateException("recommendations of user " + user + " did not change in 30 s");
+      Thread.sleep(10);
+    }
+  }
+
 
   // ---- API ----
 
   private void apiLatency(MovierecConfig config, ElasticsearchClient es, String api) throws Exception {
     RecommendationService service = new RecommendationService(es, config);
     List<Long> users = new ArrayList<>();
+    List<RecommendationService.Profile> profiles = new ArrayList<>();
     List<String> knnBodies = new ArrayList<>();
     for (long u = 1; u <= 671; u++) {
       RecommendationService.Profile p = service.profile(u);
       if (p == null || p.vector() == null) continue;
       users.add(u);
-      // exactly the search RecommendationService sends: kNN for 10 with the user's vector, rated excluded
-      Map<String, Object> notRated = Map.of("bool", Map.of("must_not", List.of(Map.of("terms", Map.of("movie_id", p.rated())))));
-      Map<String, Object> knn = new LinkedHashMap<>();
-      knn.put("field", "embedding");
-      knn.put("query_vector", p.vector());
-      knn.put("k", 10);
-      knn.put("num_candidates", RecommendationService.knnCandidates(10));
-      knn.put("filter", List.of(notRated));
-      Map<String, Object> body = new LinkedHashMap<>();
-      body.put("size", 10);
-      body.put("knn", knn);
-      body.put("_source", RecommendationService.MOVIE_FIELDS);
-      knnBodies.add(JSON.writeValueAsString(body));
+      profiles.add(p);
+      knnBodies.add(knnBody(p, 10));
     }
     List<Long> movies = List.of(1L, 2L, 50L, 260L, 296L, 318L, 356L, 480L, 527L, 589L, 593L, 1196L, 1210L, 2571L, 2959L);
     List<String> texts = List.of("toy story", "star wars", "godfather", "matrix", "love", "war", "space", "comedy", "batman", "pulp fiction");
@@ -241,7 +235,9 @@ public final class BenchCommand implements Callable<Integer> {
     for (long m : movies) {
       var item = model.items().get(m);
       if (item == null) continue;
-      float[] qv = java.util.Arrays.copyOf(item.factors(), item.factors().length + 1);
+      // what the endpoint sends: the stored ALS part of the movie's vector, zeros elsewhere
+      float[] qv = new float[model.rank() + model.seqRank() + model.genreDims() + 1];
+      for (int d = 0; d < model.rank(); d++) qv[d] = (float) (item.factors()[d] / model.alsScale());
       String notSelf = "{\"bool\":{\"must_not\":[{\"term\":{\"movie_id\":" + m + "}}]}}";
       similarBodies.put(m, "{}\n{\"size\":50,\"knn\":{\"field\":\"embedding\",\"query_vector\":" + JSON.writeValueAsString(qv)
           + ",\"k\":50,\"num_candidates\":200,\"filter\":" + notSelf + "}}\n{}\n"
@@ -249,6 +245,13 @@ public final class BenchCommand implements Callable<Integer> {
           + "\n");
     }
     List<Long> similarIds = new ArrayList<>(similarBodies.keySet());
+    // _msearch answers 200 even when a search in it fails: check the baseline once, or it would time errors
+    String probe = http.send(HttpRequest.newBuilder(java.net.URI.create(esUrl + "/" + moviesIdx + "/_msearch"))
+        .header("Content-Type", "application/x-ndjson").POST(HttpRequest.BodyPublishers.ofString(similarBodies.get(similarIds.get(0)))).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+    for (JsonNode r : JSON.readTree(probe).path("responses")) {
+      if (r.has("error")) throw new IllegalStateException("the raw similar-movies baseline fails: " + r.path("error"));
+    }
     String mltFmt = "{\"size\":10,\"query\":{\"bool\":{\"must_not\":[{\"term\":{\"movie_id\":%d}}],\"must\":[{\"more_like_this\":{\"fields\":[\"description\",\"genres\"],\"like\":[{\"_index\":\"%s\",\"_id\":\"%d\"}],\"min_term_freq\":1,\"min_doc_freq\":1,\"max_query_terms\":25}}]}}}";
     String searchFmt = "{\"size\":10,\"query\":{\"multi_match\":{\"query\":\"%s\",\"fields\":[\"title^3\",\"description\",\"director\"],\"fuzziness\":\"AUTO\"}}}";
     record Case(String name, IntFunction<HttpRequest> ours, IntFunction<HttpRequest> raw, String rawName) {}
@@ -289,6 +292,44 @@ public final class BenchCommand implements Callable<Integer> {
         many[0].p99Ms() <= 1.3 * many[1].p99Ms() ? "met" : "missed"));
     md("The load generator runs on the same 2 cores as Elasticsearch and the API, so at 64 connections all three compete for CPU.");
     md("");
+    // The closed loop above repeats users, so most requests hit the API's per-user cache. Each user's first request
+    // cannot: one pass over every user with a k no earlier request used (the cache key holds k).
+    int coldK = 11 + new java.util.Random().nextInt(89);
+    double[] oursCold = new double[users.size()];
+    double[] rawCold = new double[users.size()];
+    for (int i = 0; i < users.size(); i++) {
+      long t = System.nanoTime();
+      if (http.send(LoadGenerator.get(api + "/api/users/" + users.get(i) + "/recommendations?k=" + coldK), HttpResponse.BodyHandlers.discarding())
+          .statusCode() != 200) throw new IllegalStateException("recommendations of user " + users.get(i) + " failed");
+      oursCold[i] = (System.nanoTime() - t) / 1e6;
+      t = System.nanoTime();
+      http.send(LoadGenerator.post(esUrl + "/" + moviesIdx + "/_search", knnBody(profiles.get(i), coldK)), HttpResponse.BodyHandlers.discarding());
+      rawCold[i] = (System.nanoTime() - t) / 1e6;
+    }
+    double coldOurs = LoadGenerator.percentile(oursCold, 50);
+    double coldRaw = LoadGenerator.percentile(rawCold, 50);
+    md(String.format("Each user's first request (no cache; one pass over all %d users, k=%d, 1 connection): ours p50 %.1f ms, "
+        + "p99 %.1f ms; raw kNN p50 %.1f ms, p99 %.1f ms. Target p50 ≤ raw + 2 ms: **%s**. The difference is one real-time GET of "
+        + "the user's document (their latest vector), which is what lets a rating change the next request's answer.",
+        users.size(), coldK, coldOurs, LoadGenerator.percentile(oursCold, 99), coldRaw, LoadGenerator.percentile(rawCold, 99),
+        coldOurs <= coldRaw + 2 ? "met" : String.format("missed by %.1f ms", coldOurs - coldRaw - 2)));
+    md("");
+  }
+
+  /** Exactly the search RecommendationService sends for a user: kNN for k with their vector, rated movies excluded. */
+  private static String knnBody(RecommendationService.Profile p, int k) throws Exception {
+    Map<String, Object> notRated = Map.of("bool", Map.of("must_not", List.of(Map.of("terms", Map.of("movie_id", p.rated())))));
+    Map<String, Object> knn = new LinkedHashMap<>();
+    knn.put("field", "embedding");
+    knn.put("query_vector", p.vector());
+    knn.put("k", k);
+    knn.put("num_candidates", RecommendationService.knnCandidates(k));
+    knn.put("filter", List.of(notRated));
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("size", k);
+    body.put("knn", knn);
+    body.put("_source", RecommendationService.MOVIE_FIELDS);
+    return JSON.writeValueAsString(body);
   }
 
   // ---- memory and start-up ----
