@@ -136,9 +136,4 @@ public final class FoldIn {
   public static float[] userForCosine(float[] x) {
     return java.util.Arrays.copyOf(x, x.length + 1);
   }
-
-  /** The first {@code rank} components: the raw factors of a stored (augmented) vector. */
-  public static float[] raw(float[] stored, int rank) {
-    return java.util.Arrays.copyOf(stored, rank);
-  }
 }

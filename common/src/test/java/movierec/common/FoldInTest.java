@@ -39,7 +39,7 @@ class FoldInTest {
     double cosBig = cosine(u, FoldIn.itemForCosine(big, max));
     assertThat(cosBig).isGreaterThan(cosSmall);
     assertThat(cosBig / cosSmall).isCloseTo(3.0, within(1e-6));
-    assertThat(FoldIn.raw(FoldIn.itemForCosine(big, max), 2)).containsExactly(3f, 0f);
+    assertThat(FoldIn.itemForCosine(big, max)).startsWith(3f, 0f);
   }
 
   private static double cosine(float[] a, float[] b) {
