@@ -30,9 +30,9 @@ import movierec.common.MovierecConfig;
  * measured is what is served.
  * <ul>
  *   <li>personalised: kNN on {@code movies.embedding} with the user's vector (cosine on MIPS-augmented vectors, i.e.
- *       ranked by the ALS dot product), excluding what the user rated; cold start: popular in the user's top genres,
- *       then popular overall;</li>
- *   <li>similar: kNN on the movie's vector fused with {@code more_like_this} on description and genres by reciprocal
+ *       ranked by the model's dot product: ALS + sequential + genre taste), excluding what the user rated; cold
+ *       start: popular in the user's top genres, then popular overall;</li>
+ *   <li>similar: kNN on the ALS part of the movie's vector fused with {@code more_like_this} on description and genres by reciprocal
  *       rank fusion (score = Σ 1/(60 + rank) over the two lists), so a movie high in either list ranks high;</li>
  *   <li>popular: by rating count, then average rating.</li>
  * </ul>
