@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import movierec.common.FoldIn;
-import movierec.common.Sequence;
 import movierec.es.ModelCache;
 import movierec.common.MovierecConfig;
 
@@ -175,10 +174,10 @@ public final class RecommendationService {
     if (rec == null) return "matches your taste";
     double best = 0;
     String title = null;
-    for (int k = 0; k < Math.min(recent.size(), Sequence.CONTEXT) && rec.next().length > 0; k++) {
+    for (int k = 0; k < recent.size(); k++) {
       ModelCache.Item it = m.items().get(recent.get(k));
-      if (it == null || it.title() == null || it.context().length == 0) continue;
-      double c = Sequence.contextWeight(k) * FoldIn.dot(it.context(), rec.next());
+      if (it == null || it.title() == null) continue;
+      double c = it.sequentialTerm(k, rec);
       if (c > best) {
         best = c;
         title = it.title();
@@ -356,11 +355,8 @@ public final class RecommendationService {
     for (int j = 0; j < rated.size(); j++) {
       FoldIn.Rated r = rated.get(j);
       double c = (1 + m.alpha() * r.rating()) * dot(z, r.factors()) / m.alsScale();
-      int age = rated.size() - 1 - j; // ids are oldest first
       ModelCache.Item item = m.items().get(ids.get(j));
-      if (age < Sequence.CONTEXT && target.next().length > 0 && item.context().length > 0) {
-        c += Sequence.contextWeight(age) * FoldIn.dot(item.context(), target.next());
-      }
+      c += item.sequentialTerm(rated.size() - 1 - j, target); // ids are oldest first
       out.add(new Contribution(ids.get(j), item.title(), values.get(j), c));
     }
     out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());

@@ -136,4 +136,17 @@ public final class FoldIn {
   public static float[] userForCosine(float[] x) {
     return java.util.Arrays.copyOf(x, x.length + 1);
   }
+
+  /** The parts of a vector one after the other, e.g. [ALS ; sequential ; genres]. */
+  public static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) n += p.length;
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
 }

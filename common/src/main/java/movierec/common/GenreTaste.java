@@ -1,7 +1,9 @@
 package movierec.common;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The content half of the model, for users with few ratings: a movie's genres as one-hot coordinates, a user's as
@@ -14,6 +16,10 @@ public final class GenreTaste {
 
   /** The coordinates, one per TMDB genre, in a fixed order. */
   public static final List<String> GENRES = List.copyOf(new java.util.TreeSet<>(Genres.TMDB.values()));
+  private static final Map<String, Integer> COORDINATE = new HashMap<>();
+  static {
+    for (int i = 0; i < GENRES.size(); i++) COORDINATE.put(GENRES.get(i), i);
+  }
   /** Weight with no ratings ... */
   static final double WEIGHT = 6.0;
   /**
@@ -31,8 +37,8 @@ public final class GenreTaste {
   public static float[] itemVector(Collection<String> genres) {
     float[] out = new float[GENRES.size()];
     for (String g : genres) {
-      int i = GENRES.indexOf(g);
-      if (i >= 0) out[i] = 1;
+      Integer i = COORDINATE.get(g);
+      if (i != null) out[i] = 1;
     }
     return out;
   }
@@ -43,8 +49,8 @@ public final class GenreTaste {
     double total = 0;
     for (Collection<String> genres : genresOfRated) {
       for (String g : genres) {
-        int i = GENRES.indexOf(g);
-        if (i >= 0) {
+        Integer i = COORDINATE.get(g);
+        if (i != null) {
           out[i]++;
           total++;
         }
@@ -53,13 +59,6 @@ public final class GenreTaste {
     if (total == 0) return out;
     double scale = weight(genresOfRated.size()) / total;
     for (int i = 0; i < out.length; i++) out[i] *= (float) scale;
-    return out;
-  }
-
-  /** {@code a} followed by {@code b}. */
-  public static float[] concat(float[] a, float[] b) {
-    float[] out = java.util.Arrays.copyOf(a, a.length + b.length);
-    System.arraycopy(b, 0, out, a.length, b.length);
     return out;
   }
 }

@@ -57,37 +57,19 @@ public final class IndexBootstrap {
    */
   public void ensureVectorDims(Map<String, Integer> embeddingDims) throws IOException {
     for (Map.Entry<String, Integer> e : embeddingDims.entrySet()) {
+      var file = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping(e.getKey())).path("mappings").path("properties");
+      Set<String> fields = new TreeSet<>();
+      file.fieldNames().forEachRemaining(fields::add);
+      var wantedType = file.at("/embedding/index_options/type");
       String index = currentIndex(e.getKey());
       var properties = es.indices().getMapping(g -> g.index(index)).get(index).mappings().properties();
       var embedding = properties.get("embedding");
       Integer dims = embedding != null && embedding.isDenseVector() ? embedding.denseVector().dims() : null;
       String options = embedding != null && embedding.isDenseVector() && embedding.denseVector().indexOptions() != null
           ? embedding.denseVector().indexOptions().type().jsonValue() : null;
-      boolean stale = !properties.keySet().containsAll(mappedFields(e.getKey())) || (dims != null && dims.intValue() != e.getValue())
-          || (options != null && !options.equals(embeddingIndexType(e.getKey())));
+      boolean stale = !properties.keySet().containsAll(fields) || (dims != null && dims.intValue() != e.getValue())
+          || (options != null && !options.equals(wantedType.isMissingNode() ? null : wantedType.asText()));
       if (stale) migrate(e.getKey());
-    }
-  }
-
-  /** The mapping file's {@code embedding.index_options.type}, or null. */
-  static String embeddingIndexType(String name) {
-    try {
-      var type = new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping(name))
-          .at("/mappings/properties/embedding/index_options/type");
-      return type.isMissingNode() ? null : type.asText();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  static Set<String> mappedFields(String name) {
-    try {
-      Set<String> out = new TreeSet<>();
-      new com.fasterxml.jackson.databind.ObjectMapper().readTree(mapping(name)).path("mappings").path("properties").fieldNames()
-          .forEachRemaining(out::add);
-      return out;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
     }
   }
 

@@ -25,7 +25,16 @@ public final class ModelCache {
    * A movie as the recommender needs it: its ALS factors (raw), the sequential part of its stored vector ({@code
    * next}, scaled as stored) and its context vector ({@link Sequence}); the last two are empty for an ALS-only model.
    */
-  public record Item(long id, String title, List<String> genres, float[] factors, float[] next, float[] context) {}
+  public record Item(long id, String title, List<String> genres, float[] factors, float[] next, float[] context) {
+    /**
+     * This rated movie's term in the sequential score of {@code target} when it is the user's {@code age}-th latest
+     * (0 = the latest): w_age · a·b; 0 beyond the context or for an ALS-only model.
+     */
+    public double sequentialTerm(int age, Item target) {
+      if (age >= Sequence.CONTEXT || context.length == 0 || target.next().length == 0) return 0;
+      return Sequence.contextWeight(age) * FoldIn.dot(context, target.next());
+    }
+  }
 
   /** One loaded model version: ALS with {@code rank} factors plus a sequential part of {@code seqRank} dimensions. */
   public record Model(String version, int rank, int seqRank, int genreDims, double alsScale, double regParam, double alpha,
@@ -66,8 +75,8 @@ public final class ModelCache {
         contexts.add(item == null ? null : item.context());
         if (item != null) genres.add(item.genres());
       }
-      float[] out = GenreTaste.concat(x, Sequence.userVector(contexts, seqRank));
-      return genreDims == 0 ? out : GenreTaste.concat(out, GenreTaste.userVector(genres));
+      float[] seq = Sequence.userVector(contexts, seqRank);
+      return genreDims == 0 ? FoldIn.concat(x, seq) : FoldIn.concat(x, seq, GenreTaste.userVector(genres));
     }
   }
 

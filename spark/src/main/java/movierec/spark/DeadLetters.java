@@ -40,6 +40,16 @@ public final class DeadLetters implements AutoCloseable {
     }
   }
 
+  /** A parsed batch's rows with no {@code error}; the others are added to {@code letters} with their error. */
+  static List<Row> valid(List<Row> parsed, List<Letter> letters) {
+    List<Row> valid = new ArrayList<>(parsed.size());
+    for (Row r : parsed) {
+      if (r.getAs("error") == null) valid.add(r);
+      else letters.add(Letter.of(r, r.getAs("error")));
+    }
+    return valid;
+  }
+
   public void send(String dlqTopic, List<Letter> letters) {
     if (letters.isEmpty()) return;
     List<Future<?>> sends = new ArrayList<>();

@@ -23,11 +23,7 @@ public final class MoviesSink implements VoidFunction2<Dataset<Row>, Long> {
     // One Spark job per batch (parse and enrich row by row); dead letters and dedupe on the collected rows.
     List<Row> rows = MovieTransforms.enrich(MovieTransforms.parse(batch)).collectAsList();
     List<DeadLetters.Letter> letters = new ArrayList<>();
-    List<Row> valid = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      if (r.getAs("error") == null) valid.add(r);
-      else letters.add(DeadLetters.Letter.of(r, r.getAs("error")));
-    }
+    List<Row> valid = DeadLetters.valid(rows, letters);
     ctx.deadLetters().send(ctx.moviesDlqTopic(), letters);
     List<Row> movies = MovieTransforms.latestPerId(valid);
     List<BulkOperation> ops = new ArrayList<>(movies.size());

@@ -37,11 +37,7 @@ public final class RatingsSink implements VoidFunction2<Dataset<Row>, Long> {
     // One Spark job per batch: everything is needed in the driver (dead letters, rating state, bulk), so collect once.
     List<Row> rows = RatingTransforms.parse(batch).collectAsList();
     List<DeadLetters.Letter> letters = new ArrayList<>();
-    List<Row> valid = new ArrayList<>(rows.size());
-    for (Row r : rows) {
-      if (r.getAs("error") == null) valid.add(r);
-      else letters.add(DeadLetters.Letter.of(r, r.getAs("error")));
-    }
+    List<Row> valid = DeadLetters.valid(rows, letters);
     List<Row> events = RatingTransforms.latestPerPair(valid);
     waitForUnknownMovies(events);
     List<Row> known = new ArrayList<>(events.size());

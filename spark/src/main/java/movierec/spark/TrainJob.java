@@ -187,7 +187,7 @@ public final class TrainJob {
       float[] out = new float[v.length + b.length];
       for (int d = 0; d < v.length; d++) out[d] = (float) (v[d] / alsScale);
       for (int d = 0; d < b.length; d++) out[v.length + d] = (float) (SEQ_WEIGHT * b[d] / seqScale);
-      return GenreTaste.concat(out, GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
+      return FoldIn.concat(out, GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
     }
 
     /** The user's query vector; null for a user without factors. */
@@ -196,7 +196,7 @@ public final class TrainJob {
       if (u == null || seq == null) return u;
       float[] q = userSeq.getOrDefault(userId, new float[seq.rank()]);
       float[] g = userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]);
-      return GenreTaste.concat(GenreTaste.concat(u, q), g);
+      return FoldIn.concat(u, q, g);
     }
   }
 
