@@ -27,6 +27,7 @@ import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
 import movierec.kafka.replay.MovieLensReplay;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,6 +47,13 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--skip-ingest", description = "Skip the ingest measurement (it loads the bundled data into a bench namespace).")
   boolean skipIngest;
 
+  @Option(names = "--scale", description = "Run only the scale benchmark: --sizes synthetic ratings, each through a fresh stream job; "
+      + "throughput, heap, RSS, state, restart and freshness as the history grows. Report in bench/results/scale-<time>.md.")
+  boolean scale;
+
+  @Mixin
+  ScaleBench scaleBench;
+
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private final StringBuilder report = new StringBuilder();
@@ -53,6 +61,7 @@ public final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MovierecConfig config = Main.config();
+    if (scale) return scaleBench.run(config); // needs only Kafka and Elasticsearch, not the API
     String api = config.apiUrl();
     if (!LocalProcess.listening(config.get("api.host"), config.getInt("api.port"))) {
       throw new IllegalStateException("the API is not running at " + api + ": run ./movierec up first");

@@ -52,10 +52,11 @@ public final class StatusCommand implements Callable<Integer> {
     if (status != null) {
       Admin admin = kafkaOk ? Topics.admin(config) : null;
       try {
-        for (String q : new String[] {"movies", "ratings"}) {
+        for (String q : new String[] {"movies", "ratings", "users"}) {
           JsonNode b = status.path("queries").path(q);
           if (b.isMissingNode()) continue;
-          String lag = admin == null ? "?" : String.format("%,d", Waits.lag(admin, status, q, config.topic(q.equals("movies") ? Topics.MOVIES : Topics.RATINGS)));
+          String topic = config.topic(switch (q) { case "movies" -> Topics.MOVIES; case "ratings" -> Topics.RATINGS; default -> Topics.RATING_PAIRS; });
+          String lag = admin == null ? "?" : String.format("%,d", Waits.lag(admin, status, q, topic));
           System.out.printf("  %-8s batch %d: in %,d, out %,d, dead-lettered %,d, %,d ms; lag %s; totals in %,d out %,d dlq %,d%n",
               q, b.path("batchId").asLong(), b.path("rowsIn").asLong(), b.path("rowsOut").asLong(), b.path("dlq").asLong(),
               b.path("durationMs").asLong(), lag, b.path("totalIn").asLong(), b.path("totalOut").asLong(), b.path("totalDlq").asLong());

@@ -54,7 +54,7 @@ public final class Waits {
   /** Events not yet processed by the job's query for {@code topic}: end offsets minus the job's offsets. */
   public static long lag(Admin admin, JsonNode status, String query, String topic) throws Exception {
     Map<Integer, Long> end = endOffsets(admin, topic);
-    JsonNode done = status == null ? null : status.path("queries").path(query).path("offsets");
+    JsonNode done = status == null ? null : status.path("queries").path(query).path("offsets").path(topic);
     long lag = 0;
     for (Map.Entry<Integer, Long> e : end.entrySet()) {
       long processed = done == null ? 0 : done.path(String.valueOf(e.getKey())).asLong(0);
@@ -63,7 +63,10 @@ public final class Waits {
     return lag;
   }
 
-  /** Waits until the stream job has processed everything in the movies and ratings topics, showing progress. */
+  /**
+   * Waits until the stream job has processed everything in the movies and ratings topics (movies query; ratings
+   * query, which reads both) and every pair change that produced (users query), showing progress.
+   */
   public static void untilIndexed(MovierecConfig config, int timeoutSeconds, PrintStream out) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
     try (Admin admin = Topics.admin(config)) {
@@ -78,6 +81,8 @@ public final class Waits {
         long lag = lag(admin, status, "movies", config.topic(Topics.MOVIES))
             + lag(admin, status, "ratings", config.topic(Topics.RATINGS));
         long done = Math.max(0, total - lag);
+        // the pairs topic is read after the ratings query's lag: once that is 0, its end offsets are final
+        if (lag == 0) lag = lag(admin, status, "ratings", config.topic(Topics.MOVIES)) + lag(admin, status, "users", config.topic(Topics.RATING_PAIRS));
         progress.step(done - reported);
         reported = done;
         if (lag == 0) break;

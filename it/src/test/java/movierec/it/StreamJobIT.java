@@ -171,6 +171,43 @@ class StreamJobIT {
     assertThat(userDigest()).isEqualTo(userBefore);
   }
 
+  @Test
+  @Order(6)
+  @SuppressWarnings("unchecked")
+  void restartResumesFromCheckpointedStateWithoutReadingTheRatingsIndex() throws Exception {
+    List<Long> rated = ((List<Number>) es.get(g -> g.index(c.index("users")).id("1"), Map.class).source().get("rated_movie_ids"))
+        .stream().map(Number::longValue).toList();
+    long movie = java.util.stream.LongStream.iterate(1, m -> m + 1).filter(m -> !rated.contains(m)).findFirst().orElseThrow();
+    long countBefore = count(movieStats().get(movie));
+    long readsBefore = ratingsIndexReads();
+    job.stop(30);
+    job = TestStack.startStreamJob(c);
+    try (EventProducer producer = new EventProducer(c)) {
+      producer.sendRating(RatingEvent.of(1, movie, 4.5, System.currentTimeMillis(), "test")).get();
+    }
+    TestStack.await("user 1's new rating to be applied on top of the 18 restored from the checkpoint", 120_000, () -> {
+      try {
+        return ((Number) es.get(g -> g.index(c.index("users")).id("1"), Map.class).source().get("rating_count")).longValue() == 19;
+      } catch (IOException e) {
+        return false;
+      }
+    });
+    // the state came back from the checkpoint (RocksDB snapshots and changelogs), not from Elasticsearch
+    assertThat(ratingsIndexReads()).isEqualTo(readsBefore);
+    assertThat(count(movieStats().get(movie))).isEqualTo(countBefore + 1);
+  }
+
+  private static long count(Map<String, Object> stats) {
+    Object n = stats == null ? null : stats.get("rating_count");
+    return n == null ? 0 : ((Number) n).longValue();
+  }
+
+  /** Searches, scrolls and gets the {@code ratings} index has served: what a job rebuilding its state would cause. */
+  static long ratingsIndexReads() throws IOException {
+    var total = es.indices().stats(s -> s.index(c.index("ratings")).metric(List.of("search", "get"))).all().total();
+    return total.search().queryTotal() + total.search().scrollTotal() + total.get().total();
+  }
+
   static Map<Long, Map<String, Object>> movieStats() throws IOException {
     return movieStats(es, c);
   }

@@ -39,7 +39,8 @@ public final class TestStack {
         "es.port", String.valueOf(19200 + off),
         "train.grid", "fixed",
         "es.refresh.interval", "200ms",
-        "spark.trigger.ms", "500"));
+        "spark.trigger.ms", "200",
+        "stream.unknown.movie.hold.ms", "5000"));
     long t0 = System.nanoTime();
     wipe(c.dataDir()); // every run starts from empty topics and indices
     LocalKafka kafka = new LocalKafka(c);

@@ -22,6 +22,8 @@ public final class Topics {
   public static final String RATINGS = "ratings";
   public static final String MOVIES_DLQ = "movies.dlq";
   public static final String RATINGS_DLQ = "ratings.dlq";
+  /** Internal: the stream job's changed (user, movie) pairs, from its movie-keyed stage to its user-keyed stage. */
+  public static final String RATING_PAIRS = "ratings.pairs";
 
   private Topics() {}
 
@@ -36,6 +38,10 @@ public final class Topics {
     // ratings: keyed by user id so one user's events stay in order; kept forever so a replay rebuilds everything.
     topics.add(new NewTopic(config.topic(RATINGS), config.getInt("kafka.partitions.ratings"), replication)
         .configs(Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1", TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr)));
+    // ratings.pairs: keyed by user:movie and compacted, so it holds every pair's latest value (retractions included).
+    topics.add(new NewTopic(config.topic(RATING_PAIRS), config.getInt("kafka.partitions.ratings"), replication)
+        .configs(Map.of(TopicConfig.CLEANUP_POLICY_CONFIG, TopicConfig.CLEANUP_POLICY_COMPACT,
+            TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, minIsr)));
     for (String dlq : List.of(MOVIES_DLQ, RATINGS_DLQ)) {
       // Dead letters can be big (a 1 MB bad value plus its reason): allow them.
       topics.add(new NewTopic(config.topic(dlq), 1, replication)

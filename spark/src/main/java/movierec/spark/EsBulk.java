@@ -33,8 +33,18 @@ public final class EsBulk {
     this.concurrency = Math.max(1, concurrency);
   }
 
+  /** A partial update (created when missing); retried on a version conflict, since two queries update movies. */
   public static BulkOperation upsert(String index, String id, Map<String, Object> doc) {
-    return BulkOperation.of(b -> b.update(u -> u.index(index).id(id).action(a -> a.doc(doc).docAsUpsert(true))));
+    return BulkOperation.of(b -> b.update(u -> u.index(index).id(id).retryOnConflict(3).action(a -> a.doc(doc).docAsUpsert(true))));
+  }
+
+  /**
+   * Indexes the document if its id is new, else applies it as a partial update: a new document costs Elasticsearch a
+   * plain write, and an existing one (say with rating statistics or an embedding written by others) keeps its other
+   * fields. The write answers 409 for an existing id; {@link #write} then sends the same document as an upsert.
+   */
+  public static BulkOperation createOrUpdate(String index, String id, Map<String, Object> doc) {
+    return BulkOperation.of(b -> b.create(c -> c.index(index).id(id).document(doc)));
   }
 
   public static BulkOperation index(String index, String id, Map<String, Object> doc) {
@@ -43,6 +53,11 @@ public final class EsBulk {
 
   public static BulkOperation delete(String index, String id) {
     return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
+  }
+
+  @SuppressWarnings("unchecked")
+  private static BulkOperation asUpsert(BulkOperation create) {
+    return upsert(create.create().index(), create.create().id(), (Map<String, Object>) create.create().document());
   }
 
   /**
@@ -87,11 +102,14 @@ public final class EsBulk {
         BulkResponse r = es.bulk(b -> b.operations(sending));
         if (!r.errors()) return;
         List<BulkOperation> retry = new ArrayList<>();
+        List<BulkOperation> existing = new ArrayList<>();
         for (int i = 0; i < r.items().size(); i++) {
           BulkResponseItem item = r.items().get(i);
           if (item.error() == null) continue;
           if (item.status() == 404 && item.operationType().jsonValue().equals("delete")) continue;
-          if (item.status() == 429 || item.status() >= 500) {
+          if (item.status() == 409 && pending.get(i).isCreate()) {
+            existing.add(asUpsert(pending.get(i)));
+          } else if (item.status() == 429 || item.status() >= 500) {
             retry.add(pending.get(i));
           } else {
             // A document Elasticsearch rejects (mapping) would fail on every replay too: stop loudly.
@@ -99,7 +117,13 @@ public final class EsBulk {
                 + ": " + item.error().reason());
           }
         }
-        if (retry.isEmpty()) return;
+        if (retry.isEmpty() && existing.isEmpty()) return;
+        if (retry.isEmpty()) { // the ids that exist already: update them now, no back-off needed
+          pending = existing;
+          attempt--;
+          continue;
+        }
+        retry.addAll(existing);
         problem = retry.size() + " items answered 429/5xx";
         pending = retry;
       } catch (IllegalStateException e) {

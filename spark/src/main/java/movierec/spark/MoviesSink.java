@@ -3,45 +3,83 @@ package movierec.spark;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import java.sql.Date;
 import java.util.ArrayList;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.Future;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
 import org.apache.spark.api.java.function.VoidFunction2;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
-/** The movies query's batch: parse, dead-letter the invalid, enrich, upsert into {@code movies} by movie id. */
+/**
+ * The movies query's batch, written from the executors: invalid records to {@code movies.dlq}, the latest event of
+ * each movie written into {@code movies} by id (new ones whole; existing ones as a partial update, so their rating
+ * statistics and embeddings stay).
+ */
 public final class MoviesSink implements VoidFunction2<Dataset<Row>, Long> {
-  private final StreamContext ctx;
+  private final Map<String, String> settings;
+  private final BatchMetrics metrics;
+  private final StreamStatus status;
 
-  public MoviesSink(StreamContext ctx) {
-    this.ctx = ctx;
+  MoviesSink(Map<String, String> settings, BatchMetrics metrics, StreamStatus status) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.status = status;
   }
 
   @Override
-  public void call(Dataset<Row> batch, Long batchId) {
-    // One Spark job per batch (parse and enrich row by row); dead letters and dedupe on the collected rows.
-    List<Row> rows = MovieTransforms.enrich(MovieTransforms.parse(batch)).collectAsList();
-    List<DeadLetters.Letter> letters = new ArrayList<>();
-    List<Row> valid = DeadLetters.valid(rows, letters);
-    ctx.deadLetters().send(ctx.moviesDlqTopic(), letters);
-    List<Row> movies = MovieTransforms.latestPerId(valid);
-    List<BulkOperation> ops = new ArrayList<>(movies.size());
-    long now = System.currentTimeMillis();
-    for (Row r : movies) {
-      Map<String, Object> doc = document(r);
-      doc.put("updated_at", now);
-      long id = r.getAs("id");
-      // A movie already indexed gets a partial update, which keeps its rating statistics and embedding; a new one
-      // (the catalog mirrors the index) is indexed whole, which costs Elasticsearch less than an upsert.
-      ops.add(ctx.catalog().contains(id) ? EsBulk.upsert(ctx.moviesIndex(), String.valueOf(id), doc)
-          : EsBulk.index(ctx.moviesIndex(), String.valueOf(id), doc));
+  public void call(Dataset<Row> enriched, Long batchId) {
+    long[] before = metrics.totals();
+    enriched.foreachPartition(new Writer(settings, metrics));
+    status.recordBatch("movies", batchId, before, metrics.totals());
+  }
+
+  /** One task: one {@code _bulk} (in chunks) and the dead letters of its partition. */
+  static final class Writer implements ForeachPartitionFunction<Row> {
+    private final Map<String, String> settings;
+    private final BatchMetrics metrics;
+
+    Writer(Map<String, String> settings, BatchMetrics metrics) {
+      this.settings = settings;
+      this.metrics = metrics;
     }
-    long writing = System.nanoTime();
-    ctx.bulk().write(ops);
-    long writeMs = (System.nanoTime() - writing) / 1_000_000;
-    for (Row r : movies) ctx.catalog().put(r.<Long>getAs("id"), r.getList(r.fieldIndex("genres")));
-    ctx.status().recordBatch("movies", batchId, rows.size(), movies.size(), letters.size(), writeMs);
+
+    @Override
+    public void call(Iterator<Row> rows) {
+      ExecutorClients x = ExecutorClients.of(settings);
+      String dlqTopic = x.config.topic("movies.dlq");
+      List<Future<RecordMetadata>> sends = new ArrayList<>();
+      // A movie's events share a Kafka partition (keyed by id), and a Kafka partition is one Spark partition, so
+      // the latest event of each movie in the batch is found here, without a shuffle.
+      Map<Long, Row> latest = new LinkedHashMap<>();
+      while (rows.hasNext()) {
+        Row r = rows.next();
+        String error = r.getAs("error");
+        if (error != null) {
+          sends.add(x.kafka.deadLetter(dlqTopic, new KafkaWrites.DeadLetter(r.getAs("key"), r.getAs("value"), r.getAs("topic"),
+              r.<Integer>getAs("partition"), r.<Long>getAs("offset"), error)));
+        } else {
+          latest.merge(r.getAs("id"), r, (a, b) -> b.<Long>getAs("offset") > a.<Long>getAs("offset") ? b : a);
+        }
+      }
+      List<BulkOperation> ops = new ArrayList<>(latest.size());
+      long now = System.currentTimeMillis();
+      String index = x.config.index("movies");
+      for (Row r : latest.values()) {
+        Map<String, Object> doc = document(r);
+        doc.put("updated_at", now);
+        ops.add(EsBulk.createOrUpdate(index, String.valueOf(r.<Long>getAs("id")), doc));
+      }
+      long writing = System.nanoTime();
+      x.bulk.write(ops);
+      x.kafka.await(sends);
+      metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
+      metrics.out.add(ops.size());
+      metrics.dlq.add(sends.size());
+    }
   }
 
   /** The Elasticsearch document of an enriched movie row; absent values are written as null, never invented. */

@@ -1,10 +1,11 @@
 package movierec.spark;
 
+import static org.apache.spark.sql.functions.col;
+
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -12,30 +13,33 @@ import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
+import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
-import org.apache.spark.sql.RowFactory;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
+import org.apache.spark.sql.streaming.TimeMode;
 import org.apache.spark.sql.streaming.Trigger;
-import org.apache.spark.sql.types.DataTypes;
-import org.apache.spark.sql.types.StructType;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream job: one SparkSession, two queries.
+ * The stream job: one SparkSession, three queries. Every per-record step runs on the executors; the driver only plans
+ * batches and adds up counts.
  * <pre>
- *   movies  topic -> parse/validate (-> movies.dlq) -> enrich -> upsert movies by id
- *   ratings topic -> parse/validate (-> ratings.dlq) -> latest per (user, movie) -> rating state
- *                 -> ratings by user:movie, movie statistics, user profiles (whole values)
+ *   movies            -> parse/validate -> enrich ----------------------------------> movies (upsert by id), movies.dlq
+ *   movies + ratings  -> parse/validate -> by movie id: RatingsByMovie (state) -----> ratings (by user:movie), movie
+ *                                                                                     statistics, ratings.dlq, ratings.pairs
+ *   ratings.pairs     -> by user id: RatingsByUser (state) -> live vector ----------> users (whole profiles)
  * </pre>
- * Run: {@code spark/submit_spark_job.sh stream} (what {@code movierec up} does, under a supervisor that restarts it).
- * Checkpoints live in {@code <data.dir>/checkpoints/}: a restart resumes from them; a replay rewrites the same ids.
+ * State lives in Spark's state store (RocksDB) under the checkpoints; a restart resumes from them and reads nothing
+ * back from Elasticsearch. Run: {@code spark/submit_spark_job.sh stream} (what {@code movierec up} does, under a
+ * supervisor that restarts it). Checkpoints live in {@code <data.dir>/checkpoints/}; a replay rewrites the same ids.
  */
 public final class StreamJob {
   private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
-  static final int WARM_UP_RECORDS = 5_000;
 
   public static void main(String[] args) {
     int code = 0;
@@ -51,86 +55,96 @@ public final class StreamJob {
 
   static void run(MovierecConfig config) throws Exception {
     waitForTopics(config);
-    ElasticsearchClient es = EsClients.create(config);
-    waitForElasticsearch(es, config);
-    MovieCatalog catalog = MovieCatalog.load(es, config.index("movies"));
-    RatingState state = RatingStateLoader.load(es, config.index("ratings"));
-    LOG.info("state loaded: {} movies, {} ratings by {} users", catalog.size(), state.pairCount(), state.userCount());
-
-    SparkSession spark = SparkSession.builder()
-        .appName("movierec-stream")
-        .master(config.get("spark.master"))
-        .config("spark.ui.enabled", "false")
-        // Batches are small (thousands of rows): two shuffle partitions fit two cores better than the default 200.
-        .config("spark.sql.shuffle.partitions", "2")
-        .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
-        .getOrCreate();
-    warmUp(spark);
+    try (ElasticsearchClient es = EsClients.create(config)) {
+      waitForElasticsearch(es, config);
+    }
+    SparkSession spark = session(config);
     Path checkpoints = config.dataDir().resolve("checkpoints").resolve(config.get("namespace") + "stream");
     StreamStatus status = new StreamStatus(config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"));
     spark.streams().addListener(status);
-    status.seedFromCheckpoint("movies", checkpoints.resolve("movies"));
-    status.seedFromCheckpoint("ratings", checkpoints.resolve("ratings"));
+    for (String q : List.of("movies", "ratings", "users")) status.seedFromCheckpoint(q, checkpoints.resolve(q));
+    // The settings travel to the executors with each task; there they build their clients once per JVM.
+    Map<String, String> settings = config.toEnv();
+    Trigger trigger = Trigger.ProcessingTime(config.getInt("spark.trigger.ms"), TimeUnit.MILLISECONDS);
 
-    try (StreamContext ctx = new StreamContext(config, es, catalog, state, status)) {
-      long triggerMs = config.getInt("spark.trigger.ms");
-      StreamingQuery movies = readTopic(spark, config, ctx.moviesTopic())
-          .writeStream().queryName("movies")
-          .option("checkpointLocation", checkpoints.resolve("movies").toString())
-          .trigger(Trigger.ProcessingTime(triggerMs, TimeUnit.MILLISECONDS))
-          .foreachBatch(new MoviesSink(ctx))
-          .start();
-      StreamingQuery ratings = readTopic(spark, config, ctx.ratingsTopic())
-          .writeStream().queryName("ratings")
-          .option("checkpointLocation", checkpoints.resolve("ratings").toString())
-          .trigger(Trigger.ProcessingTime(triggerMs, TimeUnit.MILLISECONDS))
-          .foreachBatch(new RatingsSink(ctx))
-          .start();
-      LOG.info("stream job running: {} and {} -> Elasticsearch {} (trigger {} ms)", ctx.moviesTopic(), ctx.ratingsTopic(),
-          config.esUrl(), triggerMs);
-      spark.streams().awaitAnyTermination();
-      for (StreamingQuery q : List.of(movies, ratings)) {
-        if (q.exception().isDefined()) throw q.exception().get();
-      }
+    StreamingQuery movies = MovieTransforms.enrich(MovieTransforms.parse(readTopics(spark, config, config.topic("movies"))))
+        .writeStream().queryName("movies")
+        .option("checkpointLocation", checkpoints.resolve("movies").toString())
+        .trigger(trigger)
+        .foreachBatch(new MoviesSink(settings, new BatchMetrics(spark.sparkContext(), "movies"), status))
+        .start();
+
+    StreamingQuery ratings = RatingTransforms.parse(readTopics(spark, config, config.topic("movies") + "," + config.topic("ratings")),
+            config.topic("movies"))
+        .unionByName(RatingTransforms.heartbeat(spark))
+        .as(Encoders.bean(RatingsByMovie.Event.class))
+        .groupByKey((MapFunction<RatingsByMovie.Event, Long>) RatingsByMovie.Event::getMovieId, Encoders.LONG())
+        // processing time: the hold of ratings whose movie is unknown is a timer
+        .transformWithState(new RatingsByMovie(config.getInt("stream.unknown.movie.hold.ms")), TimeMode.ProcessingTime(),
+            OutputMode.Update(), Encoders.bean(RatingsByMovie.Emitted.class))
+        .writeStream().queryName("ratings")
+        .option("checkpointLocation", checkpoints.resolve("ratings").toString())
+        .trigger(trigger)
+        .foreachBatch(new RatingsSink(settings, new BatchMetrics(spark.sparkContext(), "ratings"), status))
+        .start();
+
+    StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"))
+        .select(col("value")).as(Encoders.BINARY())
+        .map((MapFunction<byte[], PairChange>) PairChange::fromJson, Encoders.bean(PairChange.class))
+        .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
+        .transformWithState(new RatingsByUser(), TimeMode.None(), OutputMode.Update(), Encoders.bean(RatingsByUser.Profile.class))
+        .writeStream().queryName("users")
+        .option("checkpointLocation", checkpoints.resolve("users").toString())
+        .trigger(trigger)
+        .foreachBatch(new UsersSink(settings, new BatchMetrics(spark.sparkContext(), "users"), status))
+        .start();
+
+    LOG.info("stream job running: {} and {} -> Elasticsearch {} (trigger {} ms)", config.topic("movies"), config.topic("ratings"),
+        config.esUrl(), config.getInt("spark.trigger.ms"));
+    spark.streams().awaitAnyTermination();
+    for (StreamingQuery q : List.of(movies, ratings, users)) {
+      if (q.exception().isDefined()) throw q.exception().get();
     }
   }
 
-  /**
-   * Runs both pipelines on a few thousand in-memory records before the queries start. A fresh JVM spends seconds
-   * on its first batch loading classes, generating code and compiling the hot paths; paying that at start-up keeps
-   * the first real batch (after a restart: the backlog) about as fast as the later ones.
-   */
-  static void warmUp(SparkSession spark) {
-    long t0 = System.currentTimeMillis();
-    StructType kafka = new StructType().add("key", DataTypes.BinaryType).add("value", DataTypes.BinaryType)
-        .add("topic", DataTypes.StringType).add("partition", DataTypes.IntegerType).add("offset", DataTypes.LongType);
-    List<Row> movies = new ArrayList<>();
-    List<Row> ratings = new ArrayList<>();
-    for (int i = 1; i <= WARM_UP_RECORDS; i++) {
-      movies.add(RowFactory.create(null, utf8("{\"id\":" + i + ",\"title\":\"Warm-up " + i + "\",\"overview\":\"A film.\","
-          + "\"genre_ids\":[16,35],\"release_date\":\"1995-10-30\",\"original_language\":\"en\",\"vote_average\":7.5,"
-          + "\"vote_count\":10,\"popularity\":3.5}"), "warm-up", 0, (long) i));
-      ratings.add(RowFactory.create(null, utf8("{\"userId\":" + (i % 100 + 1) + ",\"movieId\":" + i + ",\"rating\":4.0,\"timestamp\":" + i + "}"),
-          "warm-up", 0, (long) i));
-    }
-    MovieTransforms.latestPerId(MovieTransforms.enrich(MovieTransforms.parse(spark.createDataFrame(movies, kafka))).collectAsList());
-    RatingTransforms.latestPerPair(RatingTransforms.parse(spark.createDataFrame(ratings, kafka)).collectAsList());
-    LOG.info("pipelines warmed up in {} ms", System.currentTimeMillis() - t0);
+  static SparkSession session(MovierecConfig config) {
+    return SparkSession.builder()
+        .appName("movierec-stream")
+        .master(config.get("spark.master"))
+        .config("spark.ui.enabled", "false")
+        // State per key lives in RocksDB on the executors' disks (off the JVM heap), checkpointed with each batch as
+        // a changelog, so a batch writes only what changed.
+        .config("spark.sql.streaming.stateStore.providerClass",
+            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+        .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+        // Counting keys makes every put read the key first; the count is only a metric.
+        .config("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "false")
+        // The number of state partitions is fixed when a checkpoint is created: it caps how many executors share
+        // the stateful work. Batches here are small; raise it (on a fresh checkpoint) for a bigger cluster.
+        .config("spark.sql.shuffle.partitions", config.get("spark.state.partitions"))
+        // Spark would run a batch of the ratings query (processing-time timers) at every trigger even when idle; its
+        // heartbeat source (RatingTransforms.heartbeat) fires the timers instead, at one small batch a second.
+        .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
+        // Each batch writes a dozen small checkpoint files (offsets, commits, state changelogs). Without Hadoop's
+        // native library the local file system forks chmod for each; NioLocalFileSystem does not. Renames are atomic
+        // on a local (or NFS) disk, so the plain FileSystem-based manager is safe and skips FileContext's extra calls.
+        .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+        .config("spark.sql.streaming.checkpointFileManagerClass",
+            "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager")
+        .getOrCreate();
   }
-
-  private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
 
   /** A Kafka source: earliest offsets on first start, the checkpoint afterwards. */
-  static Dataset<Row> readTopic(SparkSession spark, MovierecConfig config, String topic) {
+  static Dataset<Row> readTopics(SparkSession spark, MovierecConfig config, String topics) {
     return spark.readStream().format("kafka")
         .option("kafka.bootstrap.servers", config.kafkaBootstrap())
-        .option("subscribe", topic)
+        .option("subscribe", topics)
         .option("startingOffsets", "earliest")
-        // The default 500 ms fetch wait would add half a second to every micro-batch.
-        .option("kafka.fetch.max.wait.ms", "20")
-        // Bounded batches keep driver memory flat during a full replay.
+        // The default 500 ms fetch wait would add up to half a second to every micro-batch.
+        .option("kafka.fetch.max.wait.ms", "5")
+        // Bounded batches keep a full replay's batches (and their memory on the executors) bounded.
         .option("maxOffsetsPerTrigger", "100000")
-        // movies is compacted: offsets removed by compaction are expected, not data loss.
+        // movies and ratings.pairs are compacted: offsets removed by compaction are expected, not data loss.
         .option("failOnDataLoss", "false")
         .load();
   }
@@ -139,7 +153,8 @@ public final class StreamJob {
   static void waitForTopics(MovierecConfig config) throws InterruptedException {
     Properties p = new Properties();
     p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-    Set<String> needed = Set.of(config.topic("movies"), config.topic("ratings"), config.topic("movies.dlq"), config.topic("ratings.dlq"));
+    Set<String> needed = Set.of(config.topic("movies"), config.topic("ratings"), config.topic("movies.dlq"), config.topic("ratings.dlq"),
+        config.topic("ratings.pairs"));
     try (Admin admin = Admin.create(p)) {
       for (int attempt = 0; ; attempt++) {
         try {

@@ -47,21 +47,19 @@ public final class StreamStatus extends StreamingQueryListener {
     this.file = file;
   }
 
-  /** Called by a sink at the end of its batch; {@code writeMs}: its time in Elasticsearch {@code _bulk} writes. */
-  public synchronized void recordBatch(String query, long batchId, long in, long out, long dlq, long writeMs) {
+  /**
+   * Called by a sink at the end of its batch with its {@link BatchMetrics} totals before and after it ({out, dlq,
+   * writeMs}: documents written, dead letters, milliseconds in Elasticsearch {@code _bulk} writes).
+   */
+  public synchronized void recordBatch(String query, long batchId, long[] before, long[] after) {
     Counts c = counts.computeIfAbsent(query, q -> new Counts());
     c.batchId = batchId;
-    c.rowsIn = in;
-    c.rowsOut = out;
-    c.dlq = dlq;
-    c.totalIn += in;
-    c.totalOut += out;
-    c.totalDlq += dlq;
-    c.totalWriteMs += writeMs;
+    c.rowsOut = after[0] - before[0];
+    c.dlq = after[1] - before[1];
+    c.totalOut += c.rowsOut;
+    c.totalDlq += c.dlq;
+    c.totalWriteMs += after[2] - before[2];
   }
-
-  /** The Kafka offsets (partition -> next offset) the query has fully processed, or null before its first batch. */
-  public JsonNode offsets(String query) { return offsets.get(query); }
 
   /**
    * Seeds a query's offsets from its checkpoint (the last committed batch's offset log entry), so that after a
@@ -81,8 +79,7 @@ public final class StreamStatus extends StreamingQueryListener {
       }
       if (last < 0) return;
       List<String> lines = Files.readAllLines(offsetsDir.resolve(Long.toString(last)));
-      JsonNode end = JSON.readTree(lines.get(lines.size() - 1));
-      if (end.fields().hasNext()) offsets.put(query, end.fields().next().getValue());
+      offsets.put(query, JSON.readTree(lines.get(lines.size() - 1)));
       write();
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot read the checkpoint of {}: {}", query, e.toString());
@@ -97,25 +94,28 @@ public final class StreamStatus extends StreamingQueryListener {
     StreamingQueryProgress p = event.progress();
     String query = p.name();
     try {
-      if (p.sources().length > 0 && p.sources()[0].endOffset() != null) {
-        JsonNode end = JSON.readTree(p.sources()[0].endOffset());
-        // {"movies": {"0": 9066}} -> {"0": 9066}
-        if (end.fields().hasNext()) offsets.put(query, end.fields().next().getValue());
-      }
+      // {"movies": {"0": 9066}, "ratings": {"0": 30100, ...}}: topic -> partition -> next offset
+      if (p.sources().length > 0 && p.sources()[0].endOffset() != null) offsets.put(query, JSON.readTree(p.sources()[0].endOffset()));
     } catch (IOException e) {
       LOG.warn("unreadable offsets in progress of {}: {}", query, e.getMessage());
     }
     Long d = p.durationMs().get("triggerExecution");
     if (d != null) durations.put(query, d);
+    Counts c = counts.computeIfAbsent(query, q -> new Counts());
+    c.rowsIn = p.numInputRows();
+    c.totalIn += p.numInputRows();
     if (p.numInputRows() > 0) {
       // wall-clock span of the batches that did work: what `movierec bench` divides the documents by
       long start = java.time.Instant.parse(p.timestamp()).toEpochMilli();
       firstBusyStart.putIfAbsent(query, start);
       lastBusyEnd.put(query, start + (d == null ? 0 : d));
-      Counts c = counts.get(query);
-      LOG.info("{} batch {}: in {} out {} dlq {} in {} ms (totals in {} out {} dlq {})", query, p.batchId(),
-          p.numInputRows(), c == null ? 0 : c.rowsOut, c == null ? 0 : c.dlq, d,
-          c == null ? 0 : c.totalIn, c == null ? 0 : c.totalOut, c == null ? 0 : c.totalDlq);
+      StringBuilder state = new StringBuilder();
+      for (var op : p.stateOperators()) {
+        state.append(String.format("; %s %,d keys, %,d updated in %d ms, commit %d ms", op.operatorName(), op.numRowsTotal(),
+            op.numRowsUpdated(), op.allUpdatesTimeMs(), op.commitTimeMs()));
+      }
+      LOG.info("{} batch {}: in {} out {} dlq {} in {} ms (totals in {} out {} dlq {}; phases {}{})", query, p.batchId(),
+          p.numInputRows(), c.rowsOut, c.dlq, d, c.totalIn, c.totalOut, c.totalDlq, p.durationMs(), state);
     }
     write();
   }
@@ -123,9 +123,27 @@ public final class StreamStatus extends StreamingQueryListener {
   @Override
   public void onQueryTerminated(QueryTerminatedEvent event) {}
 
+  /**
+   * Heap in use after the latest collection of the old generation (live data, not garbage yet to be collected), in
+   * MB: the driver's footprint that `bench --scale` compares across history sizes. Falls back to the heap in use.
+   */
+  static long heapUsedAfterGcMb() {
+    long used = -1;
+    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+      var u = pool.getCollectionUsage();
+      if (pool.getType() == java.lang.management.MemoryType.HEAP && u != null && pool.getName().matches("(?i).*(old|tenured).*")) {
+        used = Math.max(used, 0) + u.getUsed();
+      }
+    }
+    if (used < 0) used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    return used / (1024 * 1024);
+  }
+
   private synchronized void write() {
     ObjectNode root = JSON.createObjectNode();
     root.put("at", System.currentTimeMillis());
+    root.put("pid", ProcessHandle.current().pid());
+    root.put("heapUsedMb", heapUsedAfterGcMb());
     ObjectNode queries = root.putObject("queries");
     for (String q : offsets.keySet()) {
       ObjectNode n = queries.putObject(q);

@@ -83,42 +83,26 @@ class MovieTransformsTest {
   }
 
   @Test
-  void dedupeKeepsTheLastEventOfEachMovie() {
-    List<Row> rows = MovieTransforms.latestPerId(MovieTransforms.parse(kafka(
-        "{\"id\":1,\"title\":\"Old\"}", "{\"id\":2,\"title\":\"Other\"}", "{\"id\":1,\"title\":\"New\"}"))
-        .collectAsList());
-    assertThat(rows).extracting(r -> r.<String>getAs("title")).containsExactly("New", "Other");
-  }
-
-  @Test
-  void ratingsKeepTheLatestEventPerPair() {
-    List<Row> rows = RatingTransforms.latestPerPair(RatingTransforms.parse(kafka(
-        "{\"userId\":1,\"movieId\":5,\"rating\":2.0,\"timestamp\":100}",
-        "{\"userId\":1,\"movieId\":5,\"rating\":4.5,\"timestamp\":300}",
-        "{\"userId\":1,\"movieId\":5,\"rating\":3.0,\"timestamp\":200}",
-        "{\"userId\":1,\"movieId\":6,\"timestamp\":50,\"deleted\":true}",
-        "{\"userId\":2,\"movieId\":5,\"rating\":1.0,\"timestamp\":300}",
-        "{\"userId\":2,\"movieId\":5,\"rating\":5.0,\"timestamp\":300}")).collectAsList());
-    // oldest winner first; equal timestamps: the later offset wins
-    assertThat(rows).extracting(r -> r.<Long>getAs("movieId")).containsExactly(6L, 5L, 5L);
-    assertThat(rows).extracting(r -> r.<Double>getAs("rating")).containsExactly(null, 4.5, 5.0);
-    assertThat(rows).extracting(r -> r.<Boolean>getAs("deleted")).containsExactly(true, false, false);
-  }
-
-  @Test
-  void ratingsParseOnceWithTheProducersRules() {
+  void ratingsAndMoviesParseOnceWithTheProducersRulesIntoMovieKeyedEvents() {
     List<Row> rows = RatingTransforms.parse(kafka(
         "{\"userId\":7,\"movieId\":5,\"rating\":3.5,\"timestamp\":100,\"source\":\"api\"}",
         "{\"userId\":7,\"movieId\":5,\"rating\":7,\"timestamp\":100}",
-        "not json")).collectAsList();
+        "not json",
+        "{\"userId\":7,\"movieId\":6,\"timestamp\":200,\"deleted\":true}"), "the-movies-topic").collectAsList();
     assertThat(rows.get(0).<String>getAs("error")).isNull();
     assertThat(rows.get(0).<Long>getAs("userId")).isEqualTo(7L);
+    assertThat(rows.get(0).<Long>getAs("movieId")).isEqualTo(5L);
     assertThat(rows.get(0).<Double>getAs("rating")).isEqualTo(3.5);
     assertThat(rows.get(0).<String>getAs("source")).isEqualTo("api");
-    assertThat(rows.get(0).<Boolean>getAs("deleted")).isFalse();
+    assertThat(rows.get(0).<Boolean>getAs("movie")).isFalse();
     assertThat(rows.get(1).<String>getAs("error")).contains("rating");
-    assertThat(rows.get(1).<Long>getAs("userId")).isNull();
     assertThat(rows.get(2).<String>getAs("error")).isNotBlank();
-    assertThat(rows).extracting(r -> r.<Long>getAs("offset")).containsExactly(0L, 1L, 2L);
+    assertThat(rows.get(3).<Double>getAs("rating")).as("a retraction has no rating").isNull();
+    assertThat(rows).extracting(r -> r.<Long>getAs("offset")).containsExactly(0L, 1L, 2L, 3L);
+
+    Row movie = RatingTransforms.parse(kafka("{\"id\":9,\"title\":\"A\",\"genre_ids\":[16,35,16,4242]}"), "movies").first();
+    assertThat(movie.<Boolean>getAs("movie")).isTrue();
+    assertThat(movie.<Long>getAs("movieId")).isEqualTo(9L);
+    assertThat(movie.getList(movie.fieldIndex("genres"))).containsExactly("Animation", "Comedy");
   }
 }

@@ -6,52 +6,64 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
+/** The pure rules behind the stream job's state: latest event per pair wins, statistics follow the pairs, profiles. */
 class RatingStateTest {
   @Test
-  void replayedEventsChangeNothing() {
-    RatingState s = new RatingState();
-    assertThat(s.apply(1, 10, 4.0, 100, "csv")).isEqualTo(RatingState.Outcome.APPLIED);
-    assertThat(s.apply(2, 10, 3.0, 100, "csv")).isEqualTo(RatingState.Outcome.APPLIED);
-    assertThat(s.apply(1, 10, 4.0, 100, "csv")).isEqualTo(RatingState.Outcome.UNCHANGED);
-    assertThat(s.movieStats(10)).isEqualTo(new RatingState.MovieStats(2, 7.0, 3.5, 100L));
+  void latestEventOfAPairWinsByTimestampThenOffset() {
+    PairVersion first = new PairVersion(2.0, 100, 7);
+    assertThat(first.isNewerThan(null)).isTrue();
+    assertThat(new PairVersion(5.0, 200, 3).isNewerThan(first)).as("later timestamp, earlier offset").isTrue();
+    assertThat(new PairVersion(1.0, 50, 9).isNewerThan(first)).as("older event arriving late").isFalse();
+    assertThat(new PairVersion(4.0, 100, 8).isNewerThan(first)).as("same time: later offset wins").isTrue();
+    assertThat(new PairVersion(4.0, 100, 6).isNewerThan(first)).isFalse();
+    assertThat(new PairVersion(2.0, 100, 7).isNewerThan(first)).as("a replayed event").isFalse();
+    assertThat(new PairVersion(2.0, 100, 9).isNewerThan(first)).as("the same event produced twice").isFalse();
+    assertThat(new PairVersion(null, 300, 1).isNewerThan(first)).as("a retraction").isTrue();
+    assertThat(first.isNewerThan(new PairVersion(null, 300, 1))).as("a retracted rating does not come back").isFalse();
   }
 
   @Test
-  void latestRatingOfAPairWinsAndOlderIsStale() {
-    RatingState s = new RatingState();
-    s.apply(1, 10, 2.0, 100, "csv");
-    assertThat(s.apply(1, 10, 5.0, 200, "api")).isEqualTo(RatingState.Outcome.APPLIED);
-    assertThat(s.apply(1, 10, 1.0, 150, "csv")).isEqualTo(RatingState.Outcome.STALE);
-    assertThat(s.movieStats(10)).isEqualTo(new RatingState.MovieStats(1, 5.0, 5.0, 200L));
-    assertThat(s.ratingsOf(1)).isEqualTo(Map.of(10L, new RatingState.Pair(5.0, 200, "api")));
+  void statisticsFollowThePairsSoAReplacedRatingIsNotCountedTwice() {
+    MovieStats s = new MovieStats();
+    PairVersion a = new PairVersion(4.0, 100, 0);
+    PairVersion b = new PairVersion(3.0, 100, 1);
+    s.replace(null, a);
+    s.replace(null, b);
+    assertThat(s).isEqualTo(new MovieStats(2, 7.0, 100));
+    assertThat(s.average()).isEqualTo(3.5);
+    PairVersion a2 = new PairVersion(5.0, 200, 2);
+    s.replace(a, a2);
+    assertThat(s).isEqualTo(new MovieStats(2, 8.0, 200));
+    PairVersion retracted = new PairVersion(null, 300, 3);
+    s.replace(a2, retracted);
+    s.replace(b, new PairVersion(null, 400, 4));
+    assertThat(s).isEqualTo(new MovieStats(0, 0.0, 200));
+    assertThat(s.average()).isNull();
   }
 
   @Test
-  void retractionRemovesThePairAndCorrectsStatistics() {
-    RatingState s = new RatingState();
-    s.apply(1, 10, 4.0, 100, "csv");
-    s.apply(2, 10, 2.0, 100, "csv");
-    assertThat(s.apply(1, 10, null, 300, "api")).isEqualTo(RatingState.Outcome.APPLIED);
-    assertThat(s.movieStats(10)).isEqualTo(new RatingState.MovieStats(1, 2.0, 2.0, 100L));
-    assertThat(s.apply(1, 10, 4.0, 100, "csv")).isEqualTo(RatingState.Outcome.STALE); // replay of the retracted rating
-    assertThat(s.apply(1, 10, null, 300, "api")).isEqualTo(RatingState.Outcome.UNCHANGED);
-    assertThat(s.apply(2, 10, null, 400, "api")).isEqualTo(RatingState.Outcome.APPLIED);
-    assertThat(s.movieStats(10)).isEqualTo(new RatingState.MovieStats(0, 0.0, null, 100L));
+  void userProfileHasCountMeanTopGenresRecentMoviesAndHistoryOldestFirst() {
+    Map<Long, RatingsByUser.Rated> current = Map.of(
+        1L, RatingsByUser.Rated.of(5.0, 10, List.of("Animation", "Comedy")),
+        2L, RatingsByUser.Rated.of(4.0, 20, List.of("Animation")),
+        3L, RatingsByUser.Rated.of(1.0, 30, List.of("Horror")), // below the user's mean: not a top genre
+        4L, RatingsByUser.Rated.of(4.0, 20, List.of("Drama")));
+    RatingsByUser.Profile p = RatingsByUser.profile(7, current);
+    assertThat(p.getCount()).isEqualTo(4);
+    assertThat(p.getMean()).isEqualTo(3.5);
+    assertThat(p.getTopGenres()).containsExactly("Animation", "Comedy", "Drama");
+    assertThat(p.getRecentMovieIds()).containsExactly(3L, 2L, 4L, 1L);
+    assertThat(p.getRatedMovieIds()).containsExactly(1L, 2L, 3L, 4L);
+    assertThat(p.getLastRatedAt()).isEqualTo(30L);
+    assertThat(p.getHistoryMovieIds()).containsExactly(1L, 2L, 4L, 3L);
+    assertThat(p.getHistoryRatings()).containsExactly(5.0, 4.0, 4.0, 1.0);
   }
 
   @Test
-  void userProfileHasCountMeanTopGenresAndRecentMovies() {
-    RatingState s = new RatingState();
-    s.apply(7, 1, 5.0, 10, "csv");  // Animation, Comedy
-    s.apply(7, 2, 4.0, 20, "csv");  // Animation
-    s.apply(7, 3, 1.0, 30, "csv");  // Horror (below the user's mean: not a top genre)
-    Map<Long, List<String>> genres = Map.of(1L, List.of("Animation", "Comedy"), 2L, List.of("Animation"), 3L, List.of("Horror"));
-    RatingState.UserProfile p = s.userProfile(7, id -> genres.getOrDefault(id, List.of()));
-    assertThat(p.count()).isEqualTo(3);
-    assertThat(p.mean()).isEqualTo(10.0 / 3);
-    assertThat(p.topGenres()).containsExactly("Animation", "Comedy");
-    assertThat(p.recentMovieIds()).containsExactly(3L, 2L, 1L);
-    assertThat(p.ratedMovieIds()).containsExactly(1L, 2L, 3L);
-    assertThat(p.lastRatedAt()).isEqualTo(30L);
+  void userWithoutRatingsHasAnEmptyProfile() {
+    RatingsByUser.Profile p = RatingsByUser.profile(7, Map.of());
+    assertThat(p.getCount()).isZero();
+    assertThat(p.getMean()).isNull();
+    assertThat(p.getRatedMovieIds()).isEmpty();
   }
 }

@@ -1,0 +1,159 @@
+package movierec.spark;
+
+import java.io.Serializable;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.streaming.MapState;
+import org.apache.spark.sql.streaming.OutputMode;
+import org.apache.spark.sql.streaming.StatefulProcessor;
+import org.apache.spark.sql.streaming.TTLConfig;
+import org.apache.spark.sql.streaming.TimeMode;
+import org.apache.spark.sql.streaming.TimerValues;
+import scala.jdk.javaapi.CollectionConverters;
+
+/**
+ * The ratings query's second stage, keyed by user id, on the executors: each user's current ratings (movie → rating,
+ * timestamp, source, genres; retractions kept as versions so an older event cannot bring a rating back) in Spark's
+ * state store. For every user with changes in a batch it emits the whole profile; the writer adds the live vector.
+ */
+public final class RatingsByUser extends StatefulProcessor<Long, PairChange, RatingsByUser.Profile> {
+  public static final int TOP_GENRES = 3;
+  public static final int RECENT = 10;
+
+  private transient MapState<Long, Rated> ratings;
+
+  @Override
+  public void init(OutputMode outputMode, TimeMode timeMode) {
+    ratings = getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(Rated.class), TTLConfig.NONE());
+  }
+
+  @Override
+  public scala.collection.Iterator<Profile> handleInputRows(Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
+    while (changes.hasNext()) {
+      PairChange c = changes.next();
+      Rated prev = ratings.getValue(c.getMovieId()); // null when absent
+      if (prev == null || c.version().isNewerThan(prev.version())) ratings.updateValue(c.getMovieId(), Rated.of(c));
+    }
+    Map<Long, Rated> current = new HashMap<>();
+    ratings.iterator().foreach(t -> {
+      if (t._2().getRating() != null) current.put(t._1(), t._2());
+      return null;
+    });
+    return CollectionConverters.asScala(List.of(profile(userId, current))).iterator();
+  }
+
+  /**
+   * Count, mean, the user's top genres (most frequent among the movies they rated at or above their own mean, ties
+   * by name), the most recently rated movies, every rated movie id (excluded from their recommendations) and the
+   * whole history oldest first (ties by movie id, as in training) for the live vector.
+   */
+  static Profile profile(long userId, Map<Long, Rated> current) {
+    Profile p = new Profile();
+    p.userId = userId;
+    p.count = current.size();
+    if (current.isEmpty()) return p;
+    double sum = 0;
+    long last = 0;
+    for (Rated r : current.values()) {
+      sum += r.getRating();
+      last = Math.max(last, r.getTimestamp());
+    }
+    double mean = sum / current.size();
+    Map<String, Integer> genreCounts = new HashMap<>();
+    current.values().forEach(r -> {
+      if (r.getRating() >= mean) for (String g : r.getGenres()) genreCounts.merge(g, 1, Integer::sum);
+    });
+    p.mean = mean;
+    p.lastRatedAt = last;
+    p.topGenres = genreCounts.entrySet().stream()
+        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
+        .limit(TOP_GENRES).map(Map.Entry::getKey).toList();
+    List<Map.Entry<Long, Rated>> byTime = new ArrayList<>(current.entrySet());
+    byTime.sort(Comparator.comparingLong((Map.Entry<Long, Rated> e) -> e.getValue().getTimestamp()).thenComparingLong(Map.Entry::getKey));
+    p.historyMovieIds = byTime.stream().map(Map.Entry::getKey).toList();
+    p.historyRatings = byTime.stream().map(e -> e.getValue().getRating()).toList();
+    p.recentMovieIds = current.entrySet().stream()
+        .sorted(Comparator.comparingLong((Map.Entry<Long, Rated> e) -> e.getValue().getTimestamp()).reversed().thenComparing(Map.Entry::getKey))
+        .limit(RECENT).map(Map.Entry::getKey).toList();
+    p.ratedMovieIds = current.keySet().stream().sorted().toList();
+    return p;
+  }
+
+  /** One of the user's ratings in state. */
+  public static final class Rated implements Serializable {
+    private Double rating;
+    private long timestamp;
+    private long offset;
+    private String source;
+    private List<String> genres;
+
+    public Rated() {}
+
+    static Rated of(PairChange c) {
+      Rated r = new Rated();
+      r.rating = c.getRating();
+      r.timestamp = c.getTimestamp();
+      r.offset = c.getOffset();
+      r.source = c.getSource();
+      r.genres = c.getGenres();
+      return r;
+    }
+
+    static Rated of(double rating, long timestamp, List<String> genres) {
+      Rated r = new Rated();
+      r.rating = rating;
+      r.timestamp = timestamp;
+      r.genres = genres;
+      return r;
+    }
+
+    PairVersion version() { return new PairVersion(rating, timestamp, offset); }
+
+    public Double getRating() { return rating; }
+    public void setRating(Double v) { rating = v; }
+    public long getTimestamp() { return timestamp; }
+    public void setTimestamp(long v) { timestamp = v; }
+    public long getOffset() { return offset; }
+    public void setOffset(long v) { offset = v; }
+    public String getSource() { return source; }
+    public void setSource(String v) { source = v; }
+    public List<String> getGenres() { return genres == null ? List.of() : genres; }
+    public void setGenres(List<String> v) { genres = v; }
+  }
+
+  /** A user's whole profile as the {@code users} document needs it, plus the history the live vector is folded from. */
+  public static final class Profile implements Serializable {
+    private long userId;
+    private long count;
+    private Double mean;
+    private List<String> topGenres = List.of();
+    private List<Long> recentMovieIds = List.of();
+    private List<Long> ratedMovieIds = List.of();
+    private Long lastRatedAt;
+    private List<Long> historyMovieIds = List.of();
+    private List<Double> historyRatings = List.of();
+
+    public long getUserId() { return userId; }
+    public void setUserId(long v) { userId = v; }
+    public long getCount() { return count; }
+    public void setCount(long v) { count = v; }
+    public Double getMean() { return mean; }
+    public void setMean(Double v) { mean = v; }
+    public List<String> getTopGenres() { return topGenres; }
+    public void setTopGenres(List<String> v) { topGenres = v; }
+    public List<Long> getRecentMovieIds() { return recentMovieIds; }
+    public void setRecentMovieIds(List<Long> v) { recentMovieIds = v; }
+    public List<Long> getRatedMovieIds() { return ratedMovieIds; }
+    public void setRatedMovieIds(List<Long> v) { ratedMovieIds = v; }
+    public Long getLastRatedAt() { return lastRatedAt; }
+    public void setLastRatedAt(Long v) { lastRatedAt = v; }
+    public List<Long> getHistoryMovieIds() { return historyMovieIds; }
+    public void setHistoryMovieIds(List<Long> v) { historyMovieIds = v; }
+    public List<Double> getHistoryRatings() { return historyRatings; }
+    public void setHistoryRatings(List<Double> v) { historyRatings = v; }
+  }
+}

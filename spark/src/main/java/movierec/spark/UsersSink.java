@@ -1,0 +1,90 @@
+package movierec.spark;
+
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import movierec.common.FoldIn;
+import movierec.es.ModelCache;
+import org.apache.spark.api.java.function.ForeachPartitionFunction;
+import org.apache.spark.api.java.function.VoidFunction2;
+import org.apache.spark.sql.Dataset;
+
+/**
+ * The users query's batch ({@link RatingsByUser}'s profiles), written from the executors: each changed user's whole
+ * profile plus their live vector — the ALS fold-in over the current item vectors of everything they rated, the
+ * sequential context of their latest movies and their genre taste ({@link ModelCache.Model#userVector}) — upserted
+ * into {@code users}. The next API call reads it with a real-time GET.
+ */
+public final class UsersSink implements VoidFunction2<Dataset<RatingsByUser.Profile>, Long> {
+  private final Map<String, String> settings;
+  private final BatchMetrics metrics;
+  private final StreamStatus status;
+
+  UsersSink(Map<String, String> settings, BatchMetrics metrics, StreamStatus status) {
+    this.settings = settings;
+    this.metrics = metrics;
+    this.status = status;
+  }
+
+  @Override
+  public void call(Dataset<RatingsByUser.Profile> profiles, Long batchId) {
+    long[] before = metrics.totals();
+    profiles.foreachPartition(new Writer(settings, metrics));
+    status.recordBatch("users", batchId, before, metrics.totals());
+  }
+
+  static final class Writer implements ForeachPartitionFunction<RatingsByUser.Profile> {
+    private final Map<String, String> settings;
+    private final BatchMetrics metrics;
+
+    Writer(Map<String, String> settings, BatchMetrics metrics) {
+      this.settings = settings;
+      this.metrics = metrics;
+    }
+
+    @Override
+    public void call(Iterator<RatingsByUser.Profile> profiles) {
+      ExecutorClients x = ExecutorClients.of(settings);
+      String index = x.config.index("users");
+      ModelCache.Model model = x.models.current();
+      long now = System.currentTimeMillis();
+      List<BulkOperation> ops = new ArrayList<>();
+      while (profiles.hasNext()) {
+        RatingsByUser.Profile p = profiles.next();
+        ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
+      }
+      long writing = System.nanoTime();
+      x.bulk.write(ops);
+      metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
+      metrics.out.add(ops.size());
+    }
+  }
+
+  static Map<String, Object> document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
+    Map<String, Object> doc = new LinkedHashMap<>();
+    doc.put("user_id", p.getUserId());
+    doc.put("rating_count", p.getCount());
+    doc.put("rating_avg", p.getMean());
+    doc.put("top_genres", p.getTopGenres());
+    doc.put("recent_movie_ids", p.getRecentMovieIds());
+    doc.put("rated_movie_ids", p.getRatedMovieIds());
+    doc.put("last_rated_at", p.getLastRatedAt());
+    doc.put("updated_at", now);
+    float[] vector = liveVector(model, p);
+    if (vector != null) {
+      doc.put("embedding", FoldIn.userForCosine(vector));
+      doc.put("model_version", model.version());
+    }
+    return doc;
+  }
+
+  /** The user's query vector from their history (oldest first); null until a model exists or without known movies. */
+  static float[] liveVector(ModelCache.Model model, RatingsByUser.Profile p) {
+    if (model.empty() || p.getHistoryMovieIds().isEmpty()) return null;
+    double[] ratings = p.getHistoryRatings().stream().mapToDouble(Double::doubleValue).toArray();
+    return model.userVector(p.getHistoryMovieIds(), ratings);
+  }
+}
