@@ -3,7 +3,6 @@ package movierec.spark;
 import static org.apache.spark.sql.functions.*;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import movierec.common.Events;
@@ -78,7 +77,7 @@ public final class MovieTransforms {
 
   /**
    * The whole enrichment chain, in order. Row by row, no shuffle: invalid rows pass through with null results and
-   * the sink dead-letters them, so one Spark job per batch does everything.
+   * the sink dead-letters them, so one pass over the batch does everything.
    */
   public static Dataset<Row> enrich(Dataset<Row> movies) {
     return movies
@@ -88,16 +87,6 @@ public final class MovieTransforms {
         .transform(MovieTransforms::withReleaseDate)
         .transform(MovieTransforms::withGenreNames)
         .transform(MovieTransforms::withLanguageName);
-  }
-
-  /**
-   * Dedupe of a collected batch's valid rows: only the last event of each movie id counts. A movie's events share a
-   * partition (keyed by id), so offset order is production order.
-   */
-  public static List<Row> latestPerId(List<Row> valid) {
-    Map<Long, Row> latest = new LinkedHashMap<>();
-    for (Row r : valid) latest.merge(r.getAs("id"), r, (a, b) -> b.<Long>getAs("offset") > a.<Long>getAs("offset") ? b : a);
-    return new ArrayList<>(latest.values());
   }
 
   /** description = title + ". " + overview; the title alone without an overview; never empty. */
