@@ -59,6 +59,24 @@ class FaultIT {
     }
   }
 
+  /** Restarts the supervisor has made so far (its state file). */
+  static int restarts() {
+    var state = Waits.readJson(c.dataDir().resolve("run/" + c.get("namespace") + "supervisor.json"));
+    return state == null ? 0 : state.path("restarts").asInt();
+  }
+
+  /** When the first query progress after {@code t} was reported (any query), or 0. */
+  static long firstBatchAfter(long t) {
+    var status = Waits.streamStatus(c);
+    long first = 0;
+    if (status == null) return 0;
+    for (var q : status.path("queries")) {
+      long at = q.path("lastProgressAt").asLong();
+      if (at > t && (first == 0 || at < first)) first = at;
+    }
+    return first;
+  }
+
   @Test
   @Order(1)
   void killMinusNineMidLoadThenSupervisedRestartLosesAndDoublesNothing() throws Exception {
@@ -79,6 +97,8 @@ class FaultIT {
         }
       });
       ProcessHandle jvm = sparkJvm();
+      int restartsBefore = restarts();
+      long killedAt = System.currentTimeMillis();
       new ProcessBuilder("kill", "-9", String.valueOf(jvm.pid())).start().waitFor();
       TestStack.await("the crashed JVM to be gone", 10_000, () -> !jvm.isAlive());
       TestStack.await("the supervisor to restart the job", 60_000, () -> {
@@ -88,11 +108,19 @@ class FaultIT {
           return false;
         }
       });
+      java.util.concurrent.atomic.AtomicLong firstBatch = new java.util.concurrent.atomic.AtomicLong();
+      TestStack.await("a batch completed after the restart", 120_000, () -> {
+        firstBatch.set(firstBatchAfter(killedAt));
+        return firstBatch.get() > 0;
+      });
+      System.out.printf("[fault] kill -9 -> first completed batch of the restarted job: %,d ms%n", firstBatch.get() - killedAt);
       Waits.untilIndexed(c, 300, System.out);
       assertThat(count(es, "movies")).isEqualTo(9066);
       assertThat(count(es, "ratings")).isEqualTo(90282);
       assertThat(count(es, "users")).isEqualTo(671);
       assertThat(StreamJobIT.movieCounts(es, c)).isEqualTo(StreamJobIT.expectedStats(c));
+      // the restarted job resumed from its checkpoint on its first attempt (Spark 4.1.1's Kafka source crashed there)
+      assertThat(restarts()).as("restarts after one kill -9").isEqualTo(restartsBefore + 1);
     }
   }
 
@@ -123,6 +151,14 @@ class FaultIT {
       TestStack.await("every rating produced during the outage to be indexed", 300_000, () -> {
         try {
           return count(client, "ratings") == 90282 + 1500;
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      // users are written by the user-keyed stage, one micro-batch after the ratings
+      TestStack.await("the users of those ratings to be indexed", 60_000, () -> {
+        try {
+          return count(client, "users") >= 671 + 150;
         } catch (IOException e) {
           return false;
         }

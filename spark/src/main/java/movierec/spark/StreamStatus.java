@@ -34,6 +34,7 @@ public final class StreamStatus extends StreamingQueryListener {
     long totalOut;
     long totalDlq;
     long totalWriteMs;
+    long lastProgressAt;
   }
 
   private final Path file;
@@ -102,6 +103,7 @@ public final class StreamStatus extends StreamingQueryListener {
     Long d = p.durationMs().get("triggerExecution");
     if (d != null) durations.put(query, d);
     Counts c = counts.computeIfAbsent(query, q -> new Counts());
+    c.lastProgressAt = System.currentTimeMillis();
     c.rowsIn = p.numInputRows();
     c.totalIn += p.numInputRows();
     if (p.numInputRows() > 0) {
@@ -150,6 +152,7 @@ public final class StreamStatus extends StreamingQueryListener {
       Counts c = counts.getOrDefault(q, new Counts());
       n.put("batchId", c.batchId).put("rowsIn", c.rowsIn).put("rowsOut", c.rowsOut).put("dlq", c.dlq)
           .put("totalIn", c.totalIn).put("totalOut", c.totalOut).put("totalDlq", c.totalDlq).put("totalWriteMs", c.totalWriteMs)
+          .put("lastProgressAt", c.lastProgressAt)
           .put("durationMs", durations.getOrDefault(q, 0L))
           .put("firstBusyStart", firstBusyStart.getOrDefault(q, 0L)).put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L));
       n.set("offsets", offsets.get(q));
