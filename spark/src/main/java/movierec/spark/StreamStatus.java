@@ -106,7 +106,9 @@ public final class StreamStatus extends StreamingQueryListener {
     c.lastProgressAt = System.currentTimeMillis();
     c.rowsIn = p.numInputRows();
     c.totalIn += p.numInputRows();
-    if (p.numInputRows() > 0) {
+    // A batch that wrote nothing (the ratings query's heartbeat, a replayed event) is not work: keep it out of the
+    // busy span and out of the log.
+    if (c.rowsOut + c.dlq > 0) {
       // wall-clock span of the batches that did work: what `movierec bench` divides the documents by
       long start = java.time.Instant.parse(p.timestamp()).toEpochMilli();
       firstBusyStart.putIfAbsent(query, start);
@@ -146,6 +148,7 @@ public final class StreamStatus extends StreamingQueryListener {
     root.put("at", System.currentTimeMillis());
     root.put("pid", ProcessHandle.current().pid());
     root.put("heapUsedMb", heapUsedAfterGcMb());
+    root.put("heapMaxMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
     ObjectNode queries = root.putObject("queries");
     for (String q : offsets.keySet()) {
       ObjectNode n = queries.putObject(q);
