@@ -95,7 +95,8 @@ public final class ModelCache {
 
   /**
    * The current model. The first call loads it; later calls check for a newer version at most every few seconds and
-   * load it in the background, serving the previous one meanwhile, so a re-train never stalls a request or a batch.
+   * load it in the background, serving the previous one (or none) meanwhile, so a training never stalls a request or
+   * a batch.
    */
   public Model current() {
     long now = System.currentTimeMillis();
@@ -103,7 +104,8 @@ public final class ModelCache {
       synchronized (this) {
         if (now - checkedAt > CHECK_EVERY_MS && !loading) {
           checkedAt = now;
-          if (model == NONE) {
+          if (!loadedOnce) {
+            loadedOnce = true;
             refreshQuietly();
           } else {
             loading = true;
@@ -121,6 +123,8 @@ public final class ModelCache {
   }
 
   private volatile boolean loading;
+  /** Only the very first call waits for the load; a model published later (say by the first training) loads behind. */
+  private volatile boolean loadedOnce;
 
   private void refreshQuietly() {
     try {
