@@ -138,6 +138,11 @@ final class ScaleBench {
             "--", c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
         load(c, es, gen.popularMovies(10), loadEnd, r);
         r.stateMib = sizeBytes(checkpoints) / MIB;
+        // nothing lost, nothing doubled: one document per distinct valid pair, one dead letter per invalid event
+        es.indices().refresh(x -> x.index(c.index("ratings")));
+        r.ratingDocs = es.count(x -> x.index(c.index("ratings")).query(q -> q.range(g -> g.number(n -> n.field("user_id").lt((double) FRESH_USER_BASE))))).count();
+        r.distinctPairs = distinctValidPairs(catalogue, r.size);
+        r.deadLetters = Waits.topicSize(c, c.topic(Topics.RATINGS_DLQ));
         restart(c, job, gen, producer, raw, r);
       }
       job.stop(30); // the raw baseline gets Elasticsearch to itself
@@ -146,6 +151,21 @@ final class ScaleBench {
       job.stop(30);
       cleanUp(es, c, checkpoints);
     }
+  }
+
+  /** The distinct (user, movie) pairs among the valid events of the first {@code n} of the seed's stream (regenerated). */
+  private long distinctValidPairs(List<MovieLensCsv.MovieRow> catalogue, long n) {
+    ScaleGenerator gen = new ScaleGenerator(ids(catalogue), users, seed);
+    long[] pairs = new long[(int) n]; // 8 bytes a pair: a sort, not a set, fits the CLI's heap at 5M
+    int k = 0;
+    for (long i = 0; i < n; i++) {
+      ScaleGenerator.Event e = gen.next();
+      if (e.valid()) pairs[k++] = e.userId() * 1_000_000_000L + e.movieId();
+    }
+    java.util.Arrays.sort(pairs, 0, k);
+    long distinct = 0;
+    for (int i = 0; i < k; i++) if (i == 0 || pairs[i] != pairs[i - 1]) distinct++;
+    return distinct;
   }
 
   /** Sends {@code n} events: valid ones through EventProducer (it validates), invalid ones as raw bytes. Returns how many were invalid. */

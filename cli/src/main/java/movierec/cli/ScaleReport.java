@@ -14,7 +14,7 @@ final class ScaleReport {
   static final class Result {
     final long size;
     String ns, generated, error;
-    long invalid;
+    long invalid, deadLetters = -1, ratingDocs = -1, distinctPairs = -1;
     int trials, timeouts;
     double[] freshMs = new double[0];
     double produceRate = Double.NaN, ingestRate = Double.NaN, ingestSecs = Double.NaN, rawBulkRate = Double.NaN;
@@ -58,6 +58,9 @@ final class ScaleReport {
     md("| stream JVM (driver + local executors) heap after GC: end / max | " + num(r.heapEndMb) + " / " + num(r.heapMaxMb) + " MB |");
     md("| stream JVM (driver + local executors) RSS, max | " + num(r.rssMaxMib) + " MiB |");
     md("| state on disk (the job's checkpoint directory) | " + num(r.stateMib) + " MiB |");
+    md(String.format("| correctness after the load: `ratings` documents / distinct valid (user, movie) pairs generated | %,d / %,d |",
+        r.ratingDocs, r.distinctPairs));
+    md(String.format("| correctness after the load: dead letters / invalid events generated | %,d / %,d |", r.deadLetters, r.invalid));
     md("| restart: kill -9 → next ratings batch completed | " + dec(r.restartSecs) + " s |");
     md(String.format("| restart: kill -9 → all %,d extra ratings indexed | %s s |", ScaleBench.EXTRA + ScaleBench.EXTRA / 10, dec(r.extraIndexedSecs)));
     md(String.format("| freshness under load: rating → user document readable, p50 / p99 / max | %s / %s / %s ms (%,d trials, %d ran out at 30 s) |",

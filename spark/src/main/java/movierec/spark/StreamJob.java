@@ -67,15 +67,18 @@ public final class StreamJob {
     Map<String, String> settings = config.toEnv();
     Trigger trigger = Trigger.ProcessingTime(config.getInt("spark.trigger.ms"), TimeUnit.MILLISECONDS);
 
-    StreamingQuery movies = MovieTransforms.enrich(MovieTransforms.parse(readTopics(spark, config, config.topic("movies"))))
+    StreamingQuery movies = MovieTransforms.enrich(MovieTransforms.parse(readTopics(spark, config, config.topic("movies"), true)))
         .writeStream().queryName("movies")
         .option("checkpointLocation", checkpoints.resolve("movies").toString())
         .trigger(trigger)
         .foreachBatch(new MoviesSink(settings, new BatchMetrics(spark.sparkContext(), "movies"), status))
         .start();
 
-    StreamingQuery ratings = RatingTransforms.parse(readTopics(spark, config, config.topic("movies") + "," + config.topic("ratings")),
-            config.topic("movies"))
+    // Two sources: the movies topic unthrottled, so that every movie produced before a rating reaches the state no
+    // later than the rating does, even when a backlog of ratings is read 100,000 at a time.
+    Dataset<Row> moviesAndRatings = readTopics(spark, config, config.topic("movies"), false)
+        .union(readTopics(spark, config, config.topic("ratings"), true));
+    StreamingQuery ratings = RatingTransforms.parse(moviesAndRatings, config.topic("movies"))
         .unionByName(RatingTransforms.heartbeat(spark))
         .as(Encoders.bean(RatingsByMovie.Event.class))
         .groupByKey((MapFunction<RatingsByMovie.Event, Long>) RatingsByMovie.Event::getMovieId, Encoders.LONG())
@@ -88,7 +91,7 @@ public final class StreamJob {
         .foreachBatch(new RatingsSink(settings, new BatchMetrics(spark.sparkContext(), "ratings"), status))
         .start();
 
-    StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"))
+    StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
         .select(col("value")).as(Encoders.BINARY())
         .map((MapFunction<byte[], PairChange>) PairChange::fromJson, Encoders.bean(PairChange.class))
         .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
@@ -134,19 +137,18 @@ public final class StreamJob {
         .getOrCreate();
   }
 
-  /** A Kafka source: earliest offsets on first start, the checkpoint afterwards. */
-  static Dataset<Row> readTopics(SparkSession spark, MovierecConfig config, String topics) {
-    return spark.readStream().format("kafka")
+  /** A Kafka source: earliest offsets on first start, the checkpoint afterwards; {@code bounded}: at most 100,000 a batch. */
+  static Dataset<Row> readTopics(SparkSession spark, MovierecConfig config, String topics, boolean bounded) {
+    var reader = spark.readStream().format("kafka")
         .option("kafka.bootstrap.servers", config.kafkaBootstrap())
         .option("subscribe", topics)
         .option("startingOffsets", "earliest")
         // The default 500 ms fetch wait would add up to half a second to every micro-batch.
         .option("kafka.fetch.max.wait.ms", "5")
-        // Bounded batches keep a full replay's batches (and their memory on the executors) bounded.
-        .option("maxOffsetsPerTrigger", "100000")
         // movies and ratings.pairs are compacted: offsets removed by compaction are expected, not data loss.
-        .option("failOnDataLoss", "false")
-        .load();
+        .option("failOnDataLoss", "false");
+    // Bounded batches keep a replay's batches (and their memory on the executors) bounded.
+    return (bounded ? reader.option("maxOffsetsPerTrigger", "100000") : reader).load();
   }
 
   /** The Kafka source fails on a missing topic: wait for {@code movierec up} (or the admin) to create them. */

@@ -79,12 +79,25 @@ public final class StreamStatus extends StreamingQueryListener {
         }
       }
       if (last < 0) return;
+      // the offset log: a version line, the batch's metadata, then one line per source
       List<String> lines = Files.readAllLines(offsetsDir.resolve(Long.toString(last)));
-      offsets.put(query, JSON.readTree(lines.get(lines.size() - 1)));
+      ObjectNode merged = JSON.createObjectNode();
+      for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
+        if (line.startsWith("{")) mergeKafkaOffsets(merged, JSON.readTree(line));
+      }
+      offsets.put(query, merged);
       write();
     } catch (IOException | RuntimeException e) {
       LOG.warn("cannot read the checkpoint of {}: {}", query, e.toString());
     }
+  }
+
+  /** Adds a Kafka source offset ({@code {"topic": {"partition": offset}}}) to {@code into}; other sources' are skipped. */
+  static void mergeKafkaOffsets(ObjectNode into, JsonNode sourceOffset) {
+    if (!sourceOffset.isObject()) return;
+    sourceOffset.fields().forEachRemaining(topic -> {
+      if (topic.getValue().isObject()) into.set(topic.getKey(), topic.getValue());
+    });
   }
 
   @Override
@@ -95,8 +108,12 @@ public final class StreamStatus extends StreamingQueryListener {
     StreamingQueryProgress p = event.progress();
     String query = p.name();
     try {
-      // {"movies": {"0": 9066}, "ratings": {"0": 30100, ...}}: topic -> partition -> next offset
-      if (p.sources().length > 0 && p.sources()[0].endOffset() != null) offsets.put(query, JSON.readTree(p.sources()[0].endOffset()));
+      // each Kafka source's {"movies": {"0": 9066}}, merged: topic -> partition -> next offset (the heartbeat's skipped)
+      ObjectNode merged = JSON.createObjectNode();
+      for (var source : p.sources()) {
+        if (source.endOffset() != null) mergeKafkaOffsets(merged, JSON.readTree(source.endOffset()));
+      }
+      if (!merged.isEmpty()) offsets.put(query, merged);
     } catch (IOException e) {
       LOG.warn("unreadable offsets in progress of {}: {}", query, e.getMessage());
     }
