@@ -62,7 +62,7 @@ public final class StreamJob {
     Path checkpoints = config.dataDir().resolve("checkpoints").resolve(config.get("namespace") + "stream");
     StreamStatus status = new StreamStatus(config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"));
     spark.streams().addListener(status);
-    for (String q : List.of("movies", "ratings", "users")) status.seedFromCheckpoint(q, checkpoints.resolve(q));
+    for (String q : List.of("movies", "ratings", "users")) status.seedFromCheckpoint(q, checkpoints.resolve(checkpointName(q)));
     // The settings travel to the executors with each task; there they build their clients once per JVM.
     Map<String, String> settings = config.toEnv();
     Trigger trigger = Trigger.ProcessingTime(config.getInt("spark.trigger.ms"), TimeUnit.MILLISECONDS);
@@ -86,7 +86,7 @@ public final class StreamJob {
         .transformWithState(new RatingsByMovie(config.getInt("stream.unknown.movie.hold.ms")), TimeMode.ProcessingTime(),
             OutputMode.Update(), Encoders.bean(RatingsByMovie.Emitted.class))
         .writeStream().queryName("ratings")
-        .option("checkpointLocation", checkpoints.resolve("ratings").toString())
+        .option("checkpointLocation", checkpoints.resolve(checkpointName("ratings")).toString())
         .trigger(trigger)
         .foreachBatch(new RatingsSink(settings, new BatchMetrics(spark.sparkContext(), "ratings"), status))
         .start();
@@ -108,6 +108,15 @@ public final class StreamJob {
     for (StreamingQuery q : List.of(movies, ratings, users)) {
       if (q.exception().isDefined()) throw q.exception().get();
     }
+  }
+
+  /**
+   * A query's checkpoint directory. The ratings query's sources and state changed when its work moved to the executors:
+   * its checkpoint has a new name, so a job upgraded from the driver-side design starts it fresh — replaying the
+   * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
+   */
+  static String checkpointName(String query) {
+    return query.equals("ratings") ? "ratings-by-movie" : query;
   }
 
   static SparkSession session(MovierecConfig config) {
