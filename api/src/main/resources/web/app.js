@@ -152,7 +152,7 @@
       return;
     }
     state.userId = id;
-    state.generation++;
+    const gen = ++state.generation;
     state.recIds = null;
     state.recSignature = null;
     state.fastUntil = 0;
@@ -161,6 +161,8 @@
     status('Loading user ' + id + '\u2026', 'info');
     if (location.hash !== '#user=' + id) history.replaceState(null, '', '#user=' + id);
     await Promise.all([loadProfile(), loadRecs()]);
+    // a slower load of the previous user must not report itself over this one
+    if (gen !== state.generation) return;
     if ($('status').dataset.kind !== 'error') status('User ' + id + ' loaded', 'ok');
     schedulePoll();
   }

@@ -9,9 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Row;
 
 /**
@@ -19,67 +16,40 @@ import org.apache.spark.sql.Row;
  * each movie written into {@code movies} by id (new ones whole; existing ones as a partial update, so their rating
  * statistics and embeddings stay).
  */
-public final class MoviesSink implements VoidFunction2<Dataset<Row>, Long> {
-  private final Map<String, String> settings;
-  private final BatchMetrics metrics;
-  private final StreamStatus status;
+public final class MoviesSink {
+  private MoviesSink() {}
 
-  MoviesSink(Map<String, String> settings, BatchMetrics metrics, StreamStatus status) {
-    this.settings = settings;
-    this.metrics = metrics;
-    this.status = status;
-  }
-
-  @Override
-  public void call(Dataset<Row> enriched, Long batchId) {
-    long[] before = metrics.totals();
-    enriched.foreachPartition(new Writer(settings, metrics));
-    status.recordBatch("movies", batchId, before, metrics.totals());
-  }
-
-  /** One task: one {@code _bulk} (in chunks) and the dead letters of its partition. */
-  static final class Writer implements ForeachPartitionFunction<Row> {
-    private final Map<String, String> settings;
-    private final BatchMetrics metrics;
-
-    Writer(Map<String, String> settings, BatchMetrics metrics) {
-      this.settings = settings;
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void call(Iterator<Row> rows) {
-      ExecutorClients x = ExecutorClients.of(settings);
-      String dlqTopic = x.config.topic("movies.dlq");
-      List<Future<RecordMetadata>> sends = new ArrayList<>();
-      // A movie's events share a Kafka partition (keyed by id), and a Kafka partition is one Spark partition, so
-      // the latest event of each movie in the batch is found here, without a shuffle.
-      Map<Long, Row> latest = new LinkedHashMap<>();
-      while (rows.hasNext()) {
-        Row r = rows.next();
-        String error = r.getAs("error");
-        if (error != null) {
-          sends.add(x.kafka.deadLetter(dlqTopic, new KafkaWrites.DeadLetter(r.getAs("key"), r.getAs("value"), r.getAs("topic"),
-              r.<Integer>getAs("partition"), r.<Long>getAs("offset"), error)));
-        } else {
-          latest.merge(r.getAs("id"), r, (a, b) -> b.<Long>getAs("offset") > a.<Long>getAs("offset") ? b : a);
-        }
+  /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
+  static void write(ExecutorClients x, Iterator<Row> rows, BatchMetrics metrics) {
+    String dlqTopic = x.config.topic("movies.dlq");
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    // A movie's events share a Kafka partition (keyed by id), and a Kafka partition is one Spark partition, so
+    // the latest event of each movie in the batch is found here, without a shuffle.
+    Map<Long, Row> latest = new LinkedHashMap<>();
+    while (rows.hasNext()) {
+      Row r = rows.next();
+      String error = r.getAs("error");
+      if (error != null) {
+        sends.add(x.kafka.deadLetter(dlqTopic, new KafkaWrites.DeadLetter(r.getAs("key"), r.getAs("value"), r.getAs("topic"),
+            r.<Integer>getAs("partition"), r.<Long>getAs("offset"), error)));
+      } else {
+        latest.merge(r.getAs("id"), r, (a, b) -> b.<Long>getAs("offset") > a.<Long>getAs("offset") ? b : a);
       }
-      List<BulkOperation> ops = new ArrayList<>(latest.size());
-      long now = System.currentTimeMillis();
-      String index = x.config.index("movies");
-      for (Row r : latest.values()) {
-        Map<String, Object> doc = document(r);
-        doc.put("updated_at", now);
-        ops.add(EsBulk.createOrUpdate(index, String.valueOf(r.<Long>getAs("id")), doc));
-      }
-      long writing = System.nanoTime();
-      x.bulk.write(ops);
-      x.kafka.await(sends);
-      metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
-      metrics.out.add(ops.size());
-      metrics.dlq.add(sends.size());
     }
+    List<BulkOperation> ops = new ArrayList<>(latest.size());
+    long now = System.currentTimeMillis();
+    String index = x.config.index("movies");
+    for (Row r : latest.values()) {
+      Map<String, Object> doc = document(r);
+      doc.put("updated_at", now);
+      ops.add(EsBulk.createOrUpdate(index, String.valueOf(r.<Long>getAs("id")), doc));
+    }
+    long writing = System.nanoTime();
+    x.bulk.write(ops);
+    x.kafka.await(sends);
+    metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
+    metrics.out.add(ops.size());
+    metrics.dlq.add(sends.size());
   }
 
   /** The Elasticsearch document of an enriched movie row; absent values are written as null, never invented. */

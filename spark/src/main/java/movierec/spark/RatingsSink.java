@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import org.apache.kafka.clients.producer.RecordMetadata;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Dataset;
 
 /**
  * The ratings query's batch ({@link RatingsByMovie}'s output plus the records that failed to parse), written from
@@ -19,66 +16,40 @@ import org.apache.spark.sql.Dataset;
  * letters go to {@code ratings.dlq}. A task ends only when Elasticsearch and Kafka acknowledged everything, so the
  * checkpoint never runs ahead of the writes.
  */
-public final class RatingsSink implements VoidFunction2<Dataset<RatingsByMovie.Emitted>, Long> {
-  private final Map<String, String> settings;
-  private final BatchMetrics metrics;
-  private final StreamStatus status;
+public final class RatingsSink {
+  private RatingsSink() {}
 
-  RatingsSink(Map<String, String> settings, BatchMetrics metrics, StreamStatus status) {
-    this.settings = settings;
-    this.metrics = metrics;
-    this.status = status;
-  }
-
-  @Override
-  public void call(Dataset<RatingsByMovie.Emitted> emitted, Long batchId) {
-    long[] before = metrics.totals();
-    emitted.foreachPartition(new Writer(settings, metrics));
-    status.recordBatch("ratings", batchId, before, metrics.totals());
-  }
-
-  static final class Writer implements ForeachPartitionFunction<RatingsByMovie.Emitted> {
-    private final Map<String, String> settings;
-    private final BatchMetrics metrics;
-
-    Writer(Map<String, String> settings, BatchMetrics metrics) {
-      this.settings = settings;
-      this.metrics = metrics;
-    }
-
-    @Override
-    public void call(Iterator<RatingsByMovie.Emitted> rows) {
-      ExecutorClients x = ExecutorClients.of(settings);
-      String ratingsIndex = x.config.index("ratings");
-      String moviesIndex = x.config.index("movies");
-      String pairsTopic = x.config.topic("ratings.pairs");
-      String dlqTopic = x.config.topic("ratings.dlq");
-      List<BulkOperation> ops = new ArrayList<>();
-      List<Future<RecordMetadata>> sends = new ArrayList<>();
-      long letters = 0;
-      while (rows.hasNext()) {
-        RatingsByMovie.Emitted e = rows.next();
-        switch (e.getKind()) {
-          case "pair" -> {
-            PairChange p = e.getPair();
-            ops.add(p.getRating() == null ? EsBulk.delete(ratingsIndex, p.id()) : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
-            sends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
-          }
-          case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
-          case "dead" -> {
-            sends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));
-            letters++;
-          }
-          default -> throw new IllegalStateException("unknown output kind " + e.getKind());
+  /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
+  static void write(ExecutorClients x, Iterator<RatingsByMovie.Emitted> rows, BatchMetrics metrics) {
+    String ratingsIndex = x.config.index("ratings");
+    String moviesIndex = x.config.index("movies");
+    String pairsTopic = x.config.topic("ratings.pairs");
+    String dlqTopic = x.config.topic("ratings.dlq");
+    List<BulkOperation> ops = new ArrayList<>();
+    List<Future<RecordMetadata>> sends = new ArrayList<>();
+    long letters = 0;
+    while (rows.hasNext()) {
+      RatingsByMovie.Emitted e = rows.next();
+      switch (e.getKind()) {
+        case "pair" -> {
+          PairChange p = e.getPair();
+          ops.add(p.getRating() == null ? EsBulk.delete(ratingsIndex, p.id()) : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
+          sends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
         }
+        case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
+        case "dead" -> {
+          sends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));
+          letters++;
+        }
+        default -> throw new IllegalStateException("unknown output kind " + e.getKind());
       }
-      long writing = System.nanoTime();
-      x.bulk.write(ops);
-      x.kafka.await(sends);
-      metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
-      metrics.out.add(ops.size());
-      metrics.dlq.add(letters);
     }
+    long writing = System.nanoTime();
+    x.bulk.write(ops);
+    x.kafka.await(sends);
+    metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
+    metrics.out.add(ops.size());
+    metrics.dlq.add(letters);
   }
 
   static Map<String, Object> ratingDocument(PairChange p) {

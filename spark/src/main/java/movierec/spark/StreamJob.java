@@ -71,7 +71,7 @@ public final class StreamJob {
         .writeStream().queryName("movies")
         .option("checkpointLocation", checkpoints.resolve("movies").toString())
         .trigger(trigger)
-        .foreachBatch(new MoviesSink(settings, new BatchMetrics(spark.sparkContext(), "movies"), status))
+        .foreachBatch(new ExecutorSink<>("movies", settings, new BatchMetrics(spark.sparkContext(), "movies"), status, MoviesSink::write))
         .start();
 
     // Two sources: the movies topic unthrottled, so that every movie produced before a rating reaches the state no
@@ -88,7 +88,7 @@ public final class StreamJob {
         .writeStream().queryName("ratings")
         .option("checkpointLocation", checkpoints.resolve(checkpointName("ratings")).toString())
         .trigger(trigger)
-        .foreachBatch(new RatingsSink(settings, new BatchMetrics(spark.sparkContext(), "ratings"), status))
+        .foreachBatch(new ExecutorSink<>("ratings", settings, new BatchMetrics(spark.sparkContext(), "ratings"), status, RatingsSink::write))
         .start();
 
     StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
@@ -99,7 +99,7 @@ public final class StreamJob {
         .writeStream().queryName("users")
         .option("checkpointLocation", checkpoints.resolve("users").toString())
         .trigger(trigger)
-        .foreachBatch(new UsersSink(settings, new BatchMetrics(spark.sparkContext(), "users"), status))
+        .foreachBatch(new ExecutorSink<>("users", settings, new BatchMetrics(spark.sparkContext(), "users"), status, UsersSink::write))
         .start();
 
     LOG.info("stream job running: {} and {} -> Elasticsearch {} (trigger {} ms)", config.topic("movies"), config.topic("ratings"),

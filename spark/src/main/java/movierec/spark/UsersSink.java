@@ -8,9 +8,6 @@ import java.util.List;
 import java.util.Map;
 import movierec.common.FoldIn;
 import movierec.es.ModelCache;
-import org.apache.spark.api.java.function.ForeachPartitionFunction;
-import org.apache.spark.api.java.function.VoidFunction2;
-import org.apache.spark.sql.Dataset;
 
 /**
  * The users query's batch ({@link RatingsByUser}'s profiles), written from the executors: each changed user's whole
@@ -18,49 +15,23 @@ import org.apache.spark.sql.Dataset;
  * sequential context of their latest movies and their genre taste ({@link ModelCache.Model#userVector}) — upserted
  * into {@code users}. The next API call reads it with a real-time GET.
  */
-public final class UsersSink implements VoidFunction2<Dataset<RatingsByUser.Profile>, Long> {
-  private final Map<String, String> settings;
-  private final BatchMetrics metrics;
-  private final StreamStatus status;
+public final class UsersSink {
+  private UsersSink() {}
 
-  UsersSink(Map<String, String> settings, BatchMetrics metrics, StreamStatus status) {
-    this.settings = settings;
-    this.metrics = metrics;
-    this.status = status;
-  }
-
-  @Override
-  public void call(Dataset<RatingsByUser.Profile> profiles, Long batchId) {
-    long[] before = metrics.totals();
-    profiles.foreachPartition(new Writer(settings, metrics));
-    status.recordBatch("users", batchId, before, metrics.totals());
-  }
-
-  static final class Writer implements ForeachPartitionFunction<RatingsByUser.Profile> {
-    private final Map<String, String> settings;
-    private final BatchMetrics metrics;
-
-    Writer(Map<String, String> settings, BatchMetrics metrics) {
-      this.settings = settings;
-      this.metrics = metrics;
+  /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
+  static void write(ExecutorClients x, Iterator<RatingsByUser.Profile> profiles, BatchMetrics metrics) {
+    String index = x.config.index("users");
+    ModelCache.Model model = x.models.current();
+    long now = System.currentTimeMillis();
+    List<BulkOperation> ops = new ArrayList<>();
+    while (profiles.hasNext()) {
+      RatingsByUser.Profile p = profiles.next();
+      ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
     }
-
-    @Override
-    public void call(Iterator<RatingsByUser.Profile> profiles) {
-      ExecutorClients x = ExecutorClients.of(settings);
-      String index = x.config.index("users");
-      ModelCache.Model model = x.models.current();
-      long now = System.currentTimeMillis();
-      List<BulkOperation> ops = new ArrayList<>();
-      while (profiles.hasNext()) {
-        RatingsByUser.Profile p = profiles.next();
-        ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
-      }
-      long writing = System.nanoTime();
-      x.bulk.write(ops);
-      metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
-      metrics.out.add(ops.size());
-    }
+    long writing = System.nanoTime();
+    x.bulk.write(ops);
+    metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
+    metrics.out.add(ops.size());
   }
 
   static Map<String, Object> document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
