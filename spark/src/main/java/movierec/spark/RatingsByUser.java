@@ -24,21 +24,22 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
   public static final int TOP_GENRES = 3;
   public static final int RECENT = 10;
 
-  private transient MapState<Long, Rated> ratings;
+  /** movie id -> the pair's latest change (retractions kept, so an older event cannot bring a rating back). */
+  private transient MapState<Long, PairChange> ratings;
 
   @Override
   public void init(OutputMode outputMode, TimeMode timeMode) {
-    ratings = getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(Rated.class), TTLConfig.NONE());
+    ratings = getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(PairChange.class), TTLConfig.NONE());
   }
 
   @Override
   public scala.collection.Iterator<Profile> handleInputRows(Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
     while (changes.hasNext()) {
       PairChange c = changes.next();
-      Rated prev = ratings.getValue(c.getMovieId()); // null when absent
-      if (prev == null || c.version().isNewerThan(prev.version())) ratings.updateValue(c.getMovieId(), Rated.of(c));
+      PairChange prev = ratings.getValue(c.getMovieId()); // null when absent
+      if (prev == null || c.version().isNewerThan(prev.version())) ratings.updateValue(c.getMovieId(), c);
     }
-    Map<Long, Rated> current = new HashMap<>();
+    Map<Long, PairChange> current = new HashMap<>();
     ratings.iterator().foreach(t -> {
       if (t._2().getRating() != null) current.put(t._1(), t._2());
       return null;
@@ -51,14 +52,14 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
    * by name), the most recently rated movies, every rated movie id (excluded from their recommendations) and the
    * whole history oldest first (ties by movie id, as in training) for the live vector.
    */
-  static Profile profile(long userId, Map<Long, Rated> current) {
+  static Profile profile(long userId, Map<Long, PairChange> current) {
     Profile p = new Profile();
     p.userId = userId;
     p.count = current.size();
     if (current.isEmpty()) return p;
     double sum = 0;
     long last = 0;
-    for (Rated r : current.values()) {
+    for (PairChange r : current.values()) {
       sum += r.getRating();
       last = Math.max(last, r.getTimestamp());
     }
@@ -72,57 +73,15 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     p.topGenres = genreCounts.entrySet().stream()
         .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
         .limit(TOP_GENRES).map(Map.Entry::getKey).toList();
-    List<Map.Entry<Long, Rated>> byTime = new ArrayList<>(current.entrySet());
-    byTime.sort(Comparator.comparingLong((Map.Entry<Long, Rated> e) -> e.getValue().getTimestamp()).thenComparingLong(Map.Entry::getKey));
+    List<Map.Entry<Long, PairChange>> byTime = new ArrayList<>(current.entrySet());
+    byTime.sort(Comparator.comparingLong((Map.Entry<Long, PairChange> e) -> e.getValue().getTimestamp()).thenComparingLong(Map.Entry::getKey));
     p.historyMovieIds = byTime.stream().map(Map.Entry::getKey).toList();
     p.historyRatings = byTime.stream().map(e -> e.getValue().getRating()).toList();
     p.recentMovieIds = current.entrySet().stream()
-        .sorted(Comparator.comparingLong((Map.Entry<Long, Rated> e) -> e.getValue().getTimestamp()).reversed().thenComparing(Map.Entry::getKey))
+        .sorted(Comparator.comparingLong((Map.Entry<Long, PairChange> e) -> e.getValue().getTimestamp()).reversed().thenComparing(Map.Entry::getKey))
         .limit(RECENT).map(Map.Entry::getKey).toList();
     p.ratedMovieIds = current.keySet().stream().sorted().toList();
     return p;
-  }
-
-  /** One of the user's ratings in state. */
-  public static final class Rated implements Serializable {
-    private Double rating;
-    private long timestamp;
-    private long offset;
-    private String source;
-    private List<String> genres;
-
-    public Rated() {}
-
-    static Rated of(PairChange c) {
-      Rated r = new Rated();
-      r.rating = c.getRating();
-      r.timestamp = c.getTimestamp();
-      r.offset = c.getOffset();
-      r.source = c.getSource();
-      r.genres = c.getGenres();
-      return r;
-    }
-
-    static Rated of(double rating, long timestamp, List<String> genres) {
-      Rated r = new Rated();
-      r.rating = rating;
-      r.timestamp = timestamp;
-      r.genres = genres;
-      return r;
-    }
-
-    PairVersion version() { return new PairVersion(rating, timestamp, offset); }
-
-    public Double getRating() { return rating; }
-    public void setRating(Double v) { rating = v; }
-    public long getTimestamp() { return timestamp; }
-    public void setTimestamp(long v) { timestamp = v; }
-    public long getOffset() { return offset; }
-    public void setOffset(long v) { offset = v; }
-    public String getSource() { return source; }
-    public void setSource(String v) { source = v; }
-    public List<String> getGenres() { return genres == null ? List.of() : genres; }
-    public void setGenres(List<String> v) { genres = v; }
   }
 
   /** A user's whole profile as the {@code users} document needs it, plus the history the live vector is folded from. */

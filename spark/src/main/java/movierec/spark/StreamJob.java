@@ -69,7 +69,7 @@ public final class StreamJob {
 
     StreamingQuery movies = MovieTransforms.enrich(MovieTransforms.parse(readTopics(spark, config, config.topic("movies"), true)))
         .writeStream().queryName("movies")
-        .option("checkpointLocation", checkpoints.resolve("movies").toString())
+        .option("checkpointLocation", checkpoints.resolve(checkpointName("movies")).toString())
         .trigger(trigger)
         .foreachBatch(new ExecutorSink<>("movies", settings, new BatchMetrics(spark.sparkContext(), "movies"), status, MoviesSink::write))
         .start();
@@ -97,7 +97,7 @@ public final class StreamJob {
         .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
         .transformWithState(new RatingsByUser(), TimeMode.None(), OutputMode.Update(), Encoders.bean(RatingsByUser.Profile.class))
         .writeStream().queryName("users")
-        .option("checkpointLocation", checkpoints.resolve("users").toString())
+        .option("checkpointLocation", checkpoints.resolve(checkpointName("users")).toString())
         .trigger(trigger)
         .foreachBatch(new ExecutorSink<>("users", settings, new BatchMetrics(spark.sparkContext(), "users"), status, UsersSink::write))
         .start();

@@ -43,11 +43,11 @@ class RatingStateTest {
 
   @Test
   void userProfileHasCountMeanTopGenresRecentMoviesAndHistoryOldestFirst() {
-    Map<Long, RatingsByUser.Rated> current = Map.of(
-        1L, RatingsByUser.Rated.of(5.0, 10, List.of("Animation", "Comedy")),
-        2L, RatingsByUser.Rated.of(4.0, 20, List.of("Animation")),
-        3L, RatingsByUser.Rated.of(1.0, 30, List.of("Horror")), // below the user's mean: not a top genre
-        4L, RatingsByUser.Rated.of(4.0, 20, List.of("Drama")));
+    Map<Long, PairChange> current = Map.of(
+        1L, rated(5.0, 10, List.of("Animation", "Comedy")),
+        2L, rated(4.0, 20, List.of("Animation")),
+        3L, rated(1.0, 30, List.of("Horror")), // below the user's mean: not a top genre
+        4L, rated(4.0, 20, List.of("Drama")));
     RatingsByUser.Profile p = RatingsByUser.profile(7, current);
     assertThat(p.getCount()).isEqualTo(4);
     assertThat(p.getMean()).isEqualTo(3.5);
@@ -57,6 +57,14 @@ class RatingStateTest {
     assertThat(p.getLastRatedAt()).isEqualTo(30L);
     assertThat(p.getHistoryMovieIds()).containsExactly(1L, 2L, 4L, 3L);
     assertThat(p.getHistoryRatings()).containsExactly(5.0, 4.0, 4.0, 1.0);
+  }
+
+  private static PairChange rated(double rating, long timestamp, List<String> genres) {
+    PairChange c = new PairChange();
+    c.setRating(rating);
+    c.setTimestamp(timestamp);
+    c.setGenres(genres);
+    return c;
   }
 
   @Test
