@@ -21,7 +21,7 @@ if [ -n "${SPARK_HOME:-}" ] && [ -n "${MOVIEREC_SPARK_MASTER:-}" ]; then
     (cd "$ROOT" && mvn -B -q -DskipTests -Pshaded package -pl spark -am) || { echo "building the shaded jar failed: run 'mvn -Pshaded -pl spark -am package'" >&2; exit 1; }
   fi
   exec "$SPARK_HOME/bin/spark-submit" --master "$MOVIEREC_SPARK_MASTER" --class "$main" \
-    --driver-memory "${MOVIEREC_SPARK_DRIVER_MEMORY:-1536m}" "$jar" "$@"
+    --driver-memory "${MOVIEREC_SPARK_DRIVER_MEMORY:-1536m}" --driver-java-options "${MOVIEREC_SPARK_DRIVER_JAVA_OPTIONS:-}" "$jar" "$@"
 fi
 
 cp_file="$HERE/target/classpath.txt"
@@ -39,6 +39,6 @@ opens="-XX:+IgnoreUnrecognizedVMOptions --add-opens=java.base/java.lang=ALL-UNNA
  --add-opens=java.base/sun.nio.ch=ALL-UNNAMED --add-opens=java.base/sun.nio.cs=ALL-UNNAMED --add-opens=java.base/sun.security.action=ALL-UNNAMED
  --add-opens=java.base/sun.util.calendar=ALL-UNNAMED -Djdk.reflect.useDirectMethodHandle=false -Dio.netty.tryReflectionSetAccessible=true"
 # shellcheck disable=SC2086
-exec "$java_bin" -Xmx"${MOVIEREC_SPARK_DRIVER_MEMORY:-1536m}" $opens -Dmovierec.component="spark-$job" \
+exec "$java_bin" -Xmx"${MOVIEREC_SPARK_DRIVER_MEMORY:-1536m}" ${MOVIEREC_SPARK_DRIVER_JAVA_OPTIONS:-} $opens -Dmovierec.component="spark-$job" \
   -Dlog4j2.configurationFile="$HERE/log4j2.properties" \
   -cp "$HERE/target/classes:$(cat "$cp_file")" "$main" "$@"

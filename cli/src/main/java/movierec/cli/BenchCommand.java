@@ -1,6 +1,7 @@
 package movierec.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -17,14 +18,17 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 import movierec.api.RecommendationService;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
+import movierec.common.RatingEvent;
 import movierec.es.EsClients;
 import movierec.es.IndexBootstrap;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
+import movierec.kafka.replay.MovieLensCsv;
 import movierec.kafka.replay.MovieLensReplay;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -94,6 +98,21 @@ public final class BenchCommand implements Callable<Integer> {
 
   // ---- ingest ----
 
+  /** Added to the bundled user ids in the warm pass: new users, so every one of their ratings is a new pair. */
+  static final long WARM_USER_OFFSET = 10_000_000L;
+  static final int WARM_PASSES = 3;
+
+  /** Ratings and users documents of the user ids in [from, to). */
+  private static Query users(long from, long to) {
+    return Query.of(q -> q.range(r -> r.number(n -> n.field("user_id").gte((double) from).lt((double) to))));
+  }
+
+  /**
+   * Two passes through one stream job in a bench namespace. Cold: the bundled data, produced before the job starts
+   * (its JVM's class loading and compilation included). Warm: the same ratings by new users (ids + {@link
+   * #WARM_USER_OFFSET}), produced while the job runs — the sustained rate a running system ingests at, timed from the
+   * first record produced to the last batch's end. Raw {@code _bulk} indexes the warm pass's final documents.
+   */
   private void ingest(MovierecConfig base, ElasticsearchClient es) throws Exception {
     String ns = "bench" + System.currentTimeMillis() % 100000 + "_";
     MovierecConfig c = base.with(Map.of("namespace", ns));
@@ -107,62 +126,112 @@ public final class BenchCommand implements Callable<Integer> {
     }
     LocalProcess job = new LocalProcess(c, "stream-" + ns);
     job.start(List.of(c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
+    Pass cold;
+    List<Pass> warm = new ArrayList<>();
     try {
       Waits.untilIndexed(c, 600, System.err);
+      cold = Pass.of(Waits.streamStatus(c), 0);
+      Pass before = cold;
+      for (int p = 1; p <= WARM_PASSES; p++) {
+        System.err.printf("ingest: warm pass %d of %d, the same ratings by new users, produced while the job runs%n", p, WARM_PASSES);
+        long producing = System.currentTimeMillis();
+        try (EventProducer producer = new EventProducer(c)) {
+          List<CompletableFuture<?>> sends = new ArrayList<>();
+          for (RatingEvent r : MovieLensCsv.readRatings(data.resolve("movielens/ratings.csv"), "csv")) {
+            sends.add(producer.sendRating(new RatingEvent(r.userId() + p * WARM_USER_OFFSET, r.movieId(), r.rating(), r.timestamp(), r.source(), null)));
+          }
+          producer.flush();
+          CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+        }
+        Waits.untilIndexed(c, 600, System.err);
+        Pass now = Pass.of(Waits.streamStatus(c), producing);
+        warm.add(now.minusWrites(before));
+        before = now;
+      }
     } finally {
       job.stop(30);
     }
-    JsonNode status = Waits.streamStatus(c);
-    long first = Long.MAX_VALUE;
-    long last = 0;
-    long writeMs = 0;
-    for (String q : List.of("movies", "ratings", "users")) {
-      JsonNode n = status.path("queries").path(q);
-      if (n.path("firstBusyStart").asLong() > 0) first = Math.min(first, n.path("firstBusyStart").asLong());
-      last = Math.max(last, n.path("lastBusyEnd").asLong());
-      writeMs += n.path("totalWriteMs").asLong();
-    }
-    long docs = 0;
     List<String> names = List.of("movies", "ratings", "users");
+    for (String name : names) es.indices().refresh(r -> r.index(c.index(name)));
+    long coldDocs = 0;
     for (String name : names) {
-      es.indices().refresh(r -> r.index(c.index(name)));
-      docs += es.count(x -> x.index(c.index(name))).count();
+      Query q = name.equals("movies") ? Query.of(x -> x.matchAll(m -> m)) : users(0, WARM_USER_OFFSET);
+      coldDocs += es.count(x -> x.index(c.index(name)).query(q)).count();
     }
-    double pipelineSecs = (last - first) / 1000.0;
-    // Raw baseline: the same final documents, _bulk-indexed into fresh indices with the same mappings.
+    // A warm pass wrote its ratings and users, and the statistics of every movie it rated.
+    long lastBase = WARM_PASSES * WARM_USER_OFFSET;
+    Map<String, Query> warmDocs = Map.of("movies", Query.of(q -> q.range(r -> r.number(n -> n.field("rating_count").gt(0.0)))),
+        "ratings", users(lastBase, lastBase + WARM_USER_OFFSET), "users", users(lastBase, lastBase + WARM_USER_OFFSET));
+    long docs = 0;
+    for (String name : names) docs += es.count(x -> x.index(c.index(name)).query(warmDocs.get(name))).count();
+    // Raw baseline: the last warm pass's final documents, _bulk-indexed into fresh indices with the same mappings.
     MovierecConfig raw = base.with(Map.of("namespace", ns + "raw_"));
     new IndexBootstrap(es, raw).ensure();
     List<List<BulkOperation>> chunks = new ArrayList<>();
-    for (String name : names) collect(es, c.index(name), raw.index(name), chunks);
+    for (String name : names) collect(es, c.index(name), warmDocs.get(name), raw.index(name), chunks);
     long t0 = System.nanoTime();
     for (List<BulkOperation> chunk : chunks) es.bulk(b -> b.operations(chunk));
     double rawSecs = (System.nanoTime() - t0) / 1e9;
-    double pipelineRate = docs / pipelineSecs;
     double rawRate = docs / rawSecs;
+    Pass last = warm.get(warm.size() - 1);
+    double warmRate = docs / last.seconds();
     md("## Ingest: Kafka → Spark → Elasticsearch");
     md("");
-    md("| path | documents | seconds | docs/s |");
-    md("|---|---:|---:|---:|");
-    md(String.format("| stream job (parse, validate, enrich, state, `_bulk`) | %,d | %.1f | %,.0f |", docs, pipelineSecs, pipelineRate));
-    md(String.format("| raw `_bulk` of the same documents (5,000 per request) | %,d | %.1f | %,.0f |", docs, rawSecs, rawRate));
+    md("| path | documents | seconds | docs/s | × raw |");
+    md("|---|---:|---:|---:|---:|");
+    md(String.format("| stream job, cold: the bundled data through a fresh job (first busy batch to last) | %,d | %.1f | %,.0f | %.2f |",
+        coldDocs, cold.seconds(), coldDocs / cold.seconds(), coldDocs / cold.seconds() / rawRate));
+    for (int p = 1; p <= warm.size(); p++) {
+      double rate = docs / warm.get(p - 1).seconds();
+      md(String.format("| stream job, warm pass %d: the same ratings by new users, produced while it runs (first record produced to last batch) | %,d | %.1f | %,.0f | %.2f |",
+          p, docs, warm.get(p - 1).seconds(), rate, rate / rawRate));
+    }
+    md(String.format("| raw `_bulk` of the last warm pass's documents (5,000 per request) | %,d | %.1f | %,.0f | 1.00 |", docs, rawSecs, rawRate));
     md("");
-    md(String.format("Ratio %.2f× raw (target ≥ 0.5×): **%s**. The job's time is from its first busy batch to its last "
-        + "(Spark start-up excluded); documents = movies + ratings + users.", pipelineRate / rawRate, pipelineRate / rawRate >= 0.5 ? "met" : "missed"));
+    md(String.format("Warm ratio (last pass) %.2f× raw (target ≥ 0.5×): **%s**. The warm passes are what a running system "
+        + "sustains; the cold pass, and less so the first warm ones, also pay for the new JVM's class loading and JIT "
+        + "compilation (Spark loads some 25,000 classes), once per start. Documents = movies (their statistics) + ratings + users.",
+        warmRate / rawRate, warmRate / rawRate >= 0.5 ? "met" : "missed"));
     md("");
-    md(String.format("Where the time goes: the job's writers spent %.1f s (summed over parallel tasks) in `_bulk` writes — the "
-        + "same documents plus each movie's statistics and each user's profile, once per batch they change in. The rest is "
-        + "Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the movie-keyed state, RocksDB "
-        + "reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.", writeMs / 1000.0));
+    md(String.format("Where the last warm pass's time goes: the job's tasks waited %.1f s (summed over parallel tasks) for `_bulk` "
+        + "acknowledgements — the same documents plus each movie's statistics and each user's profile, once per batch they "
+        + "change in. The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
+        + "movie-keyed state, RocksDB reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.",
+        last.writeMs() / 1000.0));
     md("");
     Stack.dropNamespace(es, c);
     Stack.dropNamespace(es, raw);
   }
 
-  /** Every document of {@code from} as index operations into {@code to}, 5,000 per chunk (scroll: _id is not sortable). */
+  /** One ingest pass as the stream status tells it: from {@code since} (or its first busy batch) to its last batch. */
+  private record Pass(long start, long end, long writeMs) {
+    static Pass of(JsonNode status, long since) {
+      long first = Long.MAX_VALUE;
+      long last = 0;
+      long writeMs = 0;
+      for (String q : List.of("movies", "ratings", "users")) {
+        JsonNode n = status.path("queries").path(q);
+        if (n.path("firstBusyStart").asLong() > 0) first = Math.min(first, n.path("firstBusyStart").asLong());
+        last = Math.max(last, n.path("lastBusyEnd").asLong());
+        writeMs += n.path("totalWriteMs").asLong();
+      }
+      return new Pass(since > 0 ? since : first, last, writeMs);
+    }
+
+    Pass minusWrites(Pass before) {
+      return new Pass(start, end, writeMs - before.writeMs);
+    }
+
+    double seconds() {
+      return (end - start) / 1000.0;
+    }
+  }
+
+  /** The documents of {@code from} that match {@code query}, as index operations into {@code to}, 5,000 per chunk. */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  private static void collect(ElasticsearchClient es, String from, String to, List<List<BulkOperation>> chunks) throws Exception {
+  private static void collect(ElasticsearchClient es, String from, Query query, String to, List<List<BulkOperation>> chunks) throws Exception {
     co.elastic.clients.elasticsearch.core.search.ResponseBody<Map> page =
-        es.search(s -> s.index(from).size(5000).scroll(t -> t.time("2m")), Map.class);
+        es.search(s -> s.index(from).query(query).size(5000).scroll(t -> t.time("2m")), Map.class);
     String scrollId = page.scrollId();
     while (!page.hits().hits().isEmpty()) {
       List<BulkOperation> chunk = new ArrayList<>();

@@ -11,6 +11,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.Semaphore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,6 +24,13 @@ public final class EsBulk {
   private static final Logger LOG = LoggerFactory.getLogger(EsBulk.class);
   static final int CHUNK = 5_000;
   static final int ATTEMPTS = 8;
+
+  /** The threads that send chunks, shared by every writer in the JVM (daemons: they never keep a JVM alive). */
+  private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "es-bulk");
+    t.setDaemon(true);
+    return t;
+  });
 
   private final ElasticsearchClient es;
   private final int concurrency;
@@ -60,35 +68,85 @@ public final class EsBulk {
     return upsert(create.create().index(), create.create().id(), (Map<String, Object>) create.create().document());
   }
 
+  /** Writes every operation (see {@link Writer}) and returns once Elasticsearch acknowledged all of them. */
+  public void write(List<BulkOperation> operations) {
+    try (Writer w = writer()) {
+      operations.forEach(w::add);
+    }
+  }
+
+  /** A writer for one task's output: chunks go out while the task is still producing the next ones. */
+  public Writer writer() {
+    return new Writer();
+  }
+
   /**
-   * Writes every operation, chunks in parallel. The operations of one call must touch distinct documents (each sink
+   * Sends each full chunk in the background as soon as it is complete, at most {@code concurrency} chunks in flight
+   * (adding blocks beyond that), so a task's own work (state, serialisation) overlaps Elasticsearch's indexing
+   * instead of waiting for it at the end. {@link #close} sends the rest and returns once everything is acknowledged,
+   * or throws the first failure. The operations given to one writer must touch distinct documents (each sink
    * dedupes its batch), since chunks may land in any order.
    */
-  public void write(List<BulkOperation> operations) {
-    List<List<BulkOperation>> chunks = new ArrayList<>();
-    for (int from = 0; from < operations.size(); from += CHUNK) {
-      chunks.add(operations.subList(from, Math.min(operations.size(), from + CHUNK)));
+  public final class Writer implements AutoCloseable {
+    private final Semaphore slots = new Semaphore(concurrency);
+    private final List<Future<?>> sent = new ArrayList<>();
+    private List<BulkOperation> chunk = new ArrayList<>();
+    private long count;
+    private long blockedNanos;
+
+    private Writer() {}
+
+    public void add(BulkOperation operation) {
+      chunk.add(operation);
+      count++;
+      if (chunk.size() >= CHUNK) send();
     }
-    if (chunks.size() <= 1 || concurrency == 1) {
-      chunks.forEach(this::writeChunk);
-      return;
+
+    /** Operations added so far. */
+    public long count() {
+      return count;
     }
-    ExecutorService pool = Executors.newFixedThreadPool(Math.min(concurrency, chunks.size()));
-    try {
-      List<Future<?>> written = new ArrayList<>();
-      for (List<BulkOperation> chunk : chunks) written.add(pool.submit(() -> writeChunk(chunk)));
-      for (Future<?> f : written) {
-        try {
-          f.get();
-        } catch (ExecutionException e) {
-          throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-        }
+
+    /** How long the task waited for Elasticsearch (a free slot, then the last acknowledgements). */
+    public long blockedMs() {
+      return blockedNanos / 1_000_000;
+    }
+
+    private void send() {
+      List<BulkOperation> full = chunk;
+      chunk = new ArrayList<>();
+      long t0 = System.nanoTime();
+      try {
+        slots.acquire();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } finally {
+        blockedNanos += System.nanoTime() - t0;
       }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    } finally {
-      pool.shutdownNow();
+      sent.add(POOL.submit(() -> {
+        try {
+          writeChunk(full);
+        } finally {
+          slots.release();
+        }
+      }));
+    }
+
+    @Override
+    public void close() {
+      if (!chunk.isEmpty()) send();
+      long t0 = System.nanoTime();
+      try {
+        for (Future<?> f : sent) f.get();
+      } catch (ExecutionException e) {
+        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      } finally {
+        blockedNanos += System.nanoTime() - t0;
+      }
     }
   }
 

@@ -1,6 +1,5 @@
 package movierec.spark;
 
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
@@ -25,9 +24,9 @@ public final class RatingsSink {
     String moviesIndex = x.config.index("movies");
     String pairsTopic = x.config.topic("ratings.pairs");
     String dlqTopic = x.config.topic("ratings.dlq");
-    List<BulkOperation> ops = new ArrayList<>();
     List<Future<RecordMetadata>> sends = new ArrayList<>();
     long letters = 0;
+    EsBulk.Writer ops = x.bulk.writer();
     while (rows.hasNext()) {
       RatingsByMovie.Emitted e = rows.next();
       switch (e.getKind()) {
@@ -44,11 +43,11 @@ public final class RatingsSink {
         default -> throw new IllegalStateException("unknown output kind " + e.getKind());
       }
     }
-    long writing = System.nanoTime();
-    x.bulk.write(ops);
+    ops.close();
+    long waiting = System.nanoTime();
     x.kafka.await(sends);
-    metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
-    metrics.out.add(ops.size());
+    metrics.writeMs.add(ops.blockedMs() + (System.nanoTime() - waiting) / 1_000_000);
+    metrics.out.add(ops.count());
     metrics.dlq.add(letters);
   }
 

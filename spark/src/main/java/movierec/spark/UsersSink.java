@@ -1,10 +1,7 @@
 package movierec.spark;
 
-import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
-import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import movierec.common.FoldIn;
 import movierec.es.ModelCache;
@@ -23,15 +20,14 @@ public final class UsersSink {
     String index = x.config.index("users");
     ModelCache.Model model = x.models.current();
     long now = System.currentTimeMillis();
-    List<BulkOperation> ops = new ArrayList<>();
+    EsBulk.Writer ops = x.bulk.writer();
     while (profiles.hasNext()) {
       RatingsByUser.Profile p = profiles.next();
       ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
     }
-    long writing = System.nanoTime();
-    x.bulk.write(ops);
-    metrics.writeMs.add((System.nanoTime() - writing) / 1_000_000);
-    metrics.out.add(ops.size());
+    ops.close();
+    metrics.writeMs.add(ops.blockedMs());
+    metrics.out.add(ops.count());
   }
 
   static Map<String, Object> document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
