@@ -130,6 +130,15 @@ public final class LocalProcess {
     }
   }
 
+  /** CPU time (user + system) the process tree has used so far, in seconds; 0 when unknown. */
+  public double cpuSeconds() {
+    return pid().flatMap(ProcessHandle::of).map(h -> cpu(h) + h.descendants().mapToDouble(LocalProcess::cpu).sum()).orElse(0.0);
+  }
+
+  private static double cpu(ProcessHandle h) {
+    return h.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
+  }
+
   /** Resident memory of the process tree in bytes, read from /proc; 0 when unknown. */
   public long rssBytes() {
     return pid().map(p -> {
