@@ -159,6 +159,36 @@ class ChartSpecsTest {
     }
   }
 
+  /**
+   * Date histogram keys are UTC midnights. A local time unit ("year", "yearmonth") or a local time scale would move
+   * them into the viewer's time zone, and west of UTC 1995-01-01Z would be drawn as 1994.
+   */
+  @ParameterizedTest
+  @MethodSource("chartFiles")
+  void timeFieldsAreReadInUtc(Path file) {
+    for (JsonNode def : fieldDefinitions(NdjsonGenerator.read(file))) {
+      String timeUnit = def.path("timeUnit").isObject() ? def.path("timeUnit").path("unit").asText()
+          : def.path("timeUnit").asText();
+      boolean temporal = def.path("type").asText().equals("temporal") || !timeUnit.isEmpty();
+      if (!temporal) continue;
+      boolean utc = timeUnit.startsWith("utc") || def.path("timeUnit").path("utc").asBoolean()
+          || (timeUnit.isEmpty() && def.path("scale").path("type").asText().equals("utc"));
+      assertThat(utc).as("%s: %s uses a UTC time unit or a utc scale", file.getFileName(), def).isTrue();
+    }
+  }
+
+  /** Kibana's Vega parser sets config.area.fillOpacity to 0.2 when a spec leaves it open; our page does not. */
+  @ParameterizedTest
+  @MethodSource("chartFiles")
+  void areaMarksSetTheirFillOpacity(Path file) {
+    for (JsonNode mark : marks(NdjsonGenerator.read(file))) {
+      String type = mark.isTextual() ? mark.asText() : mark.path("type").asText();
+      if (!type.equals("area")) continue;
+      assertThat(mark.path("fillOpacity").isNumber()).as("%s: area mark %s sets fillOpacity", file.getFileName(), mark)
+          .isTrue();
+    }
+  }
+
   /** Offline the TMDB-only language field is empty: without "missing" the chart would have no bucket at all. */
   @Test
   void languageChartCountsMoviesWithoutALanguageAsUnknown() {
@@ -207,6 +237,26 @@ class ChartSpecsTest {
       }
     }
     assertThat(loader.getResource("movierec/kibana/" + NdjsonGenerator.NDJSON_FILE)).isNotNull();
+  }
+
+  /** Every "mark" of the spec, at the top and in its layers. */
+  static List<JsonNode> marks(JsonNode spec) {
+    List<JsonNode> out = new ArrayList<>();
+    if (spec.has("mark")) out.add(spec.path("mark"));
+    spec.path("layer").forEach(layer -> out.addAll(marks(layer)));
+    return out;
+  }
+
+  /** Every encoding channel definition that reads a field ({"field": ...}), at the top and in the layers. */
+  static List<JsonNode> fieldDefinitions(JsonNode spec) {
+    List<JsonNode> out = new ArrayList<>();
+    for (JsonNode channel : spec.path("encoding")) {
+      for (JsonNode def : channel.isArray() ? channel : List.of(channel)) {
+        if (def.has("field")) out.add(def);
+      }
+    }
+    spec.path("layer").forEach(layer -> out.addAll(fieldDefinitions(layer)));
+    return out;
   }
 
   static List<String> fieldNames(JsonNode node) {
