@@ -4,7 +4,8 @@
 #
 #   ./import.sh [FILE.ndjson]          FILE defaults to movierec.ndjson beside this script
 #
-#   KIBANA_URL        default http://localhost:5601; append /s/SPACE to import into another Kibana space
+#   KIBANA_URL        default http://localhost:5601; append /s/SPACE to import into another Kibana space (there Kibana
+#                     may give the objects new ids: the dashboard link printed at the end is read from its answer)
 #   KIBANA_API_KEY    optional: sent as "Authorization: ApiKey ..." (the encoded key Kibana/ES shows)
 #   KIBANA_USERNAME   optional, with KIBANA_PASSWORD: basic auth (used when KIBANA_API_KEY is empty)
 #   KIBANA_IMPORT_PARSER   jq | python3 | raw: force how the response is read (default: the first one installed)
@@ -110,4 +111,17 @@ if [ "$ok" -ne 0 ]; then
     "unsupported_type that Kibana is 8.x or 9.x with the Vega visualization enabled" >&2
   exit 1
 fi
-echo "done: open $url/app/dashboards#/view/movierec-dashboard"
+# The link takes the id the response gives: in a second space Kibana imports these shared (multi-space) types under new
+# ids and reports each as destinationId. $url already carries the /s/SPACE part, if any.
+case "$parser" in
+  jq) ids=$(jq -r '(.successResults // [])[] | select(.type == "dashboard") | .destinationId // .id' "$response") ;;
+  python3) ids=$(python3 -c '
+import json, sys
+for o in json.load(open(sys.argv[1])).get("successResults") or []:
+    if o.get("type") == "dashboard": print(o.get("destinationId") or o["id"])' "$response") ;;
+  raw) ids="" ;;
+esac
+if [ -z "$ids" ]; then
+  echo "done: open $url/app/dashboards and pick \"movierec overview\""
+fi
+for id in $ids; do echo "done: open $url/app/dashboards#/view/$id"; done

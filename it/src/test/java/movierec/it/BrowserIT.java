@@ -14,9 +14,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
@@ -24,8 +29,9 @@ import java.util.logging.Level;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Dimension;
 import org.openqa.selenium.JavascriptExecutor;
@@ -46,8 +52,9 @@ import org.openqa.selenium.support.ui.WebDriverWait;
 /**
  * The web pages in a real browser (Debian's headless Chromium through its chromedriver), against the whole stack of
  * {@link ApiFixture}: rate movies on the home page and watch the recommendations change, the dashboard draws every
- * chart, and the API docs list the endpoints. Screenshots go to {@code target/home.png}, {@code target/dashboard.png} and
- * {@code target/docs.png}.
+ * chart, also in other time zones, and the API docs list the endpoints. Screenshots go to {@code target/home.png},
+ * {@code target/dashboard.png}, {@code target/dashboard-America-New_York.png}, {@code target/dashboard-Asia-Tokyo.png}
+ * and {@code target/docs.png}.
  * Chromium and chromedriver are required: {@code apt-get install -y chromium chromium-driver}. Without them the tests
  * fail; they are never skipped.
  */
@@ -71,8 +78,8 @@ class BrowserIT {
     base = ApiFixture.baseUrl(); // the whole stack, once per run
   }
 
-  @BeforeEach
-  void browser() throws IOException {
+  /** Starts Chromium; env reaches it through chromedriver, which it inherits (TZ sets the browser's time zone). */
+  void browser(Map<String, String> env) throws IOException {
     profileDir = Files.createTempDirectory("movierec-chromium-");
     ChromeOptions options = new ChromeOptions();
     options.setBinary(CHROMIUM); // with the binary and the driver given, Selenium Manager resolves (downloads) nothing
@@ -84,7 +91,7 @@ class BrowserIT {
     options.setCapability(ChromeOptions.LOGGING_PREFS, logs);
     System.setProperty("webdriver.chrome.driver", CHROMEDRIVER);
     ChromeDriverService service = new ChromeDriverService.Builder().usingDriverExecutable(new File(CHROMEDRIVER))
-        .usingAnyFreePort().build();
+        .usingAnyFreePort().withEnvironment(env).build();
     driver = new ChromeDriver(service, options);
     driver.manage().timeouts().pageLoadTimeout(Duration.ofSeconds(60));
   }
@@ -102,6 +109,7 @@ class BrowserIT {
 
   @Test
   void searchRateAndSeeRecommendationsChange() throws Exception {
+    browser(Map.of());
     driver.get(base + "/");
     assertThat(driver.getTitle()).isEqualTo("movierec");
     assertThat(driver.findElement(By.cssSelector("a[href='/dashboard']")).isDisplayed()).isTrue();
@@ -173,8 +181,12 @@ class BrowserIT {
     assertNoSevereConsoleErrors();
   }
 
+  /** Marks of a chart: bars and areas are paths; a chart whose field is unknown everywhere still draws its note. */
+  static final String MARKS = "svg g.role-mark path, svg g.role-mark text";
+
   @Test
   void dashboardRendersEveryChart() throws Exception {
+    browser(Map.of());
     JsonNode specs = JSON.readTree(get("/api/dashboard/charts"));
     assertThat(specs.isArray()).isTrue();
     assertThat(specs.size()).isGreaterThanOrEqualTo(8);
@@ -183,30 +195,62 @@ class BrowserIT {
 
     driver.get(base + "/dashboard");
     assertThat(driver.getTitle()).contains("dashboard");
-    waitFor(90, "every chart drawn with marks", d -> {
-      List<WebElement> charts = d.findElements(By.cssSelector("#charts .chart"));
-      if (charts.size() != specs.size()) return false;
-      for (WebElement c : charts) {
-        if (c.findElements(By.cssSelector("svg g.role-mark path, canvas")).isEmpty()) return false;
-      }
-      return true;
-    });
+    waitForEveryChart(specs.size());
     List<String> shown = new ArrayList<>();
     for (WebElement c : driver.findElements(By.cssSelector("#charts .chart"))) {
       shown.add(c.getAttribute("id"));
       assertThat(c.getSize().getWidth()).as(c.getAttribute("id") + " width").isGreaterThan(300);
-      assertThat(c.findElements(By.cssSelector("svg g.role-mark path")).size()).as(c.getAttribute("id") + " marks").isPositive();
+      assertThat(c.findElements(By.cssSelector(MARKS)).size()).as(c.getAttribute("id") + " marks").isPositive();
     }
     assertThat(shown).containsExactlyElementsOf(ids);
     assertThat(driver.findElements(By.cssSelector(".chart-error"))).isEmpty();
+
+    // Charts over a field only the collectors fill say how many movies have it, counted here in Elasticsearch.
+    long all = count("movies", "{\"match_all\": {}}");
+    assertThat(chartText("chart-language-distribution")).contains(String.format(Locale.ROOT,
+        "language known for %,d of %,d movies", count("movies", "{\"exists\": {\"field\": \"language\"}}"), all));
+    assertThat(chartText("chart-top-voted-movies")).contains(String.format(Locale.ROOT,
+        "vote count known for %,d of %,d movies", count("movies", "{\"range\": {\"vote_count\": {\"gt\": 0}}}"), all));
+
     waitFor(15, "the refresh status", d -> text("status").startsWith(specs.size() + " charts"));
     fullPage();
     screenshot("dashboard.png");
     assertNoSevereConsoleErrors();
   }
 
+  /**
+   * Elasticsearch buckets dates by UTC day, month and year, and the page must label them so in any time zone: west of
+   * UTC a local time unit turns 1995-01-01Z into 1994, east of UTC a local time scale starts the axis a year late.
+   * The first label of each time axis must be the UTC year (month) of the earliest date in the index.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"America/New_York", "Asia/Tokyo"})
+  void dashboardLabelsTimeInUtcWhateverTheBrowsersTimeZone(String timeZone) throws Exception {
+    browser(Map.of("TZ", timeZone));
+    int charts = JSON.readTree(get("/api/dashboard/charts")).size();
+    driver.get(base + "/dashboard");
+    assertThat(((JavascriptExecutor) driver).executeScript("return Intl.DateTimeFormat().resolvedOptions().timeZone"))
+        .as("the browser's time zone").isEqualTo(timeZone);
+    waitForEveryChart(charts);
+
+    String firstYear = String.valueOf(earliest("movies", "release_date").getYear());
+    ZonedDateTime firstRating = earliest("ratings", "timestamp");
+    String firstMonth = String.format(Locale.ROOT, "%d-%02d", firstRating.getYear(), firstRating.getMonthValue());
+    List<String> years = xAxisLabels("chart-movies-by-release-year");
+    List<String> months = xAxisLabels("chart-ratings-per-month");
+    System.out.printf("[it] %s: release years %s ... %s, months %s ... %s%n", timeZone, years.get(0),
+        years.get(years.size() - 1), months.get(0), months.get(months.size() - 1));
+    assertThat(years).as("release-year labels in %s", timeZone).first().isEqualTo(firstYear);
+    assertThat(months).as("month labels in %s", timeZone).first().isEqualTo(firstMonth);
+
+    fullPage();
+    screenshot("dashboard-" + timeZone.replace('/', '-') + ".png");
+    assertNoSevereConsoleErrors();
+  }
+
   @Test
   void docsPageListsEndpoints() throws Exception {
+    browser(Map.of());
     driver.get(base + "/api/docs");
     assertThat(driver.getCurrentUrl()).endsWith("/docs.html");
     List<String> expected = List.of("/api/health", "/api/users/{userId}/recommendations", "/api/users/{userId}",
@@ -226,6 +270,54 @@ class BrowserIT {
   }
 
   // ---- helpers ----
+
+  void waitForEveryChart(int count) {
+    waitFor(90, "every chart drawn with marks", d -> {
+      List<WebElement> charts = d.findElements(By.cssSelector("#charts .chart"));
+      if (charts.size() != count) return false;
+      for (WebElement c : charts) {
+        if (c.findElements(By.cssSelector(MARKS)).isEmpty()) return false;
+      }
+      return true;
+    });
+  }
+
+  /** The x-axis labels a reader sees, left to right (Vega hides the ones that would overlap with opacity 0). */
+  @SuppressWarnings("unchecked")
+  List<String> xAxisLabels(String chartId) {
+    return (List<String>) ((JavascriptExecutor) driver).executeScript("""
+        const axis = [...document.querySelectorAll('#' + arguments[0] + ' g.role-axis')]
+            .find(a => (a.getAttribute('aria-label') || '').startsWith('X-axis'));
+        return [...axis.querySelectorAll('g.role-axis-label text')]
+            .filter(t => t.getAttribute('opacity') !== '0').map(t => t.textContent);""", chartId);
+  }
+
+  String chartText(String chartId) {
+    List<String> texts = new ArrayList<>();
+    for (WebElement t : driver.findElements(By.cssSelector("#" + chartId + " svg text"))) texts.add(t.getText());
+    return String.join("\n", texts);
+  }
+
+  /** POST to the test stack's Elasticsearch, straight (not through the API whose output is under test). */
+  static JsonNode es(String path, String body) throws Exception {
+    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(ApiFixture.config().esUrl() + path))
+        .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
+        HttpResponse.BodyHandlers.ofString());
+    assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+    return JSON.readTree(r.body());
+  }
+
+  static long count(String index, String query) throws Exception {
+    return es("/" + ApiFixture.config().index(index) + "/_count", "{\"query\": " + query + "}").path("count").asLong();
+  }
+
+  /** The earliest value of a date field, in UTC. */
+  static ZonedDateTime earliest(String index, String field) throws Exception {
+    JsonNode min = es("/" + ApiFixture.config().index(index) + "/_search",
+        "{\"size\": 0, \"aggs\": {\"min\": {\"min\": {\"field\": \"" + field + "\"}}}}").path("aggregations").path("min");
+    assertThat(min.path("value").isNumber()).as("min(%s) of %s: %s", field, index, min).isTrue();
+    return Instant.ofEpochMilli(min.path("value").asLong()).atZone(ZoneOffset.UTC);
+  }
 
   List<String> recIds() {
     try {

@@ -3,8 +3,11 @@ package movierec.kibana;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
@@ -141,6 +144,60 @@ class ImportScriptTest {
     assertThat(run.output()).contains("movierec-user-activity").contains("missing_references")
         .contains("did not import everything");
     if (!parser.equals("raw")) assertThat(run.output()).contains("imported 12 of ").contains("index-pattern/x");
+  }
+
+  /**
+   * Kibana's answer to an import into a second space (recorded shape): the dashboard, visualization and data view
+   * types are shared across spaces, so there every object gets a new id, given as successResults[].destinationId.
+   */
+  static JsonNode secondSpaceResponse() throws IOException {
+    try (InputStream in = ImportScriptTest.class.getResourceAsStream("/import-response-second-space.json")) {
+      return NdjsonGenerator.MAPPER.readTree(in);
+    }
+  }
+
+  static JsonNode dashboardResult(JsonNode response) {
+    for (JsonNode result : response.path("successResults")) {
+      if (result.path("type").asText().equals("dashboard")) return result;
+    }
+    throw new AssertionError("no dashboard in " + response);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jq", "python3"})
+  void linksTheDashboardUnderTheIdKibanaGaveItInAnotherSpace(String parser) throws Exception {
+    assumeTrue(parsers().contains(parser), parser + " is not installed");
+    JsonNode recorded = secondSpaceResponse();
+    String newId = dashboardResult(recorded).path("destinationId").asText();
+    assertThat(newId).isNotBlank().isNotEqualTo(NdjsonGenerator.DASHBOARD_ID);
+    response = NdjsonGenerator.compact(recorded);
+    Run run = run(Map.of("KIBANA_URL", url() + "/s/movies", "KIBANA_IMPORT_PARSER", parser));
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(seen.get(0).pathAndQuery()).isEqualTo("/s/movies/api/saved_objects/_import?overwrite=true");
+    assertThat(run.output()).contains("done: open " + url() + "/s/movies/app/dashboards#/view/" + newId + "\n")
+        .doesNotContain("#/view/" + NdjsonGenerator.DASHBOARD_ID);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"jq", "python3"})
+  void linksTheDashboardUnderItsOwnIdWhereKibanaKeptIt(String parser) throws Exception {
+    assumeTrue(parsers().contains(parser), parser + " is not installed");
+    ObjectNode recorded = (ObjectNode) secondSpaceResponse();
+    recorded.path("successResults").forEach(r -> ((ObjectNode) r).remove(List.of("destinationId", "createNewCopy")));
+    response = NdjsonGenerator.compact(recorded);
+    Run run = run(Map.of("KIBANA_URL", url(), "KIBANA_IMPORT_PARSER", parser));
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).contains("done: open " + url() + "/app/dashboards#/view/" + NdjsonGenerator.DASHBOARD_ID);
+  }
+
+  /** Without jq or python3 the script cannot read the new id, so it names the dashboard instead of guessing a link. */
+  @Test
+  void withoutAJsonReaderNamesTheDashboardInsteadOfLinkingAGuessedId() throws Exception {
+    response = NdjsonGenerator.compact(secondSpaceResponse());
+    Run run = run(Map.of("KIBANA_URL", url() + "/s/movies", "KIBANA_IMPORT_PARSER", "raw"));
+    assertThat(run.exit()).as(run.output()).isZero();
+    assertThat(run.output()).contains("done: open " + url() + "/s/movies/app/dashboards and pick \"movierec overview\"")
+        .doesNotContain("#/view/");
   }
 
   @Test
