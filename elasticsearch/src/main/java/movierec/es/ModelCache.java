@@ -94,9 +94,9 @@ public final class ModelCache {
   }
 
   /**
-   * The current model. The first call loads it; later calls check for a newer version at most every few seconds and
-   * load it in the background, serving the previous one (or none) meanwhile, so a training never stalls a request or
-   * a batch.
+   * The current model. Calls check for a newer version at most every few seconds. While there is no model yet, the
+   * check loads it in the calling thread; once there is one, a newer version loads in the background and the previous
+   * one is served meanwhile, so a re-training never stalls a request or a batch.
    */
   public Model current() {
     long now = System.currentTimeMillis();
@@ -104,8 +104,9 @@ public final class ModelCache {
       synchronized (this) {
         if (now - checkedAt > CHECK_EVERY_MS && !loading) {
           checkedAt = now;
-          if (!loadedOnce) {
-            loadedOnce = true;
+          if (model.empty()) {
+            // Nothing to serve meanwhile: wait for the first model, so that no user's vector is folded without one
+            // just because the load was still under way.
             refreshQuietly();
           } else {
             loading = true;
@@ -123,8 +124,6 @@ public final class ModelCache {
   }
 
   private volatile boolean loading;
-  /** Only the very first call waits for the load; a model published later (say by the first training) loads behind. */
-  private volatile boolean loadedOnce;
 
   private void refreshQuietly() {
     try {
