@@ -7,7 +7,7 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** The pure rules behind the stream job's state: latest event per pair wins, statistics follow the pairs, profiles. */
-class RatingStateTest {
+class StateRulesTest {
   @Test
   void latestEventOfAPairWinsByTimestampThenOffset() {
     PairVersion first = new PairVersion(2.0, 100, 7);
