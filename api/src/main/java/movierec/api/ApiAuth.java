@@ -6,7 +6,7 @@ import java.util.Locale;
 import movierec.common.MovierecConfig;
 
 /**
- * The before-handler of every request: who is calling (an API key in {@code Authorization: Bearer} or
+ * The before-handler of every request that matches a route or static file: who is calling (an API key in {@code Authorization: Bearer} or
  * {@code X-API-Key}), whether their bucket has a token, whether their key's scope covers the request ({@link Access}).
  * A presented key that does not verify is refused everywhere, so a client never runs with a broken key unnoticed.
  * Messages name the key's name at most, never the key.

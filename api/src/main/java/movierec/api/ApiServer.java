@@ -90,7 +90,9 @@ public final class ApiServer implements AutoCloseable {
       });
       cfg.requestLogger.http((ctx, ms) -> metrics.record(ctx.method().name(), route(ctx), ctx.statusCode(), ms / 1000.0));
     });
-    app.before(auth);
+    // beforeMatched, not before: the matched route is known, so a refusal is counted under its route in /api/metrics.
+    // A request that matches no route or static file is a 404 and reaches nothing a key would protect.
+    app.beforeMatched(auth);
     routes(app);
     errors(app);
     app.start(port);
