@@ -6,13 +6,14 @@ import java.util.Locale;
 import movierec.common.MovierecConfig;
 
 /**
- * The before-handler of every request that matches a route or static file: who is calling (an API key in {@code Authorization: Bearer} or
+ * The before-handler of every request: who is calling (an API key in {@code Authorization: Bearer} or
  * {@code X-API-Key}), whether their bucket has a token, whether their key's scope covers the request ({@link Access}).
  * A presented key that does not verify is refused everywhere, so a client never runs with a broken key unnoticed.
  * Messages name the key's name at most, never the key.
  */
 final class ApiAuth implements Handler {
   private static final String KEY = "movierec.apiKey";
+  private static final String REFUSED = "movierec.refused";
 
   private final ApiKeys keys;
   private final RateLimits limits;
@@ -25,6 +26,9 @@ final class ApiAuth implements Handler {
     this.metrics = metrics;
     this.readsClosed = Boolean.parseBoolean(config.get("api.auth.read"));
   }
+
+  /** True when this handler answered the request (401, 403 or 429). */
+  static boolean refused(Context ctx) { return ctx.attribute(REFUSED) != null; }
 
   /** The verified key of this request, or null when it came without one. */
   static ApiKey key(Context ctx) { return ctx.attribute(KEY); }
@@ -66,6 +70,7 @@ final class ApiAuth implements Handler {
   private void limit(Context ctx, long retryAfterSeconds, String bucket) {
     if (retryAfterSeconds == 0) return;
     metrics.rateLimited(bucket);
+    ctx.attribute(REFUSED, true);
     RateLimits.Limit l = bucket.equals("key") ? limits.perKey() : limits.perAddress();
     ctx.header("Retry-After", String.valueOf(retryAfterSeconds));
     throw new ApiError(429, "rate_limited", String.format(Locale.ROOT, "too many requests for this %s (%d a second, bursts of %d): retry after %d s",
@@ -74,6 +79,7 @@ final class ApiAuth implements Handler {
 
   private void refuse(Context ctx, int status, String error, String message) {
     metrics.authRefused(status);
+    ctx.attribute(REFUSED, true);
     if (status == 401) ctx.header("WWW-Authenticate", "Bearer realm=\"movierec\"");
     throw new ApiError(status, error, message);
   }

@@ -90,9 +90,9 @@ public final class ApiServer implements AutoCloseable {
       });
       cfg.requestLogger.http((ctx, ms) -> metrics.record(ctx.method().name(), route(ctx), ctx.statusCode(), ms / 1000.0));
     });
-    // beforeMatched, not before: the matched route is known, so a refusal is counted under its route in /api/metrics.
-    // A request that matches no route or static file is a 404 and reaches nothing a key would protect.
-    app.beforeMatched(auth);
+    // before, not beforeMatched: Javalin 6.7's beforeMatched stage asks Jetty's resource handler about every path that
+    // matches no route, and that throws (a 500) on alias paths such as /api/users/../ratings.
+    app.before(auth);
     routes(app);
     errors(app);
     app.start(port);
@@ -101,8 +101,12 @@ public final class ApiServer implements AutoCloseable {
 
   public int port() { return app.port(); }
 
-  /** The route template for metrics ("/api/movies/{movieId}"); static files and unmatched paths are grouped. */
+  /**
+   * The route template for metrics ("/api/movies/{movieId}"); static files and unmatched paths are grouped, and so are
+   * requests {@link ApiAuth} refused, which end before Javalin matches a route.
+   */
   private static String route(Context ctx) {
+    if (ApiAuth.refused(ctx)) return "refused";
     try {
       String path = ctx.endpointHandlerPath();
       return path.isEmpty() ? "unmatched" : path;

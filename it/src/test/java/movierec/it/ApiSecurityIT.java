@@ -299,7 +299,8 @@ class ApiSecurityIT {
     assertThat(counter(metrics, "movierec_rate_limited_total{bucket=\"key\"}")).isGreaterThanOrEqualTo(1);
     assertThat(counter(metrics, "movierec_rate_limited_total{bucket=\"address\"}")).isGreaterThanOrEqualTo(1);
     assertThat(counter(metrics, "movierec_auth_refused_total{status=\"401\"}")).isGreaterThanOrEqualTo(1);
-    assertThat(metrics).contains("movierec_http_requests_total{method=\"GET\",route=\"/api/movies/{movieId}\",status=\"429\"}");
+    assertThat(metrics).contains("movierec_http_requests_total{method=\"GET\",route=\"refused\",status=\"429\"}",
+        "movierec_http_requests_total{method=\"GET\",route=\"refused\",status=\"401\"}");
     for (String key : usedKeys) assertThat(metrics).doesNotContain(key, secret(key));
   }
 
