@@ -27,8 +27,17 @@
     }
   }
 
+  // The local write key, which the API hands only to a browser on its own machine (LocalKey.java). Elsewhere there is
+  // none: reading works while reads are open, and a rating answers 401 with what to do.
+  const localKey = fetch('/api/local-key', { headers: { Accept: 'application/json' } })
+    .then((res) => (res.ok ? res.json() : null))
+    .then((data) => (data && data.key) || null)
+    .catch(() => null);
+
   async function api(method, path, body) {
     const init = { method, headers: { Accept: 'application/json' } };
+    const key = await localKey;
+    if (key) init.headers['X-API-Key'] = key;
     if (body !== undefined) {
       init.headers['Content-Type'] = 'application/json';
       init.body = JSON.stringify(body);

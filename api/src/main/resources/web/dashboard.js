@@ -92,10 +92,19 @@
     return true;
   }
 
+  // With api.auth.read=true the charts need a key: the local one, given only to a browser on the API's machine.
+  const localKey = fetch('/api/local-key', { headers: { Accept: 'application/json' } })
+    .then((res) => (res.ok ? res.json() : null))
+    .then((data) => (data && data.key) || null)
+    .catch(() => null);
+
   async function refresh() {
     let specs;
     try {
-      const res = await fetch('/api/dashboard/charts', { headers: { Accept: 'application/json' } });
+      const headers = { Accept: 'application/json' };
+      const key = await localKey;
+      if (key) headers['X-API-Key'] = key;
+      const res = await fetch('/api/dashboard/charts', { headers });
       const body = await res.json().catch(() => null);
       if (!res.ok) throw new Error(body && body.message ? body.message : res.status + ' ' + res.statusText);
       if (!Array.isArray(body)) throw new Error('unexpected answer: not a list of charts');

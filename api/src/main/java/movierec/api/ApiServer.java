@@ -28,7 +28,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API and the web page. Routes are declared in {@link #routes}; handlers are small and call
  * {@link RecommendationService} (Elasticsearch) or the {@link EventProducer} (Kafka). Every error is JSON
- * {@code {"error": ..., "message": ...}}: 4xx for bad input, 503 when Elasticsearch or Kafka is down.
+ * {@code {"error": ..., "message": ...}}: 4xx for bad input, 503 when Elasticsearch or Kafka is down. {@link ApiAuth}
+ * runs before every handler: API keys, rate limits, scopes.
  */
 public final class ApiServer implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ApiServer.class);
@@ -41,6 +42,7 @@ public final class ApiServer implements AutoCloseable {
   private final RecommendationService service;
   private final DashboardCharts charts;
   private final Metrics metrics = new Metrics();
+  private final ApiAuth auth;
   private Javalin app;
 
   public ApiServer(MovierecConfig config) {
@@ -53,6 +55,7 @@ public final class ApiServer implements AutoCloseable {
     this.service = new RecommendationService(es, config);
     service.models().current(); // load the model (if any) before the first request
     this.charts = new DashboardCharts(config);
+    this.auth = new ApiAuth(new ApiKeys(es, config), config, metrics);
   }
 
   public static void main(String[] args) {
@@ -87,6 +90,9 @@ public final class ApiServer implements AutoCloseable {
       });
       cfg.requestLogger.http((ctx, ms) -> metrics.record(ctx.method().name(), route(ctx), ctx.statusCode(), ms / 1000.0));
     });
+    // before, not beforeMatched: Javalin 6.7's beforeMatched stage asks Jetty's resource handler about every path that
+    // matches no route, and that throws (a 500) on alias paths such as /api/users/../ratings.
+    app.before(auth);
     routes(app);
     errors(app);
     app.start(port);
@@ -95,8 +101,12 @@ public final class ApiServer implements AutoCloseable {
 
   public int port() { return app.port(); }
 
-  /** The route template for metrics ("/api/movies/{movieId}"); static files and unmatched paths are grouped. */
+  /**
+   * The route template for metrics ("/api/movies/{movieId}"); static files and unmatched paths are grouped, and so are
+   * requests {@link ApiAuth} refused, which end before Javalin matches a route.
+   */
   private static String route(Context ctx) {
+    if (ApiAuth.refused(ctx)) return "refused";
     try {
       String path = ctx.endpointHandlerPath();
       return path.isEmpty() ? "unmatched" : path;
@@ -111,6 +121,7 @@ public final class ApiServer implements AutoCloseable {
     app.get("/api/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render()));
     app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/web/openapi.json")));
     app.get("/api/docs", ctx -> ctx.redirect("/docs.html"));
+    app.get("/api/local-key", ctx -> LocalKey.serve(ctx, config));
     app.get("/dashboard", ctx -> ctx.contentType("text/html").result(resource("/web/dashboard.html")));
     app.get("/api/dashboard/charts", ctx -> ctx.json(charts.all()));
 
@@ -225,8 +236,10 @@ public final class ApiServer implements AutoCloseable {
     if (invalid != null) throw ApiError.badRequest(invalid);
     long movieId = movieNode.asLong();
     if (service.movie(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
-    RatingEvent event = RatingEvent.of(userId, movieId, ratingNode.asDouble(), System.currentTimeMillis(), "api");
-    send(() -> producer.sendRating(event));
+    // The key's name is the rating's source (and a Kafka header): every rating says which client wrote it.
+    String client = ApiAuth.key(ctx).name();
+    RatingEvent event = RatingEvent.of(userId, movieId, ratingNode.asDouble(), System.currentTimeMillis(), client);
+    send(() -> producer.sendRating(event, client));
     ctx.status(202).json(Map.of("eventId", event.eventId(), "status", "accepted"));
   }
 
@@ -234,8 +247,9 @@ public final class ApiServer implements AutoCloseable {
     long userId = Params.id(ctx, "userId");
     long movieId = Params.id(ctx, "movieId");
     if (service.movie(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
-    RatingEvent event = RatingEvent.retraction(userId, movieId, System.currentTimeMillis(), "api");
-    send(() -> producer.sendRating(event));
+    String client = ApiAuth.key(ctx).name();
+    RatingEvent event = RatingEvent.retraction(userId, movieId, System.currentTimeMillis(), client);
+    send(() -> producer.sendRating(event, client));
     ctx.status(202).json(Map.of("eventId", event.eventId(), "status", "accepted"));
   }
 

@@ -24,6 +24,20 @@ final class Metrics {
   }
 
   private final Map<Key, Series> series = new ConcurrentHashMap<>();
+  /** Refusals by the key check, by status (401, 403). Never labelled with a key or a client address. */
+  private final Map<Integer, AtomicLong> authRefused = new ConcurrentHashMap<>();
+  /** 429s by the kind of bucket that was empty: "key" or "address". */
+  private final Map<String, AtomicLong> rateLimited = new ConcurrentHashMap<>();
+
+  Metrics() {
+    // Present from the start at zero, so a dashboard can rate() them before the first refusal.
+    for (int status : new int[] {401, 403}) authRefused.put(status, new AtomicLong());
+    for (String bucket : new String[] {"key", "address"}) rateLimited.put(bucket, new AtomicLong());
+  }
+
+  void authRefused(int status) { authRefused.computeIfAbsent(status, x -> new AtomicLong()).incrementAndGet(); }
+
+  void rateLimited(String bucket) { rateLimited.computeIfAbsent(bucket, x -> new AtomicLong()).incrementAndGet(); }
 
   void record(String method, String route, int status, double seconds) {
     Series s = series.computeIfAbsent(new Key(method, route), k -> new Series());
@@ -56,6 +70,12 @@ final class Metrics {
       out.append(String.format("movierec_http_request_duration_seconds_sum{%s} %.6f%n", labels, s.sum.sum()));
       out.append(String.format("movierec_http_request_duration_seconds_count{%s} %d%n", labels, s.count.get()));
     });
+    out.append("# HELP movierec_auth_refused_total Requests refused by the API key check: 401 no or unknown key, 403 scope too small.\n");
+    out.append("# TYPE movierec_auth_refused_total counter\n");
+    new TreeMap<>(authRefused).forEach((status, n) -> out.append(String.format("movierec_auth_refused_total{status=\"%d\"} %d%n", status, n.get())));
+    out.append("# HELP movierec_rate_limited_total Requests answered 429, by the bucket that was empty (per key or per client address).\n");
+    out.append("# TYPE movierec_rate_limited_total counter\n");
+    new TreeMap<>(rateLimited).forEach((bucket, n) -> out.append(String.format("movierec_rate_limited_total{bucket=\"%s\"} %d%n", bucket, n.get())));
     return out.toString();
   }
 }

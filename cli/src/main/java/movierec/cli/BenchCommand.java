@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
+import movierec.api.LocalKey;
 import movierec.api.RecommendationService;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
@@ -61,6 +62,8 @@ public final class BenchCommand implements Callable<Integer> {
   private static final ObjectMapper JSON = new ObjectMapper();
   private final HttpClient http = HttpClient.newHttpClient();
   private final StringBuilder report = new StringBuilder();
+  /** The local write key (created by up): the bench calls the API as the web page does, auth included. */
+  private String apiKey;
 
   @Override
   public Integer call() throws Exception {
@@ -70,6 +73,8 @@ public final class BenchCommand implements Callable<Integer> {
     if (!LocalProcess.listening(config.get("api.host"), config.getInt("api.port"))) {
       throw new IllegalStateException("the API is not running at " + api + ": run ./movierec up first");
     }
+    apiKey = LocalKey.read(config);
+    if (apiKey == null) throw new IllegalStateException("no API key in " + LocalKey.file(config) + ": run ./movierec up first (it creates one)");
     md("# movierec benchmark — " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 19));
     md("");
     md("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
@@ -89,6 +94,10 @@ public final class BenchCommand implements Callable<Integer> {
     System.out.println();
     System.out.println("report written to " + file);
     return 0;
+  }
+
+  private HttpRequest apiRequest(HttpRequest request) {
+    return HttpRequest.newBuilder(request, (name, value) -> true).header("X-API-Key", apiKey).build();
   }
 
   private void md(String line) {
@@ -294,13 +303,13 @@ public final class BenchCommand implements Callable<Integer> {
   }
   /** Milliseconds from a new user's POST rating to their recommendations changing. */
   private double freshnessTrial(String api, long user, long movie) throws Exception {
-    String before = http.send(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10"), HttpResponse.BodyHandlers.ofString()).body();
+    String before = http.send(apiRequest(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10")), HttpResponse.BodyHandlers.ofString()).body();
     long s = System.nanoTime();
-    HttpResponse<String> posted = http.send(LoadGenerator.post(api + "/api/users/" + user + "/ratings",
-        "{\"movieId\": " + movie + ", \"rating\": 5}"), HttpResponse.BodyHandlers.ofString());
+    HttpResponse<String> posted = http.send(apiRequest(LoadGenerator.post(api + "/api/users/" + user + "/ratings",
+        "{\"movieId\": " + movie + ", \"rating\": 5}")), HttpResponse.BodyHandlers.ofString());
     if (posted.statusCode() != 202) throw new IllegalStateException("POST rating answered " + posted.statusCode() + ": " + posted.body());
     while (true) {
-      String now = http.send(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10"), HttpResponse.BodyHandlers.ofString()).body();
+      String now = http.send(apiRequest(LoadGenerator.get(api + "/api/users/" + user + "/recommendations?k=10")), HttpResponse.BodyHandlers.ofString()).body();
       if (!now.equals(before)) return (System.nanoTime() - s) / 1e6;
       if (System.nanoTime() - s > 30e9) throw new IllegalStateException("recommendations of user " + user + " did not change in 30 s");
       Thread.sleep(10);
@@ -353,13 +362,13 @@ public final class BenchCommand implements Callable<Integer> {
     String searchFmt = "{\"size\":10,\"query\":{\"multi_match\":{\"query\":\"%s\",\"fields\":[\"title^3\",\"description\",\"director\"],\"fuzziness\":\"AUTO\"}}}";
     record Case(String name, IntFunction<HttpRequest> ours, IntFunction<HttpRequest> raw, String rawName) {}
     List<Case> cases = List.of(
-        new Case("recommendations", i -> LoadGenerator.get(api + "/api/users/" + users.get(Math.floorMod(i, users.size())) + "/recommendations?k=10"),
+        new Case("recommendations", i -> apiRequest(LoadGenerator.get(api + "/api/users/" + users.get(Math.floorMod(i, users.size())) + "/recommendations?k=10")),
             i -> LoadGenerator.post(esUrl + "/" + moviesIdx + "/_search", knnBodies.get(Math.floorMod(i, knnBodies.size()))), "kNN with the user's vector, rated excluded"),
-        new Case("similar", i -> LoadGenerator.get(api + "/api/movies/" + similarIds.get(Math.floorMod(i, similarIds.size())) + "/similar?k=10"),
+        new Case("similar", i -> apiRequest(LoadGenerator.get(api + "/api/movies/" + similarIds.get(Math.floorMod(i, similarIds.size())) + "/similar?k=10")),
             i -> HttpRequest.newBuilder(java.net.URI.create(esUrl + "/" + moviesIdx + "/_msearch")).header("Content-Type", "application/x-ndjson")
                 .POST(HttpRequest.BodyPublishers.ofString(similarBodies.get(similarIds.get(Math.floorMod(i, similarIds.size()))))).build(),
             "_msearch of its kNN and more_like_this searches"),
-        new Case("search", i -> LoadGenerator.get(api + "/api/movies/search?q=" + texts.get(Math.floorMod(i, texts.size())).replace(" ", "%20") + "&size=10"),
+        new Case("search", i -> apiRequest(LoadGenerator.get(api + "/api/movies/search?q=" + texts.get(Math.floorMod(i, texts.size())).replace(" ", "%20") + "&size=10")),
             i -> LoadGenerator.post(esUrl + "/" + moviesIdx + "/_search", String.format(searchFmt, texts.get(Math.floorMod(i, texts.size())))), "multi_match"));
     md("## API latency and throughput beside the raw Elasticsearch query");
     md("");
@@ -396,7 +405,7 @@ public final class BenchCommand implements Callable<Integer> {
     double[] rawCold = new double[users.size()];
     for (int i = 0; i < users.size(); i++) {
       long t = System.nanoTime();
-      if (http.send(LoadGenerator.get(api + "/api/users/" + users.get(i) + "/recommendations?k=" + coldK), HttpResponse.BodyHandlers.discarding())
+      if (http.send(apiRequest(LoadGenerator.get(api + "/api/users/" + users.get(i) + "/recommendations?k=" + coldK)), HttpResponse.BodyHandlers.discarding())
           .statusCode() != 200) throw new IllegalStateException("recommendations of user " + users.get(i) + " failed");
       oursCold[i] = (System.nanoTime() - t) / 1e6;
       t = System.nanoTime();

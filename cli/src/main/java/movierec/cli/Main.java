@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** The {@code movierec} command: run the local system, load data, train, evaluate, benchmark. */
 @Command(name = "movierec", mixinStandardHelpOptions = true, version = "movierec 0.1.0",
     description = "Real-time movie recommendations: Kafka -> Spark -> Elasticsearch -> REST API.",
-    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, LogsCommand.class, LoadCommand.class, CollectCommand.class, SimulateCommand.class, TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
+    subcommands = {UpCommand.class, DownCommand.class, StatusCommand.class, KeysCommand.class, LogsCommand.class, LoadCommand.class, CollectCommand.class, SimulateCommand.class, TrainCommand.class, EvaluateCommand.class, BenchCommand.class,
         EsCommand.class, CommandLine.HelpCommand.class})
 public final class Main implements Callable<Integer> {
   public static void main(String[] args) {

@@ -4,6 +4,7 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.HealthStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
+import movierec.api.ApiKeys;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
@@ -39,6 +40,7 @@ public final class StatusCommand implements Callable<Integer> {
           counts.append(String.format("  %s %s", name, n < 0 ? "(missing)" : String.format("%,d", n)));
         }
         System.out.println(counts);
+        System.out.println(auth(config, es));
       }
     }
     JsonNode status = Waits.streamStatus(config);
@@ -68,6 +70,19 @@ public final class StatusCommand implements Callable<Integer> {
     JsonNode sup = Waits.readJson(stack.supervisorFile());
     if (sup != null) System.out.printf("  stream job restarts: %d (last exit code %d)%n", sup.path("restarts").asInt(), sup.path("last_exit_code").asInt());
     return 0;
+  }
+
+  /** Whether the API asks for keys, how many are active, and the rate limits. */
+  private static String auth(MovierecConfig config, ElasticsearchClient es) {
+    String active;
+    try {
+      active = String.valueOf(new ApiKeys(es, config).list().stream().filter(k -> !k.revoked()).count());
+    } catch (Exception e) {
+      active = "?";
+    }
+    return String.format("  api auth: on; writes need a write key, reads %s (api.auth.read=%s); %s active keys (./movierec keys list);"
+        + " limits %s/s per key, %s/s per client address", Boolean.parseBoolean(config.get("api.auth.read")) ? "need a read key" : "are open",
+        config.get("api.auth.read"), active, config.get("api.rate.key.per.second"), config.get("api.rate.address.per.second"));
   }
 
   private static void row(String name, LocalProcess p, String address, String health) {

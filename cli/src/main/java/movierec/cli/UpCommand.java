@@ -4,6 +4,8 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.Callable;
+import movierec.api.ApiKeys;
+import movierec.api.LocalKey;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import movierec.kafka.EventProducer;
@@ -33,6 +35,7 @@ public final class UpCommand implements Callable<Integer> {
         stack::startElasticsearch);
     List<String> created = stack.bootstrap();
     System.out.println("  topics and indices ready" + (created.isEmpty() ? "" : " (created " + String.join(", ", created) + ")"));
+    localKey(config);
     step("stream job", () -> {
       try {
         stack.startStreamJob();
@@ -59,11 +62,27 @@ public final class UpCommand implements Callable<Integer> {
     System.out.printf("ready in %.0f s%n", seconds);
     System.out.println("  web page       " + config.apiUrl() + "/          dashboard: " + config.apiUrl() + "/dashboard");
     System.out.println("  API            " + config.apiUrl() + "/api       docs: " + config.apiUrl() + "/api/docs");
+    System.out.println("  API keys       writes need a write key; reads " + (Boolean.parseBoolean(config.get("api.auth.read")) ? "need a read key" : "are open")
+        + "   new key: ./movierec keys create --name NAME --scope write");
     System.out.println("  Kafka          " + config.kafkaBootstrap());
     System.out.println("  Elasticsearch  " + config.esUrl());
     System.out.println("  logs           " + config.dataDir().resolve("logs") + "   (./movierec logs NAME)");
     System.out.println("  status         ./movierec status      stop: ./movierec down");
     return 0;
+  }
+
+  /** The web page's and the bundled tools' write key: printed when new, the only time it is shown. */
+  private static void localKey(MovierecConfig config) throws java.io.IOException {
+    String where = config.home().relativize(LocalKey.file(config)).toString();
+    try (ElasticsearchClient es = es(config)) {
+      String created = LocalKey.ensure(config, new ApiKeys(es, config));
+      if (created == null) {
+        System.out.println("  API key 'local' for the web page and bundled tools: in " + where);
+      } else {
+        System.out.println("  created API key 'local' (scope write) for the web page and bundled tools, kept in " + where + ":");
+        System.out.println("    " + created + "   (shown only now)");
+      }
+    }
   }
 
   /** Loads the bundled data unless the movies topic already holds events (a second {@code up} must not re-send). */

@@ -24,7 +24,7 @@ import movierec.common.MovierecConfig;
  * as it is.
  */
 public final class IndexBootstrap {
-  public static final List<String> INDICES = List.of("movies", "users", "ratings", "models");
+  public static final List<String> INDICES = List.of("movies", "users", "ratings", "models", "api_keys");
 
   private final ElasticsearchClient es;
   private final MovierecConfig config;

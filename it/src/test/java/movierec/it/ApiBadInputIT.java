@@ -273,7 +273,7 @@ class ApiBadInputIT {
     for (String path : List.of("/api/users/" + (USER + 1) + "/ratings", "/api/recommendations")) {
       byte[] big = ("{\"movieId\": 1, \"rating\": 4, \"pad\": \"" + "x".repeat(200_000) + "\"}").getBytes(StandardCharsets.UTF_8);
       HttpRequest req = HttpRequest.newBuilder(URI.create(ApiContractIT.base() + path))
-          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+          .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json").header("X-API-Key", ApiFixture.localKey())
           .POST(HttpRequest.BodyPublishers.ofInputStream(() -> new ByteArrayInputStream(big))).build(); // unknown length: chunked
       HttpResponse<String> r = ApiContractIT.HTTP.send(req, HttpResponse.BodyHandlers.ofString());
       // Regression (fixed in a852aad): 202, Javalin's maxRequestSize was only checked against Content-Length.

@@ -42,6 +42,7 @@ class ApiContractIT {
       "GET /api/metrics",
       "GET /api/openapi.json",
       "GET /api/docs",
+      "GET /api/local-key",
       "GET /dashboard",
       "GET /api/dashboard/charts",
       "GET /api/users/{userId}/recommendations",
@@ -54,6 +55,9 @@ class ApiContractIT {
       "GET /api/movies/search",
       "GET /api/movies/{movieId}",
       "GET /api/movies/{movieId}/similar");
+
+  /** Routes that need a write key, so can answer 403 to a read key. */
+  static final Set<String> WRITE_ROUTES = Set.of("POST /api/users/{userId}/ratings", "DELETE /api/users/{userId}/ratings/{movieId}");
 
   /** Routes that read Elasticsearch or write Kafka, so can answer 503. */
   static final Set<String> BACKEND_ROUTES = Set.of(
@@ -121,6 +125,9 @@ class ApiContractIT {
       if (template.contains("{movieId}") || template.equals("/api/users/{userId}")) expected.add("404");
       if (op.has("requestBody")) expected.add("413");
       if (BACKEND_ROUTES.contains(route)) expected.add("503");
+      expected.add("401"); // a key that is sent is always checked
+      expected.add("429"); // every request spends a token
+      if (WRITE_ROUTES.contains(route)) expected.add("403");
       for (String s : expected) if (!statuses.contains(s)) missing.add(route + " lacks " + s);
       for (String s : statuses) {
         JsonNode schema = api.responseSchema(method, template, Integer.parseInt(s), "application/json");
@@ -159,7 +166,8 @@ class ApiContractIT {
   // ---- every operation, called with valid input ----
 
   @TestFactory
-  Stream<DynamicTest> everyOperationAnswersAsDocumented() {
+  Stream<DynamicTest> everyOperationAnswersAsDocumented() throws Exception {
+    String local = localKey();
     List<DynamicTest> tests = new ArrayList<>();
     Set<String> covered = new TreeSet<>();
     Consumer<Object[]> add = c -> {
@@ -177,11 +185,16 @@ class ApiContractIT {
       assertThat(r.json().path("model").asText()).startsWith("als-");
     }});
     add.accept(new Object[] {"GET", "/api/metrics", null, 200, (Consumer<Res>) r ->
-        assertThat(r.body).contains("# TYPE movierec_http_requests_total counter", "movierec_http_request_duration_seconds_bucket")});
+        assertThat(r.body).contains("# TYPE movierec_http_requests_total counter", "movierec_http_request_duration_seconds_bucket",
+            "movierec_auth_refused_total{status=\"401\"}", "movierec_rate_limited_total{bucket=\"key\"}")});
     add.accept(new Object[] {"GET", "/api/openapi.json", null, 200, (Consumer<Res>) r ->
         assertThat(r.json().path("openapi").asText()).isEqualTo("3.0.3")});
     add.accept(new Object[] {"GET", "/api/docs", null, 302, (Consumer<Res>) r ->
         assertThat(r.header("Location")).endsWith("/docs.html")});
+    add.accept(new Object[] {"GET", "/api/local-key", null, 200, (Consumer<Res>) r -> {
+      assertThat(r.json().path("key").asText()).isEqualTo(local);
+      assertThat(r.header("Cache-Control")).isEqualTo("no-store");
+    }});
     add.accept(new Object[] {"GET", "/dashboard", null, 200, (Consumer<Res>) r -> assertThat(r.body).contains("<html")});
     add.accept(new Object[] {"GET", "/api/dashboard/charts", null, 200, (Consumer<Res>) r -> {
       assertThat(r.json()).isNotEmpty();
@@ -317,9 +330,13 @@ class ApiContractIT {
 
   private static Throwable startFailure;
 
+  static String localKey() throws Exception { return ApiFixture.localKey(); }
+
+  /** A request with the local write key, as the web page sends it (ApiSecurityIT covers requests without one). */
   static Res call(String method, String path, String body) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base() + path)).timeout(Duration.ofSeconds(30))
         .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+    b.header("X-API-Key", localKey());
     if (body != null) b.header("Content-Type", "application/json");
     HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     return new Res(r.statusCode(), r.body(), r);

@@ -1,10 +1,14 @@
 package movierec.it;
 
 import java.nio.file.Path;
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
+import movierec.api.LocalKey;
 import movierec.cli.Stack;
 import movierec.cli.Waits;
 import movierec.common.MovierecConfig;
+import movierec.es.EsClients;
 import movierec.kafka.EventProducer;
 import movierec.kafka.replay.MovieLensReplay;
 
@@ -15,6 +19,7 @@ import movierec.kafka.replay.MovieLensReplay;
 public final class ApiFixture {
   private static MovierecConfig config;
   private static ApiServer server;
+  private static String localKey;
 
   private ApiFixture() {}
 
@@ -29,10 +34,21 @@ public final class ApiFixture {
     TestStack.startStreamJob(c);
     Waits.untilIndexed(c, 300, System.out);
     new Stack(c).train(System.out);
+    // As `up` does: the local write key the web page gets and the tests use (auth stays on in every test).
+    try (ElasticsearchClient es = EsClients.create(c)) {
+      LocalKey.ensure(c, new ApiKeys(es, c));
+    }
+    localKey = LocalKey.read(c);
     server = new ApiServer(c).start("127.0.0.1", 0);
     Runtime.getRuntime().addShutdownHook(new Thread(server::close));
     config = c;
     return config;
+  }
+
+  /** The local write key (name {@code local}), as {@code up} creates it. */
+  public static String localKey() throws Exception {
+    config();
+    return localKey;
   }
 
   /** Base URL of the running API, e.g. http://127.0.0.1:41234 */

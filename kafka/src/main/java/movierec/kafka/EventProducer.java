@@ -1,5 +1,6 @@
 package movierec.kafka;
 
+import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import movierec.common.Events;
@@ -18,6 +19,8 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * ({@link InvalidEventException}) and never sent.
  */
 public final class EventProducer implements AutoCloseable {
+  /** Header of a rating written through the API: the name of the API key that wrote it (never the key). */
+  public static final String API_KEY_NAME_HEADER = "api-key-name";
   private final KafkaProducer<String, byte[]> producer;
   private final String moviesTopic;
   private final String ratingsTopic;
@@ -56,18 +59,25 @@ public final class EventProducer implements AutoCloseable {
   public CompletableFuture<RecordMetadata> sendMovie(MovieEvent movie) {
     String invalid = Events.validate(movie);
     if (invalid != null) throw new InvalidEventException("movie " + movie.id() + ": " + invalid);
-    return send(moviesTopic, movie.key(), Events.toJson(movie));
+    return send(new ProducerRecord<>(moviesTopic, movie.key(), Events.toJson(movie)));
   }
 
   public CompletableFuture<RecordMetadata> sendRating(RatingEvent rating) {
-    String invalid = Events.validate(rating);
-    if (invalid != null) throw new InvalidEventException("rating " + rating.eventId() + ": " + invalid);
-    return send(ratingsTopic, rating.key(), Events.toJson(rating));
+    return sendRating(rating, null);
   }
 
-  private CompletableFuture<RecordMetadata> send(String topic, String key, byte[] value) {
+  /** A rating written through the API: {@code apiKeyName} goes along as the {@value #API_KEY_NAME_HEADER} header. */
+  public CompletableFuture<RecordMetadata> sendRating(RatingEvent rating, String apiKeyName) {
+    String invalid = Events.validate(rating);
+    if (invalid != null) throw new InvalidEventException("rating " + rating.eventId() + ": " + invalid);
+    ProducerRecord<String, byte[]> record = new ProducerRecord<>(ratingsTopic, rating.key(), Events.toJson(rating));
+    if (apiKeyName != null) record.headers().add(API_KEY_NAME_HEADER, apiKeyName.getBytes(StandardCharsets.UTF_8));
+    return send(record);
+  }
+
+  private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {
     CompletableFuture<RecordMetadata> result = new CompletableFuture<>();
-    producer.send(new ProducerRecord<>(topic, key, value), (meta, error) -> {
+    producer.send(record, (meta, error) -> {
       if (error != null) result.completeExceptionally(error);
       else result.complete(meta);
     });
