@@ -17,7 +17,7 @@ import movierec.common.Sequence;
 /**
  * The current model in memory: every movie's ALS factors (raw, without scaling or the cosine augmentation), its
  * sequential vectors, title and genres, YᵀY for fold-in, and the training parameters. A few MB for the bundled data. Reloaded when
- * {@code models/current} names a new version (checked at most every few seconds), so a re-train shows up without a
+ * {@code models/current} names a new version (checked every few seconds in the background), so a re-train shows up without a
  * restart and readers never see a half-loaded model.
  */
 public final class ModelCache {
@@ -86,7 +86,6 @@ public final class ModelCache {
   private final ElasticsearchClient es;
   private final MovierecConfig config;
   private volatile Model model = NONE;
-  private volatile long checkedAt;
 
   public ModelCache(ElasticsearchClient es, MovierecConfig config) {
     this.es = es;
@@ -94,36 +93,35 @@ public final class ModelCache {
   }
 
   /**
-   * The current model. Calls check for a newer version at most every few seconds. While there is no model yet, the
-   * check loads it in the calling thread; once there is one, a newer version loads in the background and the previous
-   * one is served meanwhile, so a re-training never stalls a request or a batch.
+   * The current model. The first call loads it; from then on a background thread checks for a newer version every few
+   * seconds and loads it while the previous one (or none) is served, so a training never stalls a request or a batch,
+   * and a model published while nobody calls (say, an idle stream job) is loaded before the next call needs it.
    */
   public Model current() {
-    long now = System.currentTimeMillis();
-    if (now - checkedAt > CHECK_EVERY_MS) {
+    if (!loadedOnce) {
       synchronized (this) {
-        if (now - checkedAt > CHECK_EVERY_MS && !loading) {
-          checkedAt = now;
-          if (model.empty()) {
-            // Nothing to serve meanwhile: wait for the first model, so that no user's vector is folded without one
-            // just because the load was still under way.
-            refreshQuietly();
-          } else {
-            loading = true;
-            Thread reload = new Thread(() -> {
+        if (!loadedOnce) {
+          refreshQuietly();
+          loadedOnce = true;
+          Thread checker = new Thread(() -> {
+            while (true) {
+              try {
+                Thread.sleep(CHECK_EVERY_MS);
+              } catch (InterruptedException e) {
+                return;
+              }
               refreshQuietly();
-              loading = false;
-            }, "model-reload");
-            reload.setDaemon(true);
-            reload.start();
-          }
+            }
+          }, "model-check");
+          checker.setDaemon(true);
+          checker.start();
         }
       }
     }
     return model;
   }
 
-  private volatile boolean loading;
+  private volatile boolean loadedOnce;
 
   private void refreshQuietly() {
     try {
