@@ -107,7 +107,7 @@ public final class BenchCommand implements Callable<Integer> {
 
   // ---- ingest ----
 
-  /** Added to the bundled user ids in the warm pass: new users, so every one of their ratings is a new pair. */
+  /** Added (times the pass number) to the bundled user ids in a warm pass: new users, so every rating is a new pair. */
   static final long WARM_USER_OFFSET = 10_000_000L;
   static final int WARM_PASSES = 3;
 
@@ -117,10 +117,11 @@ public final class BenchCommand implements Callable<Integer> {
   }
 
   /**
-   * Two passes through one stream job in a bench namespace. Cold: the bundled data, produced before the job starts
-   * (its JVM's class loading and compilation included). Warm: the same ratings by new users (ids + {@link
-   * #WARM_USER_OFFSET}), produced while the job runs — the sustained rate a running system ingests at, timed from the
-   * first record produced to the last batch's end. Raw {@code _bulk} indexes the warm pass's final documents.
+   * Passes through one stream job in a bench namespace. Cold: the bundled data, produced before the job starts (its
+   * JVM's class loading and compilation included). Then {@link #WARM_PASSES} warm ones: the same ratings by new users
+   * (ids + k × {@link #WARM_USER_OFFSET} in pass k), produced while the job runs — the rate a running system sustains,
+   * timed from the first record produced to the last batch's end. Raw {@code _bulk} indexes the last warm pass's final
+   * documents.
    */
   private void ingest(MovierecConfig base, ElasticsearchClient es) throws Exception {
     String ns = "bench" + System.currentTimeMillis() % 100000 + "_";
