@@ -25,6 +25,7 @@ import movierec.api.ApiServer;
 import movierec.api.Scope;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
+import movierec.it.ApiContractIT.Res;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -342,18 +343,6 @@ class ApiSecurityIT {
 
   /** The secret part of a key ("mrk_" + 16 hex digits + "_" + secret). */
   static String secret(String key) { return key.substring(21); }
-
-  record Res(int status, String body, HttpResponse<String> raw) {
-    JsonNode json() {
-      try {
-        return OpenApiValidator.JSON.readTree(body);
-      } catch (Exception e) {
-        throw new AssertionError("not JSON: " + OpenApiValidator.clip(body), e);
-      }
-    }
-
-    String header(String name) { return raw.headers().firstValue(name).orElse(""); }
-  }
 
   static Res send(String base, String method, String path, String body, Map<String, String> headers) throws Exception {
     HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
