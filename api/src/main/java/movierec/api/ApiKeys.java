@@ -32,12 +32,15 @@ public final class ApiKeys {
   private record Cached(ApiKey key, long readAtNanos) {}
 
   private final ElasticsearchClient es;
+  /** The same transport, for the last-use writes no request waits for. */
+  private final ElasticsearchAsyncClient async;
   private final String index;
   private final long cacheNanos;
   private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
   public ApiKeys(ElasticsearchClient es, MovierecConfig config) {
     this.es = es;
+    this.async = new ElasticsearchAsyncClient(es._transport(), es._transportOptions());
     this.index = config.index("api_keys");
     this.cacheNanos = config.getInt("api.auth.cache.ms") * 1_000_000L;
   }
@@ -118,8 +121,7 @@ public final class ApiKeys {
 
   /** Records the use in the background: a request never waits for this write. */
   private void touch(ApiKey key) {
-    new ElasticsearchAsyncClient(es._transport(), es._transportOptions())
-        .update(u -> u.index(index).id(key.id()).doc(Map.of("last_used_at", System.currentTimeMillis())), Map.class)
+    async.update(u -> u.index(index).id(key.id()).doc(Map.of("last_used_at", System.currentTimeMillis())), Map.class)
         .whenComplete((r, e) -> {
           if (e != null) LOG.warn("could not record the last use of API key '{}': {}", key.name(), e.getMessage());
         });

@@ -136,7 +136,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
     LocalProcess job = new LocalProcess(c, "stream-" + ns);
     job.start(List.of(c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
-    LocalProcess elasticsearch = new Stack(base).processesInStopOrder().get(2);
+    LocalProcess elasticsearch = new Stack(base).elasticsearch();
     Pass cold;
     List<Pass> warm = new ArrayList<>();
     double[] cpuBefore = {0, 0};

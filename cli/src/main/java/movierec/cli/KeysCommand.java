@@ -9,7 +9,6 @@ import movierec.api.ApiKey;
 import movierec.api.ApiKeys;
 import movierec.api.Scope;
 import movierec.common.MovierecConfig;
-import movierec.es.EsClients;
 import movierec.es.IndexBootstrap;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -25,21 +24,6 @@ public final class KeysCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The Elasticsearch client, or a one-line error when the keys' index cannot be reached. */
-  static ElasticsearchClient es(MovierecConfig config) {
-    ElasticsearchClient es = EsClients.create(config);
-    if (EsClients.health(es) == null) {
-      try {
-        es.close();
-      } catch (java.io.IOException ignored) {
-        // the error below is the one to report
-      }
-      throw new IllegalStateException("cannot reach Elasticsearch at " + config.esUrl() + ", where the API keys are kept:"
-          + " start it with ./movierec up (or check MOVIEREC_ES_URL)");
-    }
-    return es;
-  }
-
   @Command(name = "create", mixinStandardHelpOptions = true, description = "Create a key and print it (the only time it is shown).")
   static final class Create implements Callable<Integer> {
     @Option(names = "--name", required = true, description = "Who uses the key, e.g. shop-frontend: ratings it writes carry this name as their source.")
@@ -53,7 +37,7 @@ public final class KeysCommand implements Callable<Integer> {
       Scope s = Scope.parse(scope);
       ApiKey.checkName(name);
       MovierecConfig config = Main.config();
-      try (ElasticsearchClient es = es(config)) {
+      try (ElasticsearchClient es = Stack.reachableElasticsearch(config)) {
         new IndexBootstrap(es, config).ensure();
         ApiKey.Issued issued = new ApiKeys(es, config).create(name, s);
         System.out.println("API key '" + name + "' (scope " + s.label() + "), shown only now: keep it where the client keeps secrets.");
@@ -69,7 +53,7 @@ public final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       MovierecConfig config = Main.config();
-      try (ElasticsearchClient es = es(config)) {
+      try (ElasticsearchClient es = Stack.reachableElasticsearch(config)) {
         List<ApiKey> keys = new ApiKeys(es, config).list();
         if (keys.isEmpty()) {
           System.out.println("no API keys: ./movierec keys create --name NAME --scope write makes one");
@@ -96,7 +80,7 @@ public final class KeysCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
       MovierecConfig config = Main.config();
-      try (ElasticsearchClient es = es(config)) {
+      try (ElasticsearchClient es = Stack.reachableElasticsearch(config)) {
         int n = new ApiKeys(es, config).revoke(name);
         if (n == 0) throw new IllegalArgumentException("no active API key named '" + name + "': ./movierec keys list shows them");
         System.out.printf("revoked %d key%s named '%s'; every API process refuses it within %s ms (api.auth.cache.ms)%n", n, n == 1 ? "" : "s",

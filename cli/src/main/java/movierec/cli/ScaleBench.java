@@ -34,7 +34,6 @@ import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.common.Progress;
 import movierec.common.RatingEvent;
-import movierec.es.EsClients;
 import movierec.es.IndexBootstrap;
 import movierec.kafka.EventProducer;
 import movierec.kafka.LocalKafka;
@@ -83,8 +82,7 @@ final class ScaleBench {
     List<MovieLensCsv.MovieRow> catalogue = MovieLensCsv.readMovies(base.home().resolve("data/movielens/movies.csv"));
     ScaleReport report = new ScaleReport();
     List<Result> results = new ArrayList<>();
-    try (ElasticsearchClient es = EsClients.create(base)) {
-      if (EsClients.health(es) == null) throw new IllegalStateException("Elasticsearch is not reachable at " + base.esUrl() + ": run ./movierec up first");
+    try (ElasticsearchClient es = Stack.reachableElasticsearch(base)) {
       report.header(base, users, seed, catalogue.size());
       for (long n : sizes.stream().sorted().distinct().toList()) {
         Result r = new Result(n);

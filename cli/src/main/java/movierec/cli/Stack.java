@@ -44,6 +44,8 @@ public final class Stack {
 
   public LocalProcess stream() { return stream; }
 
+  public LocalProcess elasticsearch() { return elasticsearch.process(); }
+
   public LocalProcess api() { return api; }
 
   /** Starts the API (its own JVM, the api module's classpath) and waits until it answers. */
@@ -92,15 +94,25 @@ public final class Stack {
     if (config.localElasticsearch()) {
       elasticsearch.start(150);
     } else {
-      try (ElasticsearchClient es = EsClients.create(config)) {
-        if (EsClients.health(es) == null) {
-          throw new IllegalStateException("cannot reach Elasticsearch at " + config.esUrl()
-              + ": check MOVIEREC_ES_URL (es.url), MOVIEREC_ES_API_KEY or MOVIEREC_ES_USERNAME/PASSWORD");
-        }
+      try (ElasticsearchClient es = reachableElasticsearch(config)) {
+        // reachable: nothing to start
       } catch (IOException e) {
         throw new IllegalStateException(e);
       }
     }
+  }
+
+  /** A client of a reachable Elasticsearch, or a one-line error that says what to do. */
+  public static ElasticsearchClient reachableElasticsearch(MovierecConfig config) {
+    ElasticsearchClient es = EsClients.create(config);
+    if (EsClients.health(es) != null) return es;
+    try {
+      es.close();
+    } catch (IOException ignored) {
+      // the error below is the one to report
+    }
+    throw new IllegalStateException("cannot reach Elasticsearch at " + config.esUrl() + ": start it with ./movierec up, or check"
+        + " MOVIEREC_ES_URL (es.url), MOVIEREC_ES_API_KEY or MOVIEREC_ES_USERNAME/PASSWORD");
   }
 
   /** Creates missing topics and indices; returns what it created. */
