@@ -19,6 +19,7 @@ import movierec.common.Events;
 import movierec.common.MovierecConfig;
 import movierec.common.RatingEvent;
 import movierec.es.EsClients;
+import movierec.es.ModelCache;
 import movierec.kafka.EventProducer;
 import movierec.kafka.LocalKafka;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -27,7 +28,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The REST API and the web page. Routes are declared in {@link #routes}; handlers are small and call
- * {@link RecommendationService} (Elasticsearch) or the {@link EventProducer} (Kafka). Every error is JSON
+ * the recommendation units ({@link PersonalRecommendations}, {@link SimilarMovies}, ...: Elasticsearch) or the {@link EventProducer} (Kafka). Every error is JSON
  * {@code {"error": ..., "message": ...}}: 4xx for bad input, 503 when Elasticsearch or Kafka is down. {@link ApiAuth}
  * runs before every handler: API keys, rate limits, scopes.
  */
@@ -39,7 +40,14 @@ public final class ApiServer implements AutoCloseable {
   private final MovierecConfig config;
   private final ElasticsearchClient es;
   private final EventProducer producer;
-  private final RecommendationService service;
+  private final ModelCache models;
+  private final Movies movies;
+  private final UserProfiles users;
+  private final PopularMovies popular;
+  private final PersonalRecommendations personal;
+  private final SimilarMovies similar;
+  private final MovieSearch search;
+  private final Explanations explanations;
   private final DashboardCharts charts;
   private final Metrics metrics = new Metrics();
   private final ApiAuth auth;
@@ -52,8 +60,15 @@ public final class ApiServer implements AutoCloseable {
     this.producer = new EventProducer(config, Map.of(ProducerConfig.MAX_BLOCK_MS_CONFIG, "3000",
         ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, "3000", ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, "5000",
         ProducerConfig.LINGER_MS_CONFIG, "0"));
-    this.service = new RecommendationService(es, config);
-    service.models().current(); // load the model (if any) before the first request
+    this.models = new ModelCache(es, config);
+    models.current(); // load the model (if any) before the first request
+    this.movies = new Movies(es, config);
+    this.users = new UserProfiles(es, config);
+    this.popular = new PopularMovies(es, config);
+    this.personal = new PersonalRecommendations(es, config, models, users, popular);
+    this.similar = new SimilarMovies(es, config, models);
+    this.search = new MovieSearch(es, config);
+    this.explanations = new Explanations(users, models);
     this.charts = new DashboardCharts(config);
     this.auth = new ApiAuth(new ApiKeys(es, config), config, metrics);
   }
@@ -182,7 +197,7 @@ public final class ApiServer implements AutoCloseable {
     body.put("status", esHealth != null && kafka ? "ok" : "degraded");
     body.put("elasticsearch", esHealth == null ? "unreachable" : esHealth.jsonValue());
     body.put("kafka", kafka ? "ok" : "unreachable");
-    body.put("model", service.models().current().version());
+    body.put("model", models.current().version());
     ctx.status(esHealth != null && kafka ? 200 : 503).json(body);
   }
 
@@ -192,13 +207,13 @@ public final class ApiServer implements AutoCloseable {
     Integer minYear = Params.optionalInt(ctx, "minYear", 1800, 2100);
     Integer maxYear = Params.optionalInt(ctx, "maxYear", 1800, 2100);
     if (minYear != null && maxYear != null && minYear > maxYear) throw ApiError.badRequest("minYear must not be after maxYear");
-    var filters = new RecommendationService.Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear);
-    ctx.json(Map.of("userId", userId, "items", service.recommend(userId, k, filters)));
+    var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear);
+    ctx.json(Map.of("userId", userId, "items", personal.forUser(userId, k, filters)));
   }
 
   private void user(Context ctx) throws IOException {
     long userId = Params.id(ctx, "userId");
-    RecommendationService.Profile p = service.profile(userId);
+    UserProfiles.Profile p = users.profile(userId);
     if (p == null) throw ApiError.notFound("user " + userId + " has no ratings yet");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("userId", userId);
@@ -208,14 +223,14 @@ public final class ApiServer implements AutoCloseable {
     body.put("hasVector", p.vector() != null);
     List<Map<String, Object>> recent = new java.util.ArrayList<>();
     int n = 0;
-    for (var e : service.ratingsOf(userId).entrySet()) {
+    for (UserProfiles.Rating r : users.ratings(userId)) {
       if (n++ >= 20) break;
       Map<String, Object> m = new LinkedHashMap<>();
-      Map<String, Object> movie = service.movie(e.getKey());
-      m.put("movieId", e.getKey());
+      Map<String, Object> movie = movies.get(r.movieId());
+      m.put("movieId", r.movieId());
       m.put("title", movie == null ? null : movie.get("title"));
-      m.put("rating", e.getValue()[0]);
-      m.put("timestamp", (long) e.getValue()[1]);
+      m.put("rating", r.rating());
+      m.put("timestamp", r.timestamp());
       recent.add(m);
     }
     body.put("recentRatings", recent);
@@ -235,7 +250,7 @@ public final class ApiServer implements AutoCloseable {
     String invalid = Events.validateRating(ratingNode.asDouble());
     if (invalid != null) throw ApiError.badRequest(invalid);
     long movieId = movieNode.asLong();
-    if (service.movie(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
+    if (movies.get(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
     // The key's name is the rating's source (and a Kafka header): every rating says which client wrote it.
     String client = ApiAuth.key(ctx).name();
     RatingEvent event = RatingEvent.of(userId, movieId, ratingNode.asDouble(), System.currentTimeMillis(), client);
@@ -246,7 +261,7 @@ public final class ApiServer implements AutoCloseable {
   private void unrate(Context ctx) throws Exception {
     long userId = Params.id(ctx, "userId");
     long movieId = Params.id(ctx, "movieId");
-    if (service.movie(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
+    if (movies.get(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
     String client = ApiAuth.key(ctx).name();
     RatingEvent event = RatingEvent.retraction(userId, movieId, System.currentTimeMillis(), client);
     send(() -> producer.sendRating(event, client));
@@ -267,8 +282,8 @@ public final class ApiServer implements AutoCloseable {
     long userId = Params.id(ctx, "userId");
     long movieId = Params.id(ctx, "movieId");
     int k = Params.intQuery(ctx, "k", 5, 1, 100);
-    if (service.movie(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
-    ctx.json(Map.of("userId", userId, "movieId", movieId, "items", service.because(userId, movieId, k)));
+    if (movies.get(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
+    ctx.json(Map.of("userId", userId, "movieId", movieId, "items", explanations.because(userId, movieId, k)));
   }
 
   private void anonymous(Context ctx) throws IOException {
@@ -295,12 +310,12 @@ public final class ApiServer implements AutoCloseable {
       if (invalid != null) throw ApiError.badRequest(invalid);
       given.put(m.asLong(), v.asDouble());
     }
-    ctx.json(Map.of("items", service.recommendFor(given, k)));
+    ctx.json(Map.of("items", personal.forRatings(given, k)));
   }
 
   private void popular(Context ctx) throws IOException {
     int k = Params.intQuery(ctx, "k", 10, 1, 100);
-    ctx.json(Map.of("items", service.popular(Params.optionalText(ctx, "genre", 50), k)));
+    ctx.json(Map.of("items", popular.popular(Params.optionalText(ctx, "genre", 50), k)));
   }
 
   private void search(Context ctx) throws IOException {
@@ -309,12 +324,12 @@ public final class ApiServer implements AutoCloseable {
     int page = Params.intQuery(ctx, "page", 1, 1, 500);
     int size = Params.intQuery(ctx, "size", 10, 1, 100);
     if ((long) page * size > 10_000) throw ApiError.badRequest("page × size must not exceed 10000 (Elasticsearch's result window)");
-    ctx.json(service.search(q, Params.optionalText(ctx, "genre", 50), page, size));
+    ctx.json(search.search(q, Params.optionalText(ctx, "genre", 50), page, size));
   }
 
   private void movie(Context ctx) throws IOException {
     long movieId = Params.id(ctx, "movieId");
-    Map<String, Object> m = service.movie(movieId);
+    Map<String, Object> m = movies.get(movieId);
     if (m == null) throw ApiError.notFound("movie " + movieId + " not found");
     ctx.json(m);
   }
@@ -322,7 +337,7 @@ public final class ApiServer implements AutoCloseable {
   private void similar(Context ctx) throws IOException {
     long movieId = Params.id(ctx, "movieId");
     int k = Params.intQuery(ctx, "k", 10, 1, 100);
-    var items = service.similar(movieId, k);
+    var items = similar.similar(movieId, k);
     if (items == null) throw ApiError.notFound("movie " + movieId + " not found");
     ctx.json(Map.of("movieId", movieId, "items", items));
   }
