@@ -6,6 +6,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import movierec.common.FoldIn;
+import movierec.common.Vectors;
 import movierec.es.ModelCache;
 
 /** Why a movie is recommended to a user: which of their rated movies support it, and by how much. */
@@ -46,7 +47,7 @@ public final class Explanations {
     List<Contribution> out = new ArrayList<>();
     for (int j = 0; j < rated.size(); j++) {
       FoldIn.Rated r = rated.get(j);
-      double c = (1 + m.alpha() * r.rating()) * dot(z, r.factors()) / m.alsScale();
+      double c = (1 + m.alpha() * r.rating()) * Vectors.dot(z, r.factors()) / m.layout().alsScale();
       ModelCache.Item item = m.items().get(ids.get(j));
       c += item.sequentialTerm(rated.size() - 1 - j, target); // ids are oldest first
       out.add(new Contribution(ids.get(j), item.title(), values.get(j), c));
@@ -78,24 +79,12 @@ public final class Explanations {
     for (long id : rated) {
       ModelCache.Item it = m.items().get(id);
       if (it == null || it.title() == null) continue;
-      double c = cosine(rec.factors(), it.factors());
+      double c = Vectors.cosine(rec.factors(), it.factors());
       if (c > best) {
         best = c;
         title = it.title();
       }
     }
     return title == null ? "matches your taste" : "because you rated " + title;
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    double d = FoldIn.dot(a, b);
-    double n = Math.sqrt(FoldIn.dot(a, a) * FoldIn.dot(b, b));
-    return n == 0 ? 0 : d / n;
-  }
-
-  private static double dot(double[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < a.length; i++) s += a[i] * b[i];
-    return s;
   }
 }

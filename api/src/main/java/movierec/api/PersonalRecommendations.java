@@ -14,8 +14,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import movierec.common.FoldIn;
 import movierec.common.MovierecConfig;
+import movierec.common.VectorLayout;
 import movierec.es.ModelCache;
 
 /**
@@ -80,7 +80,7 @@ public final class PersonalRecommendations {
     if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, Filters.NONE);
     List<Long> newestFirst = new ArrayList<>(ids);
     Collections.reverse(newestFirst);
-    return knn(FoldIn.userForCosine(x), ratings.keySet(), newestFirst, k, Filters.NONE);
+    return knn(VectorLayout.userForCosine(x), ratings.keySet(), newestFirst, k, Filters.NONE);
   }
 
   /**

@@ -48,10 +48,10 @@ public final class SimilarMovies {
     List<RequestItem> searches = new ArrayList<>();
     List<String> reasons = new ArrayList<>();
     if (self.source().get("embedding") instanceof List<?> emb) {
-      // only the ALS part of the movie's vector: "liked by the same people", not "rated in the same session"
+      float[] stored = new float[emb.size()];
+      for (int i = 0; i < stored.length; i++) stored[i] = ((Number) emb.get(i)).floatValue();
       List<Float> qv = new ArrayList<>();
-      int rank = models.current().rank();
-      for (int i = 0; i < emb.size(); i++) qv.add(rank > 0 && i >= rank ? 0f : ((Number) emb.get(i)).floatValue());
+      for (float f : models.current().layout().alsQuery(stored)) qv.add(f);
       searches.add(RequestItem.of(ri -> ri.header(h -> h.index(config.index("movies"))).body(b -> b.size(depth)
           .knn(kn -> kn.field("embedding").queryVector(qv).k(depth).numCandidates(Math.max(200, 2 * depth))
               .filter(f -> f.bool(bo -> bo.mustNot(notSelf))))

@@ -346,8 +346,7 @@ public final class BenchCommand implements Callable<Integer> {
       var item = model.items().get(m);
       if (item == null) continue;
       // what the endpoint sends: the stored ALS part of the movie's vector, zeros elsewhere
-      float[] qv = new float[model.rank() + model.seqRank() + model.genreDims() + 1];
-      for (int d = 0; d < model.rank(); d++) qv[d] = (float) (item.factors()[d] / model.alsScale());
+      float[] qv = model.layout().alsQuery(item.embedding());
       String notSelf = "{\"bool\":{\"must_not\":[{\"term\":{\"movie_id\":" + m + "}}]}}";
       similarBodies.put(m, "{}\n{\"size\":50,\"knn\":{\"field\":\"embedding\",\"query_vector\":" + JSON.writeValueAsString(qv)
           + ",\"k\":50,\"num_candidates\":200,\"filter\":" + notSelf + "}}\n{}\n"

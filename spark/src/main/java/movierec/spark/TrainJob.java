@@ -17,6 +17,8 @@ import movierec.common.MovierecConfig;
 import movierec.common.Ranking;
 import movierec.common.RatingEvent;
 import movierec.common.TemporalSplit;
+import movierec.common.VectorLayout;
+import movierec.common.Vectors;
 import movierec.es.EsClients;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
@@ -117,8 +119,7 @@ public final class TrainJob {
       writeVectors(es, config, version, model);
       Map<String, Object> params = new LinkedHashMap<>(Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
           "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor()));
-      params.putAll(Map.of("seqRank", model.seq().rank(), "alsScale", model.alsScale(), "seqScale", model.seqScale(),
-          "seqWeight", SEQ_WEIGHT, "genreDims", GenreTaste.GENRES.size()));
+      params.putAll(model.layout().params());
       Map<String, Object> doc = new LinkedHashMap<>();
       doc.put("version", version);
       doc.put("algorithm", "als-implicit+sequential");
@@ -140,16 +141,18 @@ public final class TrainJob {
   static final double SEQ_WEIGHT = 2.0;
 
   /**
-   * A trained model: ALS item and user factors, the sequential vectors over the same movies, and the two scales that
-   * put the halves on one footing (each the mean over users of their top-10 scores). Score = x_u · y_i with
-   * y_i = [V_i / alsScale ; SEQ_WEIGHT · b_i / seqScale] stored per movie and x_u = [U_u ; Σ_k w_k·a_k] per user.
+   * A trained model: ALS item and user factors, the sequential vectors over the same movies and the genre taste, put
+   * together by the {@link VectorLayout}, whose two scales put the ALS and sequential halves on one footing (each the
+   * mean over users of their top-10 scores).
    */
   record Trained(Map<Integer, float[]> items, Map<Integer, float[]> users, Map<Integer, Integer> index,
-                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, double alsScale, double seqScale,
+                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, VectorLayout layout,
                  Map<Integer, List<String>> genres, Map<Integer, float[]> userGenres) {
 
     static Trained alsOnly(ALSModel m) {
-      return new Trained(factors(m.itemFactors()), factors(m.userFactors()), Map.of(), null, Map.of(), 1, 1, Map.of(), Map.of());
+      Map<Integer, float[]> items = factors(m.itemFactors());
+      return new Trained(items, factors(m.userFactors()), Map.of(), null, Map.of(), VectorLayout.alsOnly(m.rank()), Map.of(),
+          Map.of());
     }
 
     /** The ALS model plus the sequential model trained on the same ratings' histories. */
@@ -175,28 +178,24 @@ public final class TrainJob {
       });
       Map<Integer, float[]> seqItems = new HashMap<>();
       index.forEach((id, i) -> seqItems.put(id, seq.item(i)));
-      return new Trained(items, users, index, seq, userSeq, meanTopScore(users, items), meanTopScore(userSeq, seqItems),
-          genres, userGenres);
+      VectorLayout layout = new VectorLayout(m.rank(), seq.rank(), GenreTaste.GENRES.size(), meanTopScore(users, items),
+          meanTopScore(userSeq, seqItems), SEQ_WEIGHT);
+      return new Trained(items, users, index, seq, userSeq, layout, genres, userGenres);
     }
 
     /** The stored movie vector (before the cosine augmentation). */
     float[] itemVector(int movieId) {
       float[] v = items.get(movieId);
       if (seq == null) return v;
-      float[] b = seq.item(index.get(movieId));
-      float[] out = new float[v.length + b.length];
-      for (int d = 0; d < v.length; d++) out[d] = (float) (v[d] / alsScale);
-      for (int d = 0; d < b.length; d++) out[v.length + d] = (float) (SEQ_WEIGHT * b[d] / seqScale);
-      return FoldIn.concat(out, GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
+      return layout.item(v, seq.item(index.get(movieId)), GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
     }
 
     /** The user's query vector; null for a user without factors. */
     float[] userVector(int userId) {
       float[] u = users.get(userId);
       if (u == null || seq == null) return u;
-      float[] q = userSeq.getOrDefault(userId, new float[seq.rank()]);
-      float[] g = userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]);
-      return FoldIn.concat(u, q, g);
+      return layout.user(u, userSeq.getOrDefault(userId, new float[seq.rank()]),
+          userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]));
     }
   }
 
@@ -221,7 +220,7 @@ public final class TrainJob {
     for (float[] x : users.values()) {
       PriorityQueue<Double> top = new PriorityQueue<>();
       for (float[] y : all) {
-        double s = FoldIn.dot(x, y);
+        double s = Vectors.dot(x, y);
         if (top.size() < 10) top.add(s);
         else if (s > top.peek()) {
           top.poll();
@@ -294,7 +293,7 @@ public final class TrainJob {
     PriorityQueue<Map.Entry<Integer, Double>> heap = new PriorityQueue<>(Map.Entry.comparingByValue());
     for (Map.Entry<Integer, float[]> it : items.entrySet()) {
       if (exclude.contains(it.getKey().longValue())) continue;
-      double s = FoldIn.dot(x, it.getValue());
+      double s = Vectors.dot(x, it.getValue());
       if (heap.size() < k) heap.add(Map.entry(it.getKey(), s));
       else if (s > heap.peek().getValue()) {
         heap.poll();
@@ -311,13 +310,13 @@ public final class TrainJob {
     for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
     int dims = stored.values().iterator().next().length + 1;
     new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
-    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(FoldIn.dot(v, v))).max().orElse(1);
+    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(Vectors.dot(v, v))).max().orElse(1);
     List<BulkOperation> ops = new ArrayList<>();
     stored.forEach((id, v) -> ops.add(EsBulk.upsert(config.index("movies"), String.valueOf(id), Map.of(
-        "embedding", FoldIn.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
+        "embedding", VectorLayout.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
     for (int id : model.users().keySet()) {
       ops.add(EsBulk.upsert(config.index("users"), String.valueOf(id),
-          Map.of("embedding", FoldIn.userForCosine(model.userVector(id)), "model_version", version)));
+          Map.of("embedding", VectorLayout.userForCosine(model.userVector(id)), "model_version", version)));
     }
     new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
   }

@@ -1,0 +1,39 @@
+package movierec.common;
+
+/** Dot products and joins of plain vectors. */
+public final class Vectors {
+  private Vectors() {}
+
+  /** a·b over the shorter of the two (a stored vector's cosine coordinate meets nothing in a shorter one). */
+  public static double dot(float[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) s += a[i] * b[i];
+    return s;
+  }
+
+  public static double dot(double[] a, float[] b) {
+    double s = 0;
+    for (int i = 0; i < Math.min(a.length, b.length); i++) s += a[i] * b[i];
+    return s;
+  }
+
+  /** Cosine similarity; 0 when either vector is zero. */
+  public static double cosine(float[] a, float[] b) {
+    double d = dot(a, b);
+    double n = Math.sqrt(dot(a, a) * dot(b, b));
+    return n == 0 ? 0 : d / n;
+  }
+
+  /** The parts one after the other. */
+  public static float[] concat(float[]... parts) {
+    int n = 0;
+    for (float[] p : parts) n += p.length;
+    float[] out = new float[n];
+    int at = 0;
+    for (float[] p : parts) {
+      System.arraycopy(p, 0, out, at, p.length);
+      at += p.length;
+    }
+    return out;
+  }
+}
