@@ -65,10 +65,10 @@ public final class ApiServer implements AutoCloseable {
     this.movies = new Movies(es, config);
     this.users = new UserProfiles(es, config);
     this.popular = new PopularMovies(es, config);
-    this.personal = new PersonalRecommendations(es, config, models, users, popular);
+    this.explanations = new Explanations(users, models);
+    this.personal = new PersonalRecommendations(es, config, models, users, popular, explanations);
     this.similar = new SimilarMovies(es, config, models);
     this.search = new MovieSearch(es, config);
-    this.explanations = new Explanations(users, models);
     this.charts = new DashboardCharts(config);
     this.auth = new ApiAuth(new ApiKeys(es, config), config, metrics);
   }

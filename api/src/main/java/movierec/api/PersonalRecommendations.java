@@ -7,7 +7,6 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -16,6 +15,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import movierec.common.MovierecConfig;
 import movierec.common.VectorLayout;
+import movierec.common.Vectors;
 import movierec.es.ModelCache;
 
 /**
@@ -37,15 +37,17 @@ public final class PersonalRecommendations {
   private final ModelCache models;
   private final UserProfiles users;
   private final PopularMovies popular;
+  private final Explanations explanations;
   private final Map<String, List<Recommendation>> cache = new ConcurrentHashMap<>();
 
   public PersonalRecommendations(ElasticsearchClient es, MovierecConfig config, ModelCache models, UserProfiles users,
-                                 PopularMovies popular) {
+                                 PopularMovies popular, Explanations explanations) {
     this.es = es;
     this.config = config;
     this.models = models;
     this.users = users;
     this.popular = popular;
+    this.explanations = explanations;
   }
 
   /**
@@ -60,7 +62,7 @@ public final class PersonalRecommendations {
     List<Recommendation> cached = cache.get(key);
     if (cached != null) return cached;
     List<Recommendation> fresh = p.vector() == null ? popular.excluding(p.rated(), p.topGenres(), k, filters)
-        : knn(p.vector(), p.rated(), p.recent(), k, filters);
+        : knn(p.vector(), p.rated(), explanations.split(userId), k, filters);
     if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
     cache.put(key, fresh);
     return fresh;
@@ -78,17 +80,17 @@ public final class PersonalRecommendations {
     double[] values = ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
     float[] x = m.userVector(ids, values);
     if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, Filters.NONE);
-    List<Long> newestFirst = new ArrayList<>(ids);
-    Collections.reverse(newestFirst);
-    return knn(VectorLayout.userForCosine(x), ratings.keySet(), newestFirst, k, Filters.NONE);
+    Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
+    return knn(VectorLayout.userForCosine(x), ratings.keySet(), split, k, Filters.NONE);
   }
 
   /**
-   * kNN with the user's vector: cosine on MIPS-augmented vectors ranks exactly by the model's dot product. A bonus
-   * for the user's top genres on top of it lowered offline NDCG@10, so the model's order is served.
+   * kNN with the user's vector: cosine on MIPS-augmented vectors ranks exactly by the model's dot product, which is
+   * the score served (the sum of the explanation's contributions); the reason names the largest contribution. A bonus
+   * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
    */
   @SuppressWarnings("rawtypes")
-  private List<Recommendation> knn(float[] storedVector, Set<Long> rated, List<Long> recent, int k, Filters filters)
+  private List<Recommendation> knn(float[] storedVector, Set<Long> rated, Explanations.Split split, int k, Filters filters)
       throws IOException {
     ModelCache.Model m = models.current();
     List<Float> qv = new ArrayList<>(storedVector.length);
@@ -99,8 +101,10 @@ public final class PersonalRecommendations {
         .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class);
     List<Recommendation> out = new ArrayList<>();
     for (Hit<Map> h : r.hits().hits()) {
-      out.add(new Recommendation(Movies.summary(h), h.score() == null ? 0 : h.score(),
-          Explanations.reason(m, Movies.id(h), rated, recent)));
+      long id = Movies.id(h);
+      ModelCache.Item item = m.items().get(id);
+      double score = item != null ? Vectors.dot(storedVector, item.embedding()) : h.score() == null ? 0 : h.score();
+      out.add(new Recommendation(Movies.summary(h), score, split.reason(id)));
     }
     if (out.size() < k) {
       Set<Long> exclude = new HashSet<>(rated);

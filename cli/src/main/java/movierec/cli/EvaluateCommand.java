@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
+import movierec.api.Explanations;
 import movierec.api.Filters;
 import movierec.api.PersonalRecommendations;
 import movierec.api.PopularMovies;
@@ -92,7 +93,9 @@ public final class EvaluateCommand implements Callable<Integer> {
       for (RatingEvent r : MovieLensCsv.readRatings(testFile, "csv")) held.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
       UserProfiles users = new UserProfiles(es, config);
       PopularMovies popularMovies = new PopularMovies(es, config);
-      PersonalRecommendations personal = new PersonalRecommendations(es, config, new ModelCache(es, config), users, popularMovies);
+      ModelCache models = new ModelCache(es, config);
+      PersonalRecommendations personal = new PersonalRecommendations(es, config, models, users, popularMovies,
+          new Explanations(users, models));
       List<Ranking.Metrics> model = new ArrayList<>();
       List<Ranking.Metrics> popular = new ArrayList<>();
       Progress progress = new Progress("users", held.size(), System.out);

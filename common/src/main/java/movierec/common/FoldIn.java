@@ -61,11 +61,29 @@ public final class FoldIn {
     return out;
   }
 
-  /** z = A⁻¹·y for the user's system matrix A: splits a score into per-rated-movie contributions. */
-  public static double[] solveAgainst(double[] gram, int rank, List<Rated> rated, double lambda, double alpha, float[] y) {
-    double[] b = new double[rank];
-    for (int i = 0; i < rank; i++) b[i] = y[i];
-    return solveSymmetricPositiveDefinite(system(gram, rank, rated, lambda, alpha), b, rank);
+  /**
+   * The user's system matrix A, factored once: A⁻¹·y for the factors y of each movie whose score is split into
+   * per-rated-movie contributions.
+   */
+  public static final class Inverse {
+    private final double[] l;
+    private final int n;
+
+    private Inverse(double[] l, int n) {
+      this.l = l;
+      this.n = n;
+    }
+
+    public double[] times(float[] y) {
+      double[] b = new double[n];
+      for (int i = 0; i < n; i++) b[i] = y[i];
+      return solveFactored(l, b, n);
+    }
+  }
+
+  /** A⁻¹ of the user who rated {@code rated} (not empty). */
+  public static Inverse inverse(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+    return new Inverse(cholesky(system(gram, rank, rated, lambda, alpha), rank), rank);
   }
 
   /** A = YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I. */
@@ -86,6 +104,11 @@ public final class FoldIn {
 
   /** Cholesky solve of A x = b for a symmetric positive-definite A (row-major n × n). */
   static double[] solveSymmetricPositiveDefinite(double[] a, double[] b, int n) {
+    return solveFactored(cholesky(a, n), b, n);
+  }
+
+  /** L with A = L·Lᵀ (row-major, lower triangle). */
+  private static double[] cholesky(double[] a, int n) {
     double[] l = new double[n * n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j <= i; j++) {
@@ -99,6 +122,11 @@ public final class FoldIn {
         }
       }
     }
+    return l;
+  }
+
+  /** x with L·Lᵀ·x = b: forward, then back substitution. */
+  private static double[] solveFactored(double[] l, double[] b, int n) {
     double[] y = new double[n];
     for (int i = 0; i < n; i++) {
       double sum = b[i];
