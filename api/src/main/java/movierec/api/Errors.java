@@ -1,0 +1,76 @@
+package movierec.api;
+
+import co.elastic.clients.elasticsearch._types.ElasticsearchException;
+import co.elastic.clients.transport.TransportException;
+import io.javalin.Javalin;
+import io.javalin.http.Context;
+import io.javalin.http.HttpResponseException;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.eclipse.jetty.http.HttpFields;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.server.handler.ErrorHandler;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Every error answer: one JSON shape {@code {"error": ..., "message": ...}}: an {@link ApiError}'s status, 503 when
+ * Elasticsearch is unavailable, anything else a 500, logged.
+ */
+final class Errors {
+  private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
+
+  private Errors() {}
+
+  static void register(Javalin app) {
+    app.exception(ApiError.class, (e, ctx) -> write(ctx, e.status(), e.error(), e.getMessage()));
+    app.exception(HttpResponseException.class, (e, ctx) -> {
+      if (e.getStatus() == 413) write(ctx, 413, "payload_too_large", "request body is larger than " + ApiServer.MAX_BODY_BYTES + " bytes");
+      else write(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
+    });
+    app.exception(Exception.class, (e, ctx) -> {
+      if (unavailable(e)) {
+        write(ctx, 503, "unavailable", "Elasticsearch is unavailable; try again shortly");
+      } else {
+        LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+        write(ctx, 500, "internal", "unexpected error; see the API log");
+      }
+    });
+    app.error(404, ctx -> {
+      if (ctx.result() == null || ctx.result().isEmpty()) write(ctx, 404, "not_found", "no such resource: " + ctx.path());
+    });
+    app.error(405, ctx -> write(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
+  }
+
+  private static boolean unavailable(Throwable e) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof IOException || t instanceof TransportException) return true;
+      if (t instanceof ElasticsearchException ee && (ee.status() >= 500 || ee.status() == 429)) return true;
+    }
+    return false;
+  }
+
+  static void write(Context ctx, int status, String error, String message) {
+    ctx.status(status).json(body(error, message));
+  }
+
+  static Map<String, Object> body(String error, String message) {
+    Map<String, Object> body = new LinkedHashMap<>();
+    body.put("error", error);
+    body.put("message", message);
+    return body;
+  }
+
+  /** Requests Jetty rejects before routing (a malformed URI, bad headers) get JSON too, not Jetty's HTML page. */
+  static final class BeforeRouting extends ErrorHandler {
+    @Override
+    public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
+      fields.put(HttpHeader.CONTENT_TYPE, "application/json");
+      String message = "malformed request" + (reason == null ? "" : ": " + reason.replace("\"", "'"));
+      return ByteBuffer.wrap(("{\"error\":\"bad_request\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+    }
+  }
+}
