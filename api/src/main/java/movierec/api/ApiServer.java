@@ -134,7 +134,7 @@ public final class ApiServer implements AutoCloseable {
     app.get("/api/movies/{movieId}/similar", movies::similar);
   }
 
-  /** 200 when Elasticsearch and Kafka answer, else 503; the model served. */
+  /** 200 when Elasticsearch and Kafka answer, else 503; the model served, and why the last check for a newer one failed. */
   private void health(Context ctx) {
     var esHealth = EsClients.health(es);
     boolean kafka = LocalKafka.reachable(config, 2);
@@ -143,6 +143,7 @@ public final class ApiServer implements AutoCloseable {
     body.put("elasticsearch", esHealth == null ? "unreachable" : esHealth.jsonValue());
     body.put("kafka", kafka ? "ok" : "unreachable");
     body.put("model", models.current().version());
+    if (models.lastFailure() != null) body.put("modelError", models.lastFailure());
     ctx.status(esHealth != null && kafka ? 200 : 503).json(body);
   }
 
@@ -158,6 +159,7 @@ public final class ApiServer implements AutoCloseable {
   @Override
   public void close() {
     if (app != null) app.stop();
+    models.close();
     producer.close();
     try {
       es.close();

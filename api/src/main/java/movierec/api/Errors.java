@@ -1,15 +1,14 @@
 package movierec.api;
 
-import co.elastic.clients.elasticsearch._types.ElasticsearchException;
-import co.elastic.clients.transport.TransportException;
+import com.fasterxml.jackson.core.JsonProcessingException;
 import io.javalin.Javalin;
 import io.javalin.http.Context;
 import io.javalin.http.HttpResponseException;
-import java.io.IOException;
 import java.nio.ByteBuffer;
-import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import movierec.es.StoreUnavailable;
+import movierec.kafka.QueueUnavailable;
 import org.eclipse.jetty.http.HttpFields;
 import org.eclipse.jetty.http.HttpHeader;
 import org.eclipse.jetty.server.handler.ErrorHandler;
@@ -17,8 +16,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Every error answer: one JSON shape {@code {"error": ..., "message": ...}}: an {@link ApiError}'s status, 503 when
- * Elasticsearch is unavailable, anything else a 500, logged.
+ * Every error answer: one JSON shape {@code {"error": ..., "message": ...}} written by Jackson, chosen by the type of
+ * the failure, which is named where it is known — {@link BadQuery} and the other {@link ApiError}s in the handlers,
+ * {@link StoreUnavailable} at each Elasticsearch call, {@link QueueUnavailable} where Kafka's acknowledgement is
+ * awaited. Anything else is a bug: 500, logged.
  */
 final class Errors {
   private static final Logger LOG = LoggerFactory.getLogger(Errors.class);
@@ -27,30 +28,22 @@ final class Errors {
 
   static void register(Javalin app) {
     app.exception(ApiError.class, (e, ctx) -> write(ctx, e.status(), e.error(), e.getMessage()));
+    app.exception(StoreUnavailable.class, (e, ctx) ->
+        write(ctx, 503, "unavailable", "Elasticsearch is unavailable; try again shortly"));
+    app.exception(QueueUnavailable.class, (e, ctx) ->
+        write(ctx, 503, "unavailable", "Kafka is unavailable: the rating was not accepted; try again shortly"));
     app.exception(HttpResponseException.class, (e, ctx) -> {
       if (e.getStatus() == 413) write(ctx, 413, "payload_too_large", "request body is larger than " + ApiServer.MAX_BODY_BYTES + " bytes");
       else write(ctx, e.getStatus(), "http_" + e.getStatus(), e.getMessage());
     });
     app.exception(Exception.class, (e, ctx) -> {
-      if (unavailable(e)) {
-        write(ctx, 503, "unavailable", "Elasticsearch is unavailable; try again shortly");
-      } else {
-        LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
-        write(ctx, 500, "internal", "unexpected error; see the API log");
-      }
+      LOG.error("unexpected error on {} {}", ctx.method(), ctx.path(), e);
+      write(ctx, 500, "internal", "unexpected error; see the API log");
     });
     app.error(404, ctx -> {
       if (ctx.result() == null || ctx.result().isEmpty()) write(ctx, 404, "not_found", "no such resource: " + ctx.path());
     });
     app.error(405, ctx -> write(ctx, 405, "method_not_allowed", ctx.method() + " is not allowed on " + ctx.path()));
-  }
-
-  private static boolean unavailable(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof IOException || t instanceof TransportException) return true;
-      if (t instanceof ElasticsearchException ee && (ee.status() >= 500 || ee.status() == 429)) return true;
-    }
-    return false;
   }
 
   static void write(Context ctx, int status, String error, String message) {
@@ -64,13 +57,17 @@ final class Errors {
     return body;
   }
 
-  /** Requests Jetty rejects before routing (a malformed URI, bad headers) get JSON too, not Jetty's HTML page. */
+  /** Requests Jetty rejects before routing (a malformed URI, bad headers) get the same JSON, not Jetty's HTML page. */
   static final class BeforeRouting extends ErrorHandler {
     @Override
     public ByteBuffer badMessageError(int status, String reason, HttpFields.Mutable fields) {
       fields.put(HttpHeader.CONTENT_TYPE, "application/json");
-      String message = "malformed request" + (reason == null ? "" : ": " + reason.replace("\"", "'"));
-      return ByteBuffer.wrap(("{\"error\":\"bad_request\",\"message\":\"" + message + "\"}").getBytes(StandardCharsets.UTF_8));
+      try {
+        return ByteBuffer.wrap(ApiServer.JSON.writeValueAsBytes(
+            body("bad_request", "malformed request" + (reason == null ? "" : ": " + reason.replace("\"", "'")))));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException(e); // a map of two strings always serialises
+      }
     }
   }
 }

@@ -1,6 +1,5 @@
 package movierec.api;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,14 +27,14 @@ public final class Explanations {
   }
 
   /** The {@code k} largest contributions to the score of {@code movieId} for the user, largest first. */
-  public List<Contribution> because(long userId, long movieId, int k) throws IOException {
+  public List<Contribution> because(long userId, long movieId, int k) {
     List<Contribution> out = new ArrayList<>(split(userId).of(movieId));
     out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
     return out.subList(0, Math.min(k, out.size()));
   }
 
   /** The split for a stored user, from their ratings in the ratings index. */
-  Split split(long userId) throws IOException {
+  Split split(long userId) {
     List<UserProfiles.Rating> newestFirst = users.ratings(userId);
     List<Long> ids = new ArrayList<>();
     List<Double> ratings = new ArrayList<>();

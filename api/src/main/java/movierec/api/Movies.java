@@ -3,11 +3,11 @@ package movierec.api;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import movierec.common.MovierecConfig;
+import movierec.es.StoreUnavailable;
 
 /** One movie by id, and the summary every endpoint shows of a movie. */
 public final class Movies {
@@ -25,9 +25,9 @@ public final class Movies {
 
   /** The movie's summary, or null when there is no such movie. */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  public Map<String, Object> get(long movieId) throws IOException {
-    GetResponse<Map> r = es.get(g -> g.index(config.index("movies")).id(String.valueOf(movieId))
-        .sourceIncludes(FIELDS), Map.class);
+  public Map<String, Object> get(long movieId) {
+    GetResponse<Map> r = StoreUnavailable.call(() -> es.get(g -> g.index(config.index("movies")).id(String.valueOf(movieId))
+        .sourceIncludes(FIELDS), Map.class));
     return r.found() ? summary(r.source()) : null;
   }
 

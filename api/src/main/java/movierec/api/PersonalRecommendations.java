@@ -4,7 +4,6 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -14,6 +13,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import movierec.common.MovierecConfig;
+import movierec.es.StoreUnavailable;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
 import movierec.es.ModelCache;
@@ -55,7 +55,7 @@ public final class PersonalRecommendations {
    * model version): a new rating rewrites the user document, which changes its version, so the cache can never
    * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
    */
-  public List<Recommendation> forUser(long userId, int k, Filters filters) throws IOException {
+  public List<Recommendation> forUser(long userId, int k, Filters filters) {
     UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
     if (p == null) return popular.excluding(Set.of(), List.of(), k, filters);
     String key = cacheKey(userId, k, filters, p.version(), models.current().version());
@@ -74,7 +74,7 @@ public final class PersonalRecommendations {
   }
 
   /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
-  public List<Recommendation> forRatings(Map<Long, Double> ratings, int k) throws IOException {
+  public List<Recommendation> forRatings(Map<Long, Double> ratings, int k) {
     ModelCache.Model m = models.current();
     List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
     double[] values = ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
@@ -90,15 +90,15 @@ public final class PersonalRecommendations {
    * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
    */
   @SuppressWarnings("rawtypes")
-  private List<Recommendation> knn(float[] storedVector, Set<Long> rated, Explanations.Split split, int k, Filters filters)
-      throws IOException {
+  private List<Recommendation> knn(float[] storedVector, Set<Long> rated, Explanations.Split split, int k,
+                                    Filters filters) {
     ModelCache.Model m = models.current();
     List<Float> qv = new ArrayList<>(storedVector.length);
     for (float f : storedVector) qv.add(f);
     List<Query> filter = filters.queries(rated, null);
-    SearchResponse<Map> r = es.search(s -> s.index(config.index("movies")).size(k)
+    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(s -> s.index(config.index("movies")).size(k)
         .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(knnCandidates(k)).filter(filter))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class);
+        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class));
     List<Recommendation> out = new ArrayList<>();
     for (Hit<Map> h : r.hits().hits()) {
       long id = Movies.id(h);

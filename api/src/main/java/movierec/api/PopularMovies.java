@@ -4,13 +4,13 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import movierec.common.MovierecConfig;
+import movierec.es.StoreUnavailable;
 
 /** Popular movies, by rating count, then average rating: the answer without a model and for users without a vector. */
 public final class PopularMovies {
@@ -22,13 +22,13 @@ public final class PopularMovies {
     this.config = config;
   }
 
-  public List<Recommendation> popular(String genre, int k) throws IOException {
+  public List<Recommendation> popular(String genre, int k) {
     return excluding(Set.of(), List.of(), k, Filters.genre(genre));
   }
 
   /** Popular movies: first in {@code genres} (if any), then overall; none of {@code exclude}. */
   @SuppressWarnings("rawtypes")
-  public List<Recommendation> excluding(Set<Long> exclude, List<String> genres, int k, Filters filters) throws IOException {
+  public List<Recommendation> excluding(Set<Long> exclude, List<String> genres, int k, Filters filters) {
     List<Recommendation> out = new ArrayList<>();
     Set<Long> skip = new HashSet<>(exclude);
     if (!genres.isEmpty()) {
@@ -47,13 +47,13 @@ public final class PopularMovies {
   }
 
   @SuppressWarnings("rawtypes")
-  private List<Hit<Map>> hits(List<Query> filter, int k) throws IOException {
-    return es.search(s -> s.index(config.index("movies")).size(k)
+  private List<Hit<Map>> hits(List<Query> filter, int k) {
+    return StoreUnavailable.call(() -> es.search(s -> s.index(config.index("movies")).size(k)
         .query(q -> q.bool(b -> b.filter(filter).filter(f -> f.range(rg -> rg.number(n -> n.field("rating_count").gt(0.0))))))
         .sort(o -> o.field(f -> f.field("rating_count").order(SortOrder.Desc)))
         .sort(o -> o.field(f -> f.field("rating_avg").order(SortOrder.Desc)))
         .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Asc)))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class).hits().hits();
+        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class)).hits().hits();
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})

@@ -6,13 +6,13 @@ import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.msearch.MultiSearchResponseItem;
 import co.elastic.clients.elasticsearch.core.msearch.RequestItem;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import movierec.common.MovierecConfig;
+import movierec.es.StoreUnavailable;
 import movierec.es.ModelCache;
 
 /**
@@ -38,9 +38,9 @@ public final class SimilarMovies {
 
   /** The k most similar movies; null when there is no such movie. */
   @SuppressWarnings({"rawtypes", "unchecked"})
-  public List<Recommendation> similar(long movieId, int k) throws IOException {
-    GetResponse<Map> self = es.get(g -> g.index(config.index("movies")).id(String.valueOf(movieId))
-        .sourceIncludes("title", "embedding"), Map.class);
+  public List<Recommendation> similar(long movieId, int k) {
+    GetResponse<Map> self = StoreUnavailable.call(() -> es.get(g -> g.index(config.index("movies")).id(String.valueOf(movieId))
+        .sourceIncludes("title", "embedding"), Map.class));
     if (!self.found()) return null;
     List<Query> notSelf = List.of(Query.of(q -> q.term(t -> t.field("movie_id").value(movieId))));
     int depth = Math.max(50, 3 * k);
@@ -64,11 +64,16 @@ public final class SimilarMovies {
             .minTermFreq(1).minDocFreq(1).maxQueryTerms(25)))))
         .source(x -> x.filter(f -> f.includes(Movies.FIELDS))))));
     reasons.add("similar story and genres to " + title);
-    List<MultiSearchResponseItem<Map>> responses = es.msearch(m -> m.searches(searches), Map.class).responses();
+    List<MultiSearchResponseItem<Map>> responses = StoreUnavailable.call(() -> es.msearch(m -> m.searches(searches), Map.class)).responses();
     List<List<Long>> rankings = new ArrayList<>();
     Map<Long, Map<String, Object>> movies = new HashMap<>();
     for (MultiSearchResponseItem<Map> item : responses) {
-      if (item.isFailure()) throw new IOException("similar-movies search failed: " + item.failure().error().reason());
+      if (item.isFailure()) {
+        // _msearch answers 200 whatever its searches do: each one's own status says what failed
+        String failure = "similar-movies search failed: " + item.failure().error().reason();
+        if (StoreUnavailable.unavailable(item.failure().status())) throw new StoreUnavailable(failure, null);
+        throw new IllegalStateException(failure);
+      }
       List<Long> ids = new ArrayList<>();
       for (Hit<Map> h : item.result().hits().hits()) {
         ids.add(Movies.id(h));

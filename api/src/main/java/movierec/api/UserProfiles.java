@@ -5,13 +5,13 @@ import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import movierec.common.MovierecConfig;
+import movierec.es.StoreUnavailable;
 
 /** What is stored of a user: their profile document (written by the stream job) and their ratings. */
 public final class UserProfiles {
@@ -45,14 +45,15 @@ public final class UserProfiles {
   }
 
   /** The user's whole profile, or null when they have none. */
-  public Profile profile(long userId) throws IOException {
+  public Profile profile(long userId) {
     return profile(userId, ALL_FIELDS);
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
-  Profile profile(long userId, List<String> fields) throws IOException {
+  Profile profile(long userId, List<String> fields) {
     // Elasticsearch 9 leaves vectors out of _source unless a field list asks for them.
-    GetResponse<Map> r = es.get(g -> g.index(config.index("users")).id(String.valueOf(userId)).sourceIncludes(fields), Map.class);
+    GetResponse<Map> r = StoreUnavailable.call(() ->
+        es.get(g -> g.index(config.index("users")).id(String.valueOf(userId)).sourceIncludes(fields), Map.class));
     if (!r.found()) return null;
     Map<String, Object> doc = r.source();
     float[] vector = null;
@@ -68,12 +69,12 @@ public final class UserProfiles {
 
   /** The user's ratings from the ratings index, newest first (ties by movie id, the reverse of training's order). */
   @SuppressWarnings("rawtypes")
-  public List<Rating> ratings(long userId) throws IOException {
-    SearchResponse<Map> r = es.search(s -> s.index(config.index("ratings")).size(10_000)
+  public List<Rating> ratings(long userId) {
+    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(s -> s.index(config.index("ratings")).size(10_000)
         .query(q -> q.term(t -> t.field("user_id").value(userId)))
         .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Desc)))
         .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Desc)))
-        .source(x -> x.filter(f -> f.includes("movie_id", "rating", "timestamp"))), Map.class);
+        .source(x -> x.filter(f -> f.includes("movie_id", "rating", "timestamp"))), Map.class));
     List<Rating> out = new ArrayList<>();
     for (Hit<Map> h : r.hits().hits()) {
       out.add(new Rating(((Number) h.source().get("movie_id")).longValue(), ((Number) h.source().get("rating")).doubleValue(),

@@ -1,14 +1,13 @@
 package movierec.api;
 
 import io.javalin.http.Context;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import movierec.common.RatingEvent;
 import movierec.kafka.EventProducer;
+import movierec.kafka.QueueUnavailable;
 
 /** The handlers of a user's routes: recommendations, profile, ratings (written to Kafka), explanations. */
 final class UserRoutes {
@@ -30,17 +29,17 @@ final class UserRoutes {
     this.producer = producer;
   }
 
-  void recommendations(Context ctx) throws IOException {
+  void recommendations(Context ctx) {
     long userId = Params.id(ctx, "userId");
     int k = Params.intQuery(ctx, "k", 10, 1, 100);
     Integer minYear = Params.optionalInt(ctx, "minYear", 1800, 2100);
     Integer maxYear = Params.optionalInt(ctx, "maxYear", 1800, 2100);
-    if (minYear != null && maxYear != null && minYear > maxYear) throw ApiError.badRequest("minYear must not be after maxYear");
+    if (minYear != null && maxYear != null && minYear > maxYear) throw new BadQuery("minYear must not be after maxYear");
     var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear);
     ctx.json(Map.of("userId", userId, "items", personal.forUser(userId, k, filters)));
   }
 
-  void user(Context ctx) throws IOException {
+  void user(Context ctx) {
     long userId = Params.id(ctx, "userId");
     UserProfiles.Profile p = users.profile(userId);
     if (p == null) throw ApiError.notFound("user " + userId + " has no ratings yet");
@@ -65,7 +64,7 @@ final class UserRoutes {
     ctx.json(body);
   }
 
-  void rate(Context ctx) throws IOException {
+  void rate(Context ctx) {
     long userId = Params.id(ctx, "userId");
     Bodies.Rating rating = Bodies.rating(ctx.bodyAsBytes());
     requireMovie(rating.movieId());
@@ -74,7 +73,7 @@ final class UserRoutes {
     send(ctx, RatingEvent.of(userId, rating.movieId(), rating.rating(), System.currentTimeMillis(), client), client);
   }
 
-  void unrate(Context ctx) throws IOException {
+  void unrate(Context ctx) {
     long userId = Params.id(ctx, "userId");
     long movieId = Params.id(ctx, "movieId");
     requireMovie(movieId);
@@ -83,17 +82,11 @@ final class UserRoutes {
   }
 
   private void send(Context ctx, RatingEvent event, String client) {
-    try {
-      producer.sendRating(event, client).get(SEND_TIMEOUT_MS, TimeUnit.MILLISECONDS);
-    } catch (ApiError e) {
-      throw e;
-    } catch (Exception e) {
-      throw ApiError.unavailable("Kafka is unavailable: the rating was not accepted; try again shortly");
-    }
+    QueueUnavailable.await(() -> producer.sendRating(event, client), SEND_TIMEOUT_MS);
     ctx.status(202).json(Map.of("eventId", event.eventId(), "status", "accepted"));
   }
 
-  void because(Context ctx) throws IOException {
+  void because(Context ctx) {
     long userId = Params.id(ctx, "userId");
     long movieId = Params.id(ctx, "movieId");
     int k = Params.intQuery(ctx, "k", 5, 1, 100);
@@ -101,12 +94,12 @@ final class UserRoutes {
     ctx.json(Map.of("userId", userId, "movieId", movieId, "items", explanations.because(userId, movieId, k)));
   }
 
-  void anonymous(Context ctx) throws IOException {
+  void anonymous(Context ctx) {
     Bodies.Anonymous request = Bodies.anonymous(ctx.bodyAsBytes());
     ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k())));
   }
 
-  private void requireMovie(long movieId) throws IOException {
+  private void requireMovie(long movieId) {
     if (movies.get(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
   }
 }

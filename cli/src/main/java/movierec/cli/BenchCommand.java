@@ -341,7 +341,7 @@ public final class BenchCommand implements Callable<Integer> {
     String moviesIdx = config.index("movies");
     // similar: the endpoint's two searches (kNN on the movie's vector, more_like_this) as one _msearch
     Map<Long, String> similarBodies = new LinkedHashMap<>();
-    var model = new ModelCache(es, config).current();
+    var model = ModelCache.loadOnce(es, config);
     for (long m : movies) {
       var item = model.items().get(m);
       if (item == null) continue;

@@ -108,6 +108,7 @@ public final class EvaluateCommand implements Callable<Integer> {
         progress.step(1);
       }
       progress.finish();
+      models.close();
       System.out.println(line("model", Ranking.mean(model), model.size()));
       System.out.println(line("popularity", Ranking.mean(popular), popular.size()));
       System.out.printf("evaluated in %.0f s%n", (System.nanoTime() - t0) / 1e9);

@@ -14,6 +14,8 @@ import movierec.common.MovierecConfig;
 import movierec.common.Sequence;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The current model in memory: every movie's ALS factors (raw, without scaling or the cosine augmentation), its
@@ -21,7 +23,8 @@ import movierec.common.Vectors;
  * {@code models/current} names a new version (checked every few seconds in the background), so a re-train shows up without a
  * restart and readers never see a half-loaded model.
  */
-public final class ModelCache {
+public final class ModelCache implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
   /**
    * A movie as the recommender needs it: its stored vector ({@code embedding}, with the cosine coordinate), its ALS
    * factors (raw), the sequential part of its stored vector ({@code next}, scaled as stored) and its context vector
@@ -97,6 +100,13 @@ public final class ModelCache {
     this.config = config;
   }
 
+  /** The current model, loaded once in this thread, without a background check (a command that runs and ends). */
+  public static Model loadOnce(ElasticsearchClient es, MovierecConfig config) throws IOException {
+    ModelCache cache = new ModelCache(es, config);
+    cache.refresh();
+    return cache.model;
+  }
+
   /**
    * The current model. The first call loads it; from then on a background thread checks for a newer version every few
    * seconds and loads it while the previous one (or none) is served, so a training never stalls a request or a batch,
@@ -105,17 +115,17 @@ public final class ModelCache {
   public Model current() {
     if (!loadedOnce) {
       synchronized (this) {
-        if (!loadedOnce) {
-          refreshQuietly();
+        if (!loadedOnce && !closed) {
+          refreshLogged();
           loadedOnce = true;
-          Thread checker = new Thread(() -> {
-            while (true) {
+          checker = new Thread(() -> {
+            while (!closed) {
               try {
                 Thread.sleep(CHECK_EVERY_MS);
               } catch (InterruptedException e) {
                 return;
               }
-              refreshQuietly();
+              refreshLogged();
             }
           }, "model-check");
           checker.setDaemon(true);
@@ -126,19 +136,40 @@ public final class ModelCache {
     return model;
   }
 
-  private volatile boolean loadedOnce;
+  /**
+   * Why the last check for a newer model failed, or null when it succeeded. Meanwhile the model loaded before (or
+   * none) is served.
+   */
+  public String lastFailure() { return lastFailure; }
 
-  private void refreshQuietly() {
+  /** Stops the background check. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (checker != null) checker.interrupt();
+  }
+
+  private volatile boolean loadedOnce;
+  private volatile boolean closed;
+  private Thread checker;
+  private volatile String lastFailure;
+
+  /** Keeps serving the model we have when a check fails; logs each distinct failure once, not every few seconds. */
+  private void refreshLogged() {
     try {
       refresh();
+      if (lastFailure != null) LOG.info("model check works again (serving {})", model.version());
+      lastFailure = null;
     } catch (Exception e) {
-      // keep serving the model we have; Elasticsearch errors surface on the request itself
+      String failure = e instanceof StoreUnavailable ? e.getMessage() : "the model could not be loaded: " + e;
+      if (!failure.equals(lastFailure)) LOG.warn("{}; serving {} meanwhile", failure, model.version(), e);
+      lastFailure = failure;
     }
   }
 
   @SuppressWarnings({"rawtypes", "unchecked"})
   private void refresh() throws IOException {
-    GetResponse<Map> current = es.get(g -> g.index(config.index("models")).id("current"), Map.class);
+    GetResponse<Map> current = StoreUnavailable.call(() -> es.get(g -> g.index(config.index("models")).id("current"), Map.class));
     if (!current.found()) return;
     Map<String, Object> doc = current.source();
     String version = (String) doc.get("version");
