@@ -6,6 +6,7 @@ import java.util.List;
 import movierec.common.FoldIn;
 import movierec.common.GenreTaste;
 import movierec.common.Vectors;
+import movierec.es.RatingDoc;
 import movierec.es.ModelCache;
 
 /**
@@ -35,7 +36,7 @@ public final class Explanations {
 
   /** The split for a stored user, from their ratings in the ratings index. */
   Split split(long userId) {
-    List<UserProfiles.Rating> newestFirst = users.ratings(userId);
+    List<RatingDoc> newestFirst = users.ratings(userId);
     List<Long> ids = new ArrayList<>();
     List<Double> ratings = new ArrayList<>();
     for (int i = newestFirst.size() - 1; i >= 0; i--) {

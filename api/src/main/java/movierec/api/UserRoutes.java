@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import movierec.common.RatingEvent;
+import movierec.es.RatingDoc;
 import movierec.kafka.EventProducer;
 import movierec.kafka.QueueUnavailable;
 
@@ -45,12 +46,12 @@ final class UserRoutes {
     if (p == null) throw ApiError.notFound("user " + userId + " has no ratings yet");
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("userId", userId);
-    body.put("ratingCount", p.doc().get("rating_count"));
-    body.put("ratingAvg", p.doc().get("rating_avg"));
+    body.put("ratingCount", p.doc().ratingCount());
+    body.put("ratingAvg", p.doc().ratingAvg());
     body.put("topGenres", p.topGenres());
     body.put("hasVector", p.vector() != null);
     List<Map<String, Object>> recent = new ArrayList<>();
-    for (UserProfiles.Rating r : users.ratings(userId)) {
+    for (RatingDoc r : users.ratings(userId)) {
       if (recent.size() >= 20) break;
       Map<String, Object> m = new LinkedHashMap<>();
       Map<String, Object> movie = movies.get(r.movieId());

@@ -13,6 +13,7 @@ import movierec.common.GenreTaste;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
 import movierec.es.ModelCache;
+import movierec.es.MovieVectorsDoc;
 import org.junit.jupiter.api.Test;
 
 class ExplanationsTest {
@@ -28,8 +29,7 @@ class ExplanationsTest {
     for (long id = 1; id <= movies; id++) {
       List<String> genres = List.of(GENRES.get(random.nextInt(GENRES.size())), GENRES.get(random.nextInt(GENRES.size())));
       float[] y = layout.item(gaussian(random, 3), gaussian(random, 2), GenreTaste.itemVector(genres));
-      Map<String, Object> doc = Map.of("movie_id", id, "title", "movie " + id, "genres", genres,
-          "embedding", numbers(VectorLayout.itemForCosine(y, 20)), "context", numbers(gaussian(random, 2)));
+      MovieVectorsDoc doc = new MovieVectorsDoc(id, "movie " + id, genres, VectorLayout.itemForCosine(y, 20), gaussian(random, 2));
       items.put(id, ModelCache.item(layout, doc));
     }
     return ModelCache.model("test", params, items);
@@ -76,12 +76,6 @@ class ExplanationsTest {
   private static float[] gaussian(Random random, int n) {
     float[] out = new float[n];
     for (int i = 0; i < n; i++) out[i] = (float) random.nextGaussian();
-    return out;
-  }
-
-  private static List<Double> numbers(float[] v) {
-    List<Double> out = new ArrayList<>(v.length);
-    for (float f : v) out.add((double) f);
     return out;
   }
 }

@@ -3,7 +3,6 @@ package movierec.es;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.GetResponse;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -101,7 +100,7 @@ public final class ModelCache implements AutoCloseable {
   }
 
   /** The current model, loaded once in this thread, without a background check (a command that runs and ends). */
-  public static Model loadOnce(ElasticsearchClient es, MovierecConfig config) throws IOException {
+  public static Model loadOnce(ElasticsearchClient es, MovierecConfig config) {
     ModelCache cache = new ModelCache(es, config);
     cache.refresh();
     return cache.model;
@@ -167,32 +166,27 @@ public final class ModelCache implements AutoCloseable {
     }
   }
 
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private void refresh() throws IOException {
-    GetResponse<Map> current = StoreUnavailable.call(() -> es.get(g -> g.index(config.index("models")).id("current"), Map.class));
+  private void refresh() {
+    GetResponse<ModelDoc> current = StoreUnavailable.call(() ->
+        es.get(g -> g.index(config.index("models")).id("current"), ModelDoc.class));
     if (!current.found()) return;
-    Map<String, Object> doc = current.source();
-    String version = (String) doc.get("version");
-    if (version.equals(model.version())) return;
-    Map<String, Object> params = (Map<String, Object>) doc.get("params");
-    VectorLayout layout = VectorLayout.of(params);
+    ModelDoc doc = current.source();
+    if (doc.version().equals(model.version())) return;
+    VectorLayout layout = VectorLayout.of(doc.params());
     Map<Long, Item> items = new HashMap<>();
-    EsScan.scan(es, config.index("movies"), Query.of(q -> q.exists(e -> e.field("embedding"))), List.of("movie_id"),
-        List.of("movie_id", "title", "genres", "embedding", "context"), m -> {
+    StoreUnavailable.call(() -> EsScan.scan(es, config.index("movies"), Query.of(q -> q.exists(e -> e.field("embedding"))),
+        List.of("movie_id"), MovieVectorsDoc.FIELDS, MovieVectorsDoc.class, m -> {
           Item item = item(layout, m);
           items.put(item.id(), item);
-        });
-    model = model(version, params, items);
+        }));
+    model = model(doc.version(), doc.params(), items);
   }
 
   /** A movie of the model from its document (its stored vectors, title and genres). */
-  @SuppressWarnings("unchecked")
-  public static Item item(VectorLayout layout, Map<String, Object> movie) {
-    float[] stored = floats((List<Number>) movie.get("embedding"));
-    float[] context = movie.get("context") == null ? new float[0] : floats((List<Number>) movie.get("context"));
-    return new Item(((Number) movie.get("movie_id")).longValue(), (String) movie.get("title"),
-        (List<String>) movie.getOrDefault("genres", List.of()), stored, layout.alsFactors(stored), layout.sequential(stored),
-        context);
+  public static Item item(VectorLayout layout, MovieVectorsDoc movie) {
+    float[] stored = movie.embedding();
+    return new Item(movie.movieId(), movie.title(), movie.genres() == null ? List.of() : movie.genres(), stored,
+        layout.alsFactors(stored), layout.sequential(stored), movie.context() == null ? new float[0] : movie.context());
   }
 
   /** A model version from its document's {@code params} and its movies. */
@@ -204,11 +198,5 @@ public final class ModelCache implements AutoCloseable {
         ((Number) params.get("alpha")).doubleValue(),
         ((Number) params.getOrDefault("recencyScale", 0)).doubleValue(), ((Number) params.getOrDefault("recencyFloor", 1)).doubleValue(),
         items, FoldIn.gram(all, layout.rank()));
-  }
-
-  private static float[] floats(List<Number> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
-    return out;
   }
 }

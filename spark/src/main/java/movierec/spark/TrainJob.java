@@ -20,6 +20,9 @@ import movierec.common.TemporalSplit;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
 import movierec.es.EsClients;
+import movierec.es.ModelDoc;
+import movierec.es.MovieVectorsDoc;
+import movierec.es.RatingDoc;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -67,19 +70,17 @@ public final class TrainJob {
     System.exit(code);
   }
 
-  @SuppressWarnings("unchecked")
   static void run(MovierecConfig config) throws Exception {
     long t0 = System.currentTimeMillis();
     try (ElasticsearchClient es = EsClients.create(config)) {
       List<RatingEvent> ratings = new ArrayList<>();
-      EsScan.scan(es, config.index("ratings"), List.of("user_id", "movie_id"), List.of("user_id", "movie_id", "rating", "timestamp"),
-          d -> ratings.add(RatingEvent.of(((Number) d.get("user_id")).longValue(), ((Number) d.get("movie_id")).longValue(),
-              ((Number) d.get("rating")).doubleValue(), ((Number) d.get("timestamp")).longValue(), null)));
+      EsScan.scan(es, config.index("ratings"), null, List.of("user_id", "movie_id"), List.of("user_id", "movie_id", "rating", "timestamp"),
+          RatingDoc.class, d -> ratings.add(RatingEvent.of(d.userId(), d.movieId(), d.rating(), d.timestamp(), null)));
       if (ratings.isEmpty()) throw new IllegalStateException("no ratings in " + config.index("ratings") + ": load data first");
       LOG.info("training on {} ratings", ratings.size());
       Map<Integer, List<String>> genres = new HashMap<>();
-      EsScan.scan(es, config.index("movies"), List.of("movie_id"), List.of("movie_id", "genres"),
-          d -> genres.put(((Number) d.get("movie_id")).intValue(), (List<String>) d.getOrDefault("genres", List.of())));
+      EsScan.scan(es, config.index("movies"), null, List.of("movie_id"), List.of("movie_id", "genres"), MovieVectorsDoc.class,
+          d -> genres.put((int) d.movieId(), d.genres() == null ? List.of() : d.genres()));
 
       SparkSession spark = SparkSession.builder().appName("movierec-train").master(config.get("spark.master"))
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
@@ -120,14 +121,9 @@ public final class TrainJob {
       Map<String, Object> params = new LinkedHashMap<>(Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
           "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor()));
       params.putAll(model.layout().params());
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("version", version);
-      doc.put("algorithm", "als-implicit+sequential");
-      doc.put("params", params);
-      doc.put("validation", Map.of("chosen", Map.of("ndcg10", chosen.ndcg(), "precision10", chosen.precision(),
-          "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation));
-      doc.put("trained_at", System.currentTimeMillis());
-      doc.put("current", true);
+      ModelDoc doc = new ModelDoc(version, "als-implicit+sequential", params, Map.of("chosen", Map.of("ndcg10", chosen.ndcg(),
+          "precision10", chosen.precision(), "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation),
+          System.currentTimeMillis(), true);
       es.index(i -> i.index(config.index("models")).id(version).document(doc));
       // "current" is what the stream job and the API poll: switched last, after every vector is written.
       es.index(i -> i.index(config.index("models")).id("current").document(doc).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));

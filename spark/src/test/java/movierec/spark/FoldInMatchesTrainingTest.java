@@ -15,6 +15,7 @@ import movierec.common.RatingEvent;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
 import movierec.es.ModelCache;
+import movierec.es.MovieVectorsDoc;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.SparkSession;
 import org.junit.jupiter.api.AfterAll;
@@ -79,9 +80,8 @@ class FoldInMatchesTrainingTest {
         .mapToDouble(id -> Math.sqrt(Vectors.dot(trained.itemVector(id), trained.itemVector(id)))).max().orElseThrow();
     Map<Long, ModelCache.Item> items = new HashMap<>();
     for (int id : trained.items().keySet()) {
-      Map<String, Object> doc = Map.of("movie_id", id, "title", "movie " + id, "genres", genres.get(id),
-          "embedding", numbers(VectorLayout.itemForCosine(trained.itemVector(id), maxNorm)),
-          "context", numbers(trained.seq().context(trained.index().get(id))));
+      MovieVectorsDoc doc = new MovieVectorsDoc(id, "movie " + id, genres.get(id),
+          VectorLayout.itemForCosine(trained.itemVector(id), maxNorm), trained.seq().context(trained.index().get(id)));
       items.put((long) id, ModelCache.item(layout, doc));
     }
     ModelCache.Model model = ModelCache.model("test", params, items);
@@ -103,11 +103,5 @@ class FoldInMatchesTrainingTest {
       compared++;
     }
     assertThat(compared).isGreaterThan(50);
-  }
-
-  private static List<Double> numbers(float[] v) {
-    List<Double> out = new ArrayList<>(v.length);
-    for (float f : v) out.add((double) f);
-    return out;
   }
 }
