@@ -11,7 +11,12 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.function.Supplier;
 import movierec.common.MovierecConfig;
 import movierec.es.StoreUnavailable;
 import movierec.common.VectorLayout;
@@ -26,6 +31,12 @@ import movierec.es.ModelCache;
  */
 public final class PersonalRecommendations {
   static final int CACHE_ENTRIES = 50_000;
+  /** Reads made beside a request's main search (one at a time per request, so bounded by the server's threads). */
+  private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
+    Thread t = new Thread(r, "user-ratings");
+    t.setDaemon(true);
+    return t;
+  });
 
   /** HNSW candidates per shard for a kNN of k results: enough that the approximate top k is the exact one here. */
   public static int knnCandidates(int k) {
@@ -61,8 +72,14 @@ public final class PersonalRecommendations {
     String key = cacheKey(userId, k, filters, p.version(), models.current().version());
     List<Recommendation> cached = cache.get(key);
     if (cached != null) return cached;
-    List<Recommendation> fresh = p.vector() == null ? popular.excluding(p.rated(), p.topGenres(), k, filters)
-        : knn(p.vector(), p.rated(), explanations.split(userId), k, filters);
+    List<Recommendation> fresh;
+    if (p.vector() == null) {
+      fresh = popular.excluding(p.rated(), p.topGenres(), k, filters);
+    } else {
+      // the user's ratings, which the reasons are computed from, are read while the kNN search runs
+      CompletableFuture<Explanations.Split> split = CompletableFuture.supplyAsync(() -> explanations.split(userId), READS);
+      fresh = knn(p.vector(), p.rated(), split::join, k, filters);
+    }
     if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
     cache.put(key, fresh);
     return fresh;
@@ -81,7 +98,7 @@ public final class PersonalRecommendations {
     float[] x = m.userVector(ids, values);
     if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, Filters.NONE);
     Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
-    return knn(VectorLayout.userForCosine(x), ratings.keySet(), split, k, Filters.NONE);
+    return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, Filters.NONE);
   }
 
   /**
@@ -90,7 +107,7 @@ public final class PersonalRecommendations {
    * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
    */
   @SuppressWarnings("rawtypes")
-  private List<Recommendation> knn(float[] storedVector, Set<Long> rated, Explanations.Split split, int k,
+  private List<Recommendation> knn(float[] storedVector, Set<Long> rated, Supplier<Explanations.Split> explanation, int k,
                                     Filters filters) {
     ModelCache.Model m = models.current();
     List<Float> qv = new ArrayList<>(storedVector.length);
@@ -99,6 +116,7 @@ public final class PersonalRecommendations {
     SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(s -> s.index(config.index("movies")).size(k)
         .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(knnCandidates(k)).filter(filter))
         .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class));
+    Explanations.Split split = unwrapped(explanation);
     List<Recommendation> out = new ArrayList<>();
     for (Hit<Map> h : r.hits().hits()) {
       long id = Movies.id(h);
@@ -123,5 +141,15 @@ public final class PersonalRecommendations {
     }
     return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
         .map(Map.Entry::getKey).toList();
+  }
+
+  /** The value, with a failure in the background thread thrown as itself (say, {@code StoreUnavailable}). */
+  private static <T> T unwrapped(Supplier<T> value) {
+    try {
+      return value.get();
+    } catch (CompletionException e) {
+      if (e.getCause() instanceof RuntimeException r) throw r;
+      throw e;
+    }
   }
 }
