@@ -123,7 +123,7 @@ public final class EvaluateCommand implements Callable<Integer> {
   }
 
   private static List<Long> ids(List<Recommendation> recs) {
-    return recs.stream().map(r -> ((Number) r.movie().get("id")).longValue()).toList();
+    return recs.stream().map(Recommendation::movieId).toList();
   }
 
   private static Path write(Path file, List<RatingEvent> ratings) throws Exception {

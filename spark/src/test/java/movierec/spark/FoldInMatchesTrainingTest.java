@@ -18,8 +18,6 @@ import movierec.es.ModelCache;
 import movierec.es.MovieVectorsDoc;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.SparkSession;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -30,19 +28,6 @@ import org.junit.jupiter.api.Test;
  * {@link ModelCache} does and folds each user in as {@link UsersSink} does.
  */
 class FoldInMatchesTrainingTest {
-  static SparkSession spark;
-
-  @BeforeAll
-  static void start() {
-    spark = SparkSession.builder().master("local[1]").appName("test").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1").getOrCreate();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
   @Test
   void theStreamJobsFoldInOfATrainedUserIsTheVectorTrainingWrote() {
     Random random = new Random(7);
@@ -68,8 +53,14 @@ class FoldInMatchesTrainingTest {
       }
     }
     TrainJob.Params p = new TrainJob.Params(8, 0.3, 5, 10, 2, 0.1);
-    ALSModel als = TrainJob.als(p).fit(TrainJob.toDataset(spark, TrainJob.weighted(ratings, p)));
-    TrainJob.Trained trained = TrainJob.Trained.of(als, ratings, genres);
+    SparkSession spark = LocalSpark.start();
+    TrainJob.Trained trained;
+    try {
+      ALSModel als = TrainJob.als(p).fit(TrainJob.toDataset(spark, TrainJob.weighted(ratings, p)));
+      trained = TrainJob.Trained.of(als, ratings, genres);
+    } finally {
+      spark.stop();
+    }
 
     // the movie documents as TrainJob writes them, and the model as ModelCache loads them
     Map<String, Object> params = new LinkedHashMap<>(Map.of("regParam", p.regParam(), "alpha", p.alpha(),
