@@ -17,13 +17,6 @@ public final class Vectors {
     return s;
   }
 
-  /** Cosine similarity; 0 when either vector is zero. */
-  public static double cosine(float[] a, float[] b) {
-    double d = dot(a, b);
-    double n = Math.sqrt(dot(a, a) * dot(b, b));
-    return n == 0 ? 0 : d / n;
-  }
-
   /** The parts one after the other. */
   public static float[] concat(float[]... parts) {
     int n = 0;

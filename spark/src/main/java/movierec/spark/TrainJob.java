@@ -304,7 +304,7 @@ public final class TrainJob {
   private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Trained model) throws java.io.IOException {
     Map<Integer, float[]> stored = new HashMap<>();
     for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
-    int dims = stored.values().iterator().next().length + 1;
+    int dims = model.layout().dims() + 1; // the cosine coordinate
     new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
     double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(Vectors.dot(v, v))).max().orElse(1);
     List<BulkOperation> ops = new ArrayList<>();
