@@ -21,12 +21,15 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.IntFunction;
 import movierec.api.LocalKey;
-import movierec.api.RecommendationService;
+import movierec.api.Movies;
+import movierec.api.PersonalRecommendations;
+import movierec.api.UserProfiles;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.common.RatingEvent;
 import movierec.es.EsClients;
 import movierec.es.IndexBootstrap;
+import movierec.es.ModelCache;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
 import movierec.kafka.replay.MovieLensCsv;
@@ -321,12 +324,12 @@ public final class BenchCommand implements Callable<Integer> {
   // ---- API ----
 
   private void apiLatency(MovierecConfig config, ElasticsearchClient es, String api) throws Exception {
-    RecommendationService service = new RecommendationService(es, config);
+    UserProfiles service = new UserProfiles(es, config);
     List<Long> users = new ArrayList<>();
-    List<RecommendationService.Profile> profiles = new ArrayList<>();
+    List<UserProfiles.Profile> profiles = new ArrayList<>();
     List<String> knnBodies = new ArrayList<>();
     for (long u = 1; u <= 671; u++) {
-      RecommendationService.Profile p = service.profile(u);
+      UserProfiles.Profile p = service.profile(u);
       if (p == null || p.vector() == null) continue;
       users.add(u);
       profiles.add(p);
@@ -338,13 +341,12 @@ public final class BenchCommand implements Callable<Integer> {
     String moviesIdx = config.index("movies");
     // similar: the endpoint's two searches (kNN on the movie's vector, more_like_this) as one _msearch
     Map<Long, String> similarBodies = new LinkedHashMap<>();
-    var model = service.models().current();
+    var model = ModelCache.loadOnce(es, config);
     for (long m : movies) {
       var item = model.items().get(m);
       if (item == null) continue;
       // what the endpoint sends: the stored ALS part of the movie's vector, zeros elsewhere
-      float[] qv = new float[model.rank() + model.seqRank() + model.genreDims() + 1];
-      for (int d = 0; d < model.rank(); d++) qv[d] = (float) (item.factors()[d] / model.alsScale());
+      float[] qv = model.layout().alsQuery(item.embedding());
       String notSelf = "{\"bool\":{\"must_not\":[{\"term\":{\"movie_id\":" + m + "}}]}}";
       similarBodies.put(m, "{}\n{\"size\":50,\"knn\":{\"field\":\"embedding\",\"query_vector\":" + JSON.writeValueAsString(qv)
           + ",\"k\":50,\"num_candidates\":200,\"filter\":" + notSelf + "}}\n{}\n"
@@ -423,19 +425,19 @@ public final class BenchCommand implements Callable<Integer> {
     md("");
   }
 
-  /** Exactly the search RecommendationService sends for a user: kNN for k with their vector, rated movies excluded. */
-  private static String knnBody(RecommendationService.Profile p, int k) throws Exception {
+  /** Exactly the search PersonalRecommendations sends for a user: kNN for k with their vector, rated movies excluded. */
+  private static String knnBody(UserProfiles.Profile p, int k) throws Exception {
     Map<String, Object> notRated = Map.of("bool", Map.of("must_not", List.of(Map.of("terms", Map.of("movie_id", p.rated())))));
     Map<String, Object> knn = new LinkedHashMap<>();
     knn.put("field", "embedding");
     knn.put("query_vector", p.vector());
     knn.put("k", k);
-    knn.put("num_candidates", RecommendationService.knnCandidates(k));
+    knn.put("num_candidates", PersonalRecommendations.knnCandidates(k));
     knn.put("filter", List.of(notRated));
     Map<String, Object> body = new LinkedHashMap<>();
     body.put("size", k);
     body.put("knn", knn);
-    body.put("_source", RecommendationService.MOVIE_FIELDS);
+    body.put("_source", Movies.FIELDS);
     return JSON.writeValueAsString(body);
   }
 

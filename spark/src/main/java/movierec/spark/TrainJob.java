@@ -17,7 +17,12 @@ import movierec.common.MovierecConfig;
 import movierec.common.Ranking;
 import movierec.common.RatingEvent;
 import movierec.common.TemporalSplit;
+import movierec.common.VectorLayout;
+import movierec.common.Vectors;
 import movierec.es.EsClients;
+import movierec.es.ModelDoc;
+import movierec.es.MovieVectorsDoc;
+import movierec.es.RatingDoc;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -65,19 +70,17 @@ public final class TrainJob {
     System.exit(code);
   }
 
-  @SuppressWarnings("unchecked")
   static void run(MovierecConfig config) throws Exception {
     long t0 = System.currentTimeMillis();
     try (ElasticsearchClient es = EsClients.create(config)) {
       List<RatingEvent> ratings = new ArrayList<>();
-      EsScan.scan(es, config.index("ratings"), List.of("user_id", "movie_id"), List.of("user_id", "movie_id", "rating", "timestamp"),
-          d -> ratings.add(RatingEvent.of(((Number) d.get("user_id")).longValue(), ((Number) d.get("movie_id")).longValue(),
-              ((Number) d.get("rating")).doubleValue(), ((Number) d.get("timestamp")).longValue(), null)));
+      EsScan.scan(es, config.index("ratings"), null, List.of("user_id", "movie_id"), List.of("user_id", "movie_id", "rating", "timestamp"),
+          RatingDoc.class, d -> ratings.add(RatingEvent.of(d.userId(), d.movieId(), d.rating(), d.timestamp(), null)));
       if (ratings.isEmpty()) throw new IllegalStateException("no ratings in " + config.index("ratings") + ": load data first");
       LOG.info("training on {} ratings", ratings.size());
       Map<Integer, List<String>> genres = new HashMap<>();
-      EsScan.scan(es, config.index("movies"), List.of("movie_id"), List.of("movie_id", "genres"),
-          d -> genres.put(((Number) d.get("movie_id")).intValue(), (List<String>) d.getOrDefault("genres", List.of())));
+      EsScan.scan(es, config.index("movies"), null, List.of("movie_id"), List.of("movie_id", "genres"), MovieVectorsDoc.class,
+          d -> genres.put((int) d.movieId(), d.genres() == null ? List.of() : d.genres()));
 
       SparkSession spark = SparkSession.builder().appName("movierec-train").master(config.get("spark.master"))
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
@@ -117,16 +120,10 @@ public final class TrainJob {
       writeVectors(es, config, version, model);
       Map<String, Object> params = new LinkedHashMap<>(Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
           "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor()));
-      params.putAll(Map.of("seqRank", model.seq().rank(), "alsScale", model.alsScale(), "seqScale", model.seqScale(),
-          "seqWeight", SEQ_WEIGHT, "genreDims", GenreTaste.GENRES.size()));
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("version", version);
-      doc.put("algorithm", "als-implicit+sequential");
-      doc.put("params", params);
-      doc.put("validation", Map.of("chosen", Map.of("ndcg10", chosen.ndcg(), "precision10", chosen.precision(),
-          "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation));
-      doc.put("trained_at", System.currentTimeMillis());
-      doc.put("current", true);
+      params.putAll(model.layout().params());
+      ModelDoc doc = new ModelDoc(version, "als-implicit+sequential", params, Map.of("chosen", Map.of("ndcg10", chosen.ndcg(),
+          "precision10", chosen.precision(), "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation),
+          System.currentTimeMillis(), true);
       es.index(i -> i.index(config.index("models")).id(version).document(doc));
       // "current" is what the stream job and the API poll: switched last, after every vector is written.
       es.index(i -> i.index(config.index("models")).id("current").document(doc).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
@@ -140,16 +137,18 @@ public final class TrainJob {
   static final double SEQ_WEIGHT = 2.0;
 
   /**
-   * A trained model: ALS item and user factors, the sequential vectors over the same movies, and the two scales that
-   * put the halves on one footing (each the mean over users of their top-10 scores). Score = x_u · y_i with
-   * y_i = [V_i / alsScale ; SEQ_WEIGHT · b_i / seqScale] stored per movie and x_u = [U_u ; Σ_k w_k·a_k] per user.
+   * A trained model: ALS item and user factors, the sequential vectors over the same movies and the genre taste, put
+   * together by the {@link VectorLayout}, whose two scales put the ALS and sequential halves on one footing (each the
+   * mean over users of their top-10 scores).
    */
   record Trained(Map<Integer, float[]> items, Map<Integer, float[]> users, Map<Integer, Integer> index,
-                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, double alsScale, double seqScale,
+                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, VectorLayout layout,
                  Map<Integer, List<String>> genres, Map<Integer, float[]> userGenres) {
 
     static Trained alsOnly(ALSModel m) {
-      return new Trained(factors(m.itemFactors()), factors(m.userFactors()), Map.of(), null, Map.of(), 1, 1, Map.of(), Map.of());
+      Map<Integer, float[]> items = factors(m.itemFactors());
+      return new Trained(items, factors(m.userFactors()), Map.of(), null, Map.of(), VectorLayout.alsOnly(m.rank()), Map.of(),
+          Map.of());
     }
 
     /** The ALS model plus the sequential model trained on the same ratings' histories. */
@@ -175,28 +174,24 @@ public final class TrainJob {
       });
       Map<Integer, float[]> seqItems = new HashMap<>();
       index.forEach((id, i) -> seqItems.put(id, seq.item(i)));
-      return new Trained(items, users, index, seq, userSeq, meanTopScore(users, items), meanTopScore(userSeq, seqItems),
-          genres, userGenres);
+      VectorLayout layout = new VectorLayout(m.rank(), seq.rank(), GenreTaste.GENRES.size(), meanTopScore(users, items),
+          meanTopScore(userSeq, seqItems), SEQ_WEIGHT);
+      return new Trained(items, users, index, seq, userSeq, layout, genres, userGenres);
     }
 
     /** The stored movie vector (before the cosine augmentation). */
     float[] itemVector(int movieId) {
       float[] v = items.get(movieId);
       if (seq == null) return v;
-      float[] b = seq.item(index.get(movieId));
-      float[] out = new float[v.length + b.length];
-      for (int d = 0; d < v.length; d++) out[d] = (float) (v[d] / alsScale);
-      for (int d = 0; d < b.length; d++) out[v.length + d] = (float) (SEQ_WEIGHT * b[d] / seqScale);
-      return FoldIn.concat(out, GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
+      return layout.item(v, seq.item(index.get(movieId)), GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
     }
 
     /** The user's query vector; null for a user without factors. */
     float[] userVector(int userId) {
       float[] u = users.get(userId);
       if (u == null || seq == null) return u;
-      float[] q = userSeq.getOrDefault(userId, new float[seq.rank()]);
-      float[] g = userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]);
-      return FoldIn.concat(u, q, g);
+      return layout.user(u, userSeq.getOrDefault(userId, new float[seq.rank()]),
+          userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]));
     }
   }
 
@@ -221,7 +216,7 @@ public final class TrainJob {
     for (float[] x : users.values()) {
       PriorityQueue<Double> top = new PriorityQueue<>();
       for (float[] y : all) {
-        double s = FoldIn.dot(x, y);
+        double s = Vectors.dot(x, y);
         if (top.size() < 10) top.add(s);
         else if (s > top.peek()) {
           top.poll();
@@ -294,7 +289,7 @@ public final class TrainJob {
     PriorityQueue<Map.Entry<Integer, Double>> heap = new PriorityQueue<>(Map.Entry.comparingByValue());
     for (Map.Entry<Integer, float[]> it : items.entrySet()) {
       if (exclude.contains(it.getKey().longValue())) continue;
-      double s = FoldIn.dot(x, it.getValue());
+      double s = Vectors.dot(x, it.getValue());
       if (heap.size() < k) heap.add(Map.entry(it.getKey(), s));
       else if (s > heap.peek().getValue()) {
         heap.poll();
@@ -309,15 +304,15 @@ public final class TrainJob {
   private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Trained model) throws java.io.IOException {
     Map<Integer, float[]> stored = new HashMap<>();
     for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
-    int dims = stored.values().iterator().next().length + 1;
+    int dims = model.layout().dims() + 1; // the cosine coordinate
     new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
-    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(FoldIn.dot(v, v))).max().orElse(1);
+    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(Vectors.dot(v, v))).max().orElse(1);
     List<BulkOperation> ops = new ArrayList<>();
     stored.forEach((id, v) -> ops.add(EsBulk.upsert(config.index("movies"), String.valueOf(id), Map.of(
-        "embedding", FoldIn.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
+        "embedding", VectorLayout.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
     for (int id : model.users().keySet()) {
       ops.add(EsBulk.upsert(config.index("users"), String.valueOf(id),
-          Map.of("embedding", FoldIn.userForCosine(model.userVector(id)), "model_version", version)));
+          Map.of("embedding", VectorLayout.userForCosine(model.userVector(id)), "model_version", version)));
     }
     new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
   }
