@@ -3,6 +3,7 @@ package movierec.api;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch._types.query_dsl.TextQueryType;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.util.ArrayList;
@@ -23,14 +24,19 @@ public final class MovieSearch {
     this.config = config;
   }
 
+  /** The search for one page of matches (also what {@code movierec bench} sends raw, so the two cannot drift). */
+  public static SearchRequest request(String index, String text, String genre, int page, int size) {
+    List<Query> filter = Filters.genre(genre).queries(Set.of(), null);
+    return SearchRequest.of(s -> s.index(index).from((page - 1) * size).size(size)
+        .query(q -> q.bool(b -> b.filter(filter).must(m -> m.multiMatch(mm -> mm.query(text)
+            .fields("title^3", "description", "director").type(TextQueryType.BestFields).fuzziness("AUTO")))))
+        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))));
+  }
+
   /** One page of matches: {@code {total, page, size, items}}. */
   @SuppressWarnings("rawtypes")
   public Map<String, Object> search(String text, String genre, int page, int size) {
-    List<Query> filter = Filters.genre(genre).queries(Set.of(), null);
-    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(s -> s.index(config.index("movies")).from((page - 1) * size).size(size)
-        .query(q -> q.bool(b -> b.filter(filter).must(m -> m.multiMatch(mm -> mm.query(text)
-            .fields("title^3", "description", "director").type(TextQueryType.BestFields).fuzziness("AUTO")))))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class));
+    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(request(config.index("movies"), text, genre, page, size), Map.class));
     List<Map<String, Object>> items = new ArrayList<>();
     for (Hit<Map> h : r.hits().hits()) items.add(Movies.summary(h));
     Map<String, Object> out = new LinkedHashMap<>();

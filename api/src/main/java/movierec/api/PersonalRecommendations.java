@@ -2,6 +2,7 @@ package movierec.api;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
+import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.util.ArrayList;
@@ -110,12 +111,7 @@ public final class PersonalRecommendations {
   private List<Recommendation> knn(float[] storedVector, Set<Long> rated, Supplier<Explanations.Split> explanation, int k,
                                     Filters filters) {
     ModelCache.Model m = models.current();
-    List<Float> qv = new ArrayList<>(storedVector.length);
-    for (float f : storedVector) qv.add(f);
-    List<Query> filter = filters.queries(rated, null);
-    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(s -> s.index(config.index("movies")).size(k)
-        .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(knnCandidates(k)).filter(filter))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class));
+    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(knnRequest(config.index("movies"), storedVector, rated, k, filters), Map.class));
     Explanations.Split split = unwrapped(explanation);
     List<Recommendation> out = new ArrayList<>();
     for (Hit<Map> h : r.hits().hits()) {
@@ -130,6 +126,19 @@ public final class PersonalRecommendations {
       out.addAll(popular.excluding(exclude, List.of(), k - out.size(), filters));
     }
     return out;
+  }
+
+  /**
+   * The kNN search for a user's stored vector, the movies they rated excluded (also what {@code movierec bench} sends
+   * raw, so the two cannot drift).
+   */
+  public static SearchRequest knnRequest(String index, float[] storedVector, Set<Long> rated, int k, Filters filters) {
+    List<Float> qv = new ArrayList<>(storedVector.length);
+    for (float f : storedVector) qv.add(f);
+    List<Query> filter = filters.queries(rated, null);
+    return SearchRequest.of(s -> s.index(index).size(k)
+        .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(knnCandidates(k)).filter(filter))
+        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))));
   }
 
   /** The three genres most of these movies have (the model's copy of their genres). */

@@ -42,28 +42,17 @@ public final class SimilarMovies {
     GetResponse<Map> self = StoreUnavailable.call(() -> es.get(g -> g.index(config.index("movies")).id(String.valueOf(movieId))
         .sourceIncludes("title", "embedding"), Map.class));
     if (!self.found()) return null;
-    List<Query> notSelf = List.of(Query.of(q -> q.term(t -> t.field("movie_id").value(movieId))));
-    int depth = Math.max(50, 3 * k);
     String title = (String) self.source().get("title");
-    List<RequestItem> searches = new ArrayList<>();
+    float[] alsQuery = null;
     List<String> reasons = new ArrayList<>();
     if (self.source().get("embedding") instanceof List<?> emb) {
       float[] stored = new float[emb.size()];
       for (int i = 0; i < stored.length; i++) stored[i] = ((Number) emb.get(i)).floatValue();
-      List<Float> qv = new ArrayList<>();
-      for (float f : models.current().layout().alsQuery(stored)) qv.add(f);
-      searches.add(RequestItem.of(ri -> ri.header(h -> h.index(config.index("movies"))).body(b -> b.size(depth)
-          .knn(kn -> kn.field("embedding").queryVector(qv).k(depth).numCandidates(Math.max(200, 2 * depth))
-              .filter(f -> f.bool(bo -> bo.mustNot(notSelf))))
-          .source(x -> x.filter(f -> f.includes(Movies.FIELDS))))));
+      alsQuery = models.current().layout().alsQuery(stored);
       reasons.add("liked by people who liked " + title);
     }
-    searches.add(RequestItem.of(ri -> ri.header(h -> h.index(config.index("movies"))).body(b -> b.size(depth)
-        .query(q -> q.bool(bo -> bo.mustNot(notSelf).must(m -> m.moreLikeThis(l -> l.fields("description", "genres")
-            .like(li -> li.document(d -> d.index(config.index("movies")).id(String.valueOf(movieId))))
-            .minTermFreq(1).minDocFreq(1).maxQueryTerms(25)))))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))))));
     reasons.add("similar story and genres to " + title);
+    List<RequestItem> searches = searches(config.index("movies"), movieId, alsQuery, k);
     List<MultiSearchResponseItem<Map>> responses = StoreUnavailable.call(() -> es.msearch(m -> m.searches(searches), Map.class)).responses();
     List<List<Long>> rankings = new ArrayList<>();
     Map<Long, Map<String, Object>> movies = new HashMap<>();
@@ -83,6 +72,31 @@ public final class SimilarMovies {
     }
     return fuse(rankings, k).stream()
         .map(f -> new Recommendation(movies.get(f.movieId()), f.score(), reasons.get(f.firstList()))).toList();
+  }
+
+  /**
+   * The searches fused into the k most similar movies: kNN on the ALS part of the movie's vector (when it has one,
+   * {@code alsQuery}) and more_like_this, each {@code max(50, 3k)} deep (also what {@code movierec bench} sends raw as
+   * one {@code _msearch}, so the two cannot drift).
+   */
+  public static List<RequestItem> searches(String index, long movieId, float[] alsQuery, int k) {
+    List<Query> notSelf = List.of(Query.of(q -> q.term(t -> t.field("movie_id").value(movieId))));
+    int depth = Math.max(50, 3 * k);
+    List<RequestItem> searches = new ArrayList<>();
+    if (alsQuery != null) {
+      List<Float> qv = new ArrayList<>();
+      for (float f : alsQuery) qv.add(f);
+      searches.add(RequestItem.of(ri -> ri.header(h -> h.index(index)).body(b -> b.size(depth)
+          .knn(kn -> kn.field("embedding").queryVector(qv).k(depth).numCandidates(Math.max(200, 2 * depth))
+              .filter(f -> f.bool(bo -> bo.mustNot(notSelf))))
+          .source(x -> x.filter(f -> f.includes(Movies.FIELDS))))));
+    }
+    searches.add(RequestItem.of(ri -> ri.header(h -> h.index(index)).body(b -> b.size(depth)
+        .query(q -> q.bool(bo -> bo.mustNot(notSelf).must(m -> m.moreLikeThis(l -> l.fields("description", "genres")
+            .like(li -> li.document(d -> d.index(index).id(String.valueOf(movieId))))
+            .minTermFreq(1).minDocFreq(1).maxQueryTerms(25)))))
+        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))))));
+    return searches;
   }
 
   /**
