@@ -95,6 +95,12 @@ public final class LocalCluster {
       elasticsearch.forEach(e -> e.waitHealthy(240));
     });
     step(out, "Spark standalone cluster (master " + spark.masterUrl() + ", " + spark.workers().size() + " workers)", () -> spark.start(120));
+    record();
+    return config.with(clientSettings());
+  }
+
+  /** Writes {@link #clientSettings} to {@code <data.dir>/run/cluster.properties}, where {@link #apply} finds them. */
+  void record() {
     Properties p = new Properties();
     clientSettings().forEach(p::setProperty);
     try {
@@ -105,7 +111,6 @@ public final class LocalCluster {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return config.with(clientSettings());
   }
 
   /** Stop order: Spark workers and master, then Elasticsearch nodes, then Kafka nodes. */

@@ -108,7 +108,7 @@ public final class SparkStandalone {
     int executorMb = megabytes(config.get("cluster.spark.executor.memory"));
     w.start(command(w.name(), "org.apache.spark.deploy.worker.Worker",
         List.of("--host", "127.0.0.1", "--port", "0", "--webui-port", "0", "--cores", config.get("cluster.spark.worker.cores"),
-            "--memory", (2 * executorMb + 256) + "m", "--work-dir", workDir.toString(), masterUrl())), env(), config.home());
+            "--memory", (2 * executorMb + 256) + "m", "--work-dir", workDir.toString(), masterUrl())), workerEnv(workDir), config.home());
   }
 
   /** Waits until the master reports every worker ALIVE (its JSON page lists them). */
@@ -162,6 +162,13 @@ public final class SparkStandalone {
     return Map.of("SPARK_HOME", home().toString(), "SPARK_SCALA_VERSION", "2.13");
   }
 
+  /** A worker's environment: its executors' scratch space (shuffle files, block manager) under its work dir, not /tmp. */
+  private Map<String, String> workerEnv(Path workDir) {
+    Map<String, String> env = new java.util.HashMap<>(env());
+    env.put("SPARK_LOCAL_DIRS", workDir.resolve("local").toString());
+    return env;
+  }
+
   /** The executors' and the driver's Spark settings for this cluster, as system properties of the driver JVM. */
   String driverJavaOptions() {
     return String.join(" ",
@@ -209,7 +216,7 @@ public final class SparkStandalone {
     }
   }
 
-  private static void deleteTree(Path dir) throws IOException {
+  static void deleteTree(Path dir) throws IOException {
     if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) return;
     try (var s = Files.walk(dir)) {
       for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.delete(p);

@@ -180,11 +180,12 @@ class ClusterFaultIT {
     Thread.sleep(20_000);
     cluster.spark().startWorker(1);
     cluster.spark().awaitWorkers(120);
-    log("restarted %s; the master sees %d workers", worker.name(), cluster.spark().aliveWorkers());
+    log("restarted %s; the master sees %d workers; executors now on spark-worker-1: %d, spark-worker-2: %d", worker.name(),
+        cluster.spark().aliveWorkers(), executorsOf(worker), executorsOf(cluster.spark().workers().get(1)));
 
     Thread.sleep(10_000);
     LocalKafka broker = cluster.kafka().get(1);
-    log("kill -9 %s (pid %d)", broker.process().name(), broker.process().pid().orElse(0L));
+    log("kill -9 %s (pid %d), leader of %s", broker.process().name(), broker.process().pid().orElse(0L), ledBy(c, 2));
     broker.process().kill();
     Thread.sleep(15_000);
     broker.launch();
@@ -249,6 +250,18 @@ class ClusterFaultIT {
       assertThat(usersMatching(es, c, byUser)).as("users whose profile is right").isEqualTo(byUser.size());
     }
     log("done: 0 lost, 0 duplicated");
+  }
+
+  /** The partitions of the ratings, movies and pairs topics whose leader is Kafka node {@code node}. */
+  static List<String> ledBy(MovierecConfig c, int node) throws Exception {
+    List<String> out = new ArrayList<>();
+    try (var admin = movierec.kafka.Topics.admin(c)) {
+      var topics = List.of(c.topic("ratings"), c.topic("movies"), c.topic("ratings.pairs"));
+      for (var d : admin.describeTopics(topics).allTopicNames().get().values()) {
+        for (var p : d.partitions()) if (p.leader() != null && p.leader().id() == node) out.add(d.name() + "-" + p.partition());
+      }
+    }
+    return out;
   }
 
   static long executorsOf(LocalProcess worker) {

@@ -124,7 +124,7 @@ public final class LocalKafka {
     }
   }
 
-  private Path renderServerProperties() throws IOException {
+  Path renderServerProperties() throws IOException {
     String template = Files.readString(config.home().resolve("kafka/config/server.properties"));
     List<String> voters = new ArrayList<>();
     for (int i = 1; i <= nodes; i++) voters.add(i + "@127.0.0.1:" + new LocalKafka(config, i, nodes).controllerPort());
@@ -140,6 +140,7 @@ public final class LocalKafka {
       rendered += "broker.heartbeat.interval.ms=500\nbroker.session.timeout.ms=3000\n";
     }
     Path out = dir.resolve("server.properties");
+    Files.createDirectories(dir);
     Files.writeString(out, rendered);
     return out;
   }
