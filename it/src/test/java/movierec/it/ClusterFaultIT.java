@@ -75,9 +75,11 @@ class ClusterFaultIT {
   }
 
   @AfterAll
-  static void stop() {
+  static synchronized void stop() {
     if (api != null) api.close();
+    api = null;
     if (stack != null) for (LocalProcess p : stack.processesInStopOrder()) p.stop(20);
+    stack = null;
   }
 
   @Test
@@ -85,6 +87,9 @@ class ClusterFaultIT {
     MovierecConfig base = baseConfig();
     wipe(base.dataDir());
     cluster = new LocalCluster(base);
+    stack = new Stack(base);
+    // the nodes run in their own sessions: stop them even if this JVM is ended early
+    Runtime.getRuntime().addShutdownHook(new Thread(ClusterFaultIT::stop));
     MovierecConfig c = cluster.start(System.out);
     stack = new Stack(c);
     log("cluster up; created %s", stack.bootstrap());
