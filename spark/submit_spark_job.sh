@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Runs a movierec Spark job: `stream` (the Structured Streaming job) or `train` (ALS training).
-#   Local mode (default): a JVM with the spark module's Maven-built classpath, master from MOVIEREC_SPARK_MASTER
-#   (default local[2]).
+#   Default: the driver is a JVM with the spark module's Maven-built classpath, master from MOVIEREC_SPARK_MASTER
+#   (default local[4]; or a spark:// master in client mode whose executors already have our classes, as the local
+#   cluster of `movierec up --cluster` does in its Spark home).
 #   Cluster mode: with SPARK_HOME and MOVIEREC_SPARK_MASTER set (e.g. spark://host:7077 or yarn), builds the shaded jar
 #   and submits it with $SPARK_HOME/bin/spark-submit --master "$MOVIEREC_SPARK_MASTER".
 set -euo pipefail

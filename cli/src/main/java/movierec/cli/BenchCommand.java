@@ -32,6 +32,11 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--skip-ingest", description = "Skip the ingest measurement (it loads the bundled data into a bench namespace).")
   boolean skipIngest;
 
+  @Option(names = "--cluster", description = "Run only the cluster benchmark: ingest and freshness on single nodes (local mode), then on "
+      + "a local cluster (3 Kafka, 3 Elasticsearch nodes, Spark standalone), same data, one run. Ports 500 above the configured ones; "
+      + "report in bench/results/cluster-<time>.md.")
+  boolean cluster;
+
   @Option(names = "--scale", description = "Run only the scale benchmark: --sizes synthetic ratings, each through a fresh stream job; "
       + "throughput, heap, RSS, state, restart and freshness as the history grows. Report in bench/results/scale-<time>.md.")
   boolean scale;
@@ -43,6 +48,7 @@ public final class BenchCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     MovierecConfig config = Main.config();
     if (scale) return scaleBench.run(config); // needs only Kafka and Elasticsearch, not the API
+    if (cluster) return new ClusterBench().run(config); // starts its own nodes
     if (!LocalProcess.listening(config.get("api.host"), config.getInt("api.port"))) {
       throw new IllegalStateException("the API is not running at " + config.apiUrl() + ": run ./movierec up first");
     }

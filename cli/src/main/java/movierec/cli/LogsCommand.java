@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** Shows a component's log. */
-@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show the log of kafka, elasticsearch, stream or api.")
+@Command(name = "logs", mixinStandardHelpOptions = true, description = "Show the log of kafka, elasticsearch, stream or api (cluster mode: also kafka-N, elasticsearch-N, spark-master, spark-worker-N).")
 public final class LogsCommand implements Callable<Integer> {
   @Parameters(index = "0", defaultValue = "stream", description = "Component: kafka, elasticsearch, stream, api (default ${DEFAULT-VALUE}).")
   String component;
@@ -22,11 +22,13 @@ public final class LogsCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    if (!List.of("kafka", "elasticsearch", "stream", "api").contains(component)) {
-      System.err.println("movierec: unknown component '" + component + "': use kafka, elasticsearch, stream or api");
+    Path log = Main.config().dataDir().resolve("logs").resolve(component + ".log");
+    // up --cluster's nodes have their own logs: kafka-1..3, elasticsearch-1..3, spark-master, spark-worker-N
+    if (!List.of("kafka", "elasticsearch", "stream", "api").contains(component) && !(component.matches("[a-z]+(-[a-z]+)?(-\\d+)?") && Files.exists(log))) {
+      System.err.println("movierec: unknown component '" + component + "': use kafka, elasticsearch, stream or api"
+          + " (cluster mode also kafka-N, elasticsearch-N, spark-master, spark-worker-N)");
       return 2;
     }
-    Path log = Main.config().dataDir().resolve("logs").resolve(component + ".log");
     if (!Files.exists(log)) {
       System.err.println("movierec: no log yet at " + log + ": has `./movierec up` run?");
       return 1;

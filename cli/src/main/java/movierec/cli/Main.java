@@ -23,7 +23,8 @@ public final class Main implements Callable<Integer> {
     System.exit(cli.execute(args));
   }
 
-  static MovierecConfig config() { return MovierecConfig.load(); }
+  /** The configuration, with the keys of a cluster {@code up --cluster} started layered over it while it runs. */
+  static MovierecConfig config() { return LocalCluster.apply(MovierecConfig.load()); }
 
   @Override
   public Integer call() {

@@ -26,9 +26,11 @@ public final class Stack {
   private final LocalElasticsearch elasticsearch;
   private final LocalProcess stream;
   private final LocalProcess api;
+  private final LocalCluster cluster;
 
   public Stack(MovierecConfig config) {
     this.config = config;
+    this.cluster = new LocalCluster(config);
     this.kafka = new LocalKafka(config);
     this.elasticsearch = new LocalElasticsearch(config);
     this.stream = new LocalProcess(config, "stream");
@@ -37,10 +39,15 @@ public final class Stack {
 
   public MovierecConfig config() { return config; }
 
-  /** Local processes in stop order (reverse of start order). */
+  /** Local processes in stop order (reverse of start order): single nodes and the nodes of {@code up --cluster}. */
   public List<LocalProcess> processesInStopOrder() {
-    return List.of(api, stream, elasticsearch.process(), kafka.process());
+    List<LocalProcess> out = new ArrayList<>(List.of(api, stream));
+    out.addAll(cluster.processesInStopOrder());
+    out.addAll(List.of(elasticsearch.process(), kafka.process()));
+    return out;
   }
+
+  public LocalCluster cluster() { return cluster; }
 
   public LocalProcess stream() { return stream; }
 
@@ -72,6 +79,7 @@ public final class Stack {
     ProcessBuilder pb = new ProcessBuilder(config.home().resolve("spark/submit_spark_job.sh").toString(), "train")
         .redirectErrorStream(true).directory(config.home().toFile());
     pb.environment().putAll(config.toEnv());
+    if (LocalCluster.active(config)) pb.environment().put("SPARK_HOME", "");
     Process p = pb.start();
     p.getOutputStream().close();
     try (var lines = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream()))) {
@@ -131,7 +139,10 @@ public final class Stack {
     Files.deleteIfExists(state);
     List<String> cmd = List.of(config.home().resolve("bin/supervise").toString(), "stream", state.toString(), "--",
         config.home().resolve("spark/submit_spark_job.sh").toString(), "stream");
-    stream.start(cmd, new HashMap<>(config.toEnv()), config.home());
+    Map<String, String> env = new HashMap<>(config.toEnv());
+    // On the local cluster the driver is a plain JVM (submit_spark_job.sh's own launch) whatever SPARK_HOME says.
+    if (LocalCluster.active(config)) env.put("SPARK_HOME", "");
+    stream.start(cmd, env, config.home());
   }
 
   /** Deletes a namespace's indices and topics (what {@code evaluate} and {@code bench} create for themselves). */

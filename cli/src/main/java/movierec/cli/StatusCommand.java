@@ -20,14 +20,21 @@ public final class StatusCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     MovierecConfig config = Main.config();
     Stack stack = new Stack(config);
+    boolean clusterMode = LocalCluster.active(config);
     boolean kafkaOk = LocalKafka.reachable(config, 3);
-    row("kafka", config.localKafka() ? new LocalProcess(config, "kafka") : null, config.kafkaBootstrap(),
-        kafkaOk ? "ok" : "unreachable");
+    if (clusterMode) {
+      clusterRows(stack.cluster());
+    } else {
+      row("kafka", config.localKafka() ? new LocalProcess(config, "kafka") : null, config.kafkaBootstrap(),
+          kafkaOk ? "ok" : "unreachable");
+    }
     HealthStatus health;
     try (ElasticsearchClient es = EsClients.create(config)) {
       health = EsClients.health(es);
-      row("elasticsearch", config.localElasticsearch() ? new LocalProcess(config, "elasticsearch") : null, config.esUrl(),
-          health == null ? "unreachable" : health.jsonValue());
+      if (!clusterMode) {
+        row("elasticsearch", config.localElasticsearch() ? new LocalProcess(config, "elasticsearch") : null, config.esUrl(),
+            health == null ? "unreachable" : health.jsonValue());
+      }
       if (health != null) {
         StringBuilder counts = new StringBuilder("  documents:");
         for (String name : new String[] {"movies", "ratings", "users"}) {
@@ -72,6 +79,37 @@ public final class StatusCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** {@code up --cluster}: every Kafka node, Elasticsearch node, the Spark master and each worker (RSS with its executors). */
+  private static void clusterRows(LocalCluster cluster) {
+    for (LocalKafka k : cluster.kafka()) {
+      boolean ok = k.process().running() && k.healthy();
+      row(k.process().name(), k.process(), k.address(), ok ? "ok" : "not answering");
+    }
+    for (var node : cluster.elasticsearch()) {
+      String health = "not answering";
+      if (node.process().running()) {
+        try (ElasticsearchClient es = EsClients.create(Main.config().with(java.util.Map.of("es.url", node.url())))) {
+          var h = es.cluster().health(r -> r.timeout(t -> t.time("2s")));
+          health = h.status().jsonValue() + ", cluster of " + h.numberOfNodes() + " nodes, " + h.unassignedShards() + " unassigned shards";
+        } catch (Exception e) {
+          health = "not answering";
+        }
+      }
+      row(node.process().name(), node.process(), node.url(), health);
+    }
+    SparkStandalone spark = cluster.spark();
+    JsonNode master = spark.masterState();
+    String masterHealth = master == null ? "not answering" : String.format("%d of %d workers alive, %d cores (%d used), %d application(s)",
+        master.path("aliveworkers").asInt(), spark.workers().size(), master.path("cores").asInt(), master.path("coresused").asInt(),
+        master.path("activeapps").size());
+    row("spark-master", spark.master(), spark.masterUrl(), masterHealth);
+    for (LocalProcess w : spark.workers()) {
+      long executors = w.pid().flatMap(ProcessHandle::of).map(h -> h.descendants()
+          .filter(d -> d.info().commandLine().orElse("").contains("CoarseGrainedExecutorBackend")).count()).orElse(0L);
+      row(w.name(), w, "-", executors + " executor(s)");
+    }
+  }
+
   /** Whether the API asks for keys, how many are active, and the rate limits. */
   private static String auth(MovierecConfig config, ElasticsearchClient es) {
     String active;
@@ -97,6 +135,6 @@ public final class StatusCommand implements Callable<Integer> {
     } else {
       state = "down";
     }
-    System.out.printf("%-14s %-9s pid %-8s %-24s %s%n", name, state, pid, address, health);
+    System.out.printf("%-16s %-9s pid %-8s %-24s %s%n", name, state, pid, address, health);
   }
 }

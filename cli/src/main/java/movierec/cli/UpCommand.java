@@ -16,10 +16,15 @@ import picocli.CommandLine.Option;
 
 /** Brings the whole system up; every step is idempotent, so running it twice is harmless. */
 @Command(name = "up", mixinStandardHelpOptions = true,
-    description = "Start Kafka, Elasticsearch, the stream job and the API; load the bundled data on first start.")
+    description = "Start Kafka, Elasticsearch, the stream job and the API; load the bundled data on first start."
+        + " --cluster: a 3-node Kafka, a 3-node Elasticsearch and a Spark standalone cluster instead of single nodes.")
 public final class UpCommand implements Callable<Integer> {
   @Option(names = "--no-load", description = "Do not load the bundled MovieLens data.")
   boolean noLoad;
+
+  @Option(names = "--cluster", description = "Run 3 Kafka nodes, 3 Elasticsearch nodes and a Spark standalone master with workers"
+      + " (the stream job's executors) on this machine; `down` stops them. Remembered until `down`.")
+  boolean cluster;
 
   @Option(names = "--timeout", defaultValue = "300", description = "Seconds to wait for the data to be indexed (default ${DEFAULT-VALUE}).")
   int timeoutSeconds;
@@ -27,12 +32,17 @@ public final class UpCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     MovierecConfig config = Main.config();
-    Stack stack = new Stack(config);
     long t0 = System.nanoTime();
-    step("Kafka " + (config.localKafka() ? "(local, " + config.kafkaBootstrap() + ")" : "(external, " + config.kafkaBootstrap() + ")"),
-        stack::startKafka);
-    step("Elasticsearch " + (config.localElasticsearch() ? "(local, " : "(external, ") + config.esUrl() + ")",
-        stack::startElasticsearch);
+    if (cluster || LocalCluster.active(config)) {
+      config = startCluster();
+    }
+    Stack stack = new Stack(config);
+    if (!LocalCluster.active(config)) {
+      step("Kafka " + (config.localKafka() ? "(local, " + config.kafkaBootstrap() + ")" : "(external, " + config.kafkaBootstrap() + ")"),
+          stack::startKafka);
+      step("Elasticsearch " + (config.localElasticsearch() ? "(local, " : "(external, ") + config.esUrl() + ")",
+          stack::startElasticsearch);
+    }
     List<String> created = stack.bootstrap();
     System.out.println("  topics and indices ready" + (created.isEmpty() ? "" : " (created " + String.join(", ", created) + ")"));
     localKey(config);
@@ -69,6 +79,23 @@ public final class UpCommand implements Callable<Integer> {
     System.out.println("  logs           " + config.dataDir().resolve("logs") + "   (./movierec logs NAME)");
     System.out.println("  status         ./movierec status      stop: ./movierec down");
     return 0;
+  }
+
+  /**
+   * Starts (or completes) the local cluster: it replaces the single nodes, so external clusters configured or a
+   * single-node stack running are errors that say what to do.
+   */
+  private static MovierecConfig startCluster() {
+    MovierecConfig plain = movierec.common.MovierecConfig.load();
+    if (!plain.localKafka() || !plain.localElasticsearch()) {
+      throw new IllegalStateException("--cluster starts its own Kafka and Elasticsearch, but external ones are configured: unset"
+          + " MOVIEREC_KAFKA_BOOTSTRAP and MOVIEREC_ES_URL (kafka.bootstrap, es.url), or run ./movierec up without --cluster to use them");
+    }
+    Stack single = new Stack(plain);
+    if (new movierec.common.LocalProcess(plain, "kafka").running() || single.elasticsearch().running()) {
+      throw new IllegalStateException("a single-node stack is running: stop it with ./movierec down, then ./movierec up --cluster");
+    }
+    return single.cluster().start(System.out);
   }
 
   /** The web page's and the bundled tools' write key: printed when new, the only time it is shown. */

@@ -140,7 +140,8 @@ public final class IndexBootstrap {
   }
 
   private void createIndex(String name, String index) throws IOException {
-    String json = mapping(name).replace("${refresh_interval}", config.get("es.refresh.interval"));
+    String json = mapping(name).replace("${refresh_interval}", config.get("es.refresh.interval"))
+        .replace("${replicas}", config.get("es.replicas"));
     try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
       es.indices().create(c -> c.index(index).withJson(in));
     }

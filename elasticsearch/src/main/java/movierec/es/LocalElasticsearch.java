@@ -15,33 +15,67 @@ import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 
 /**
- * The local Elasticsearch: the 9.x integ-test distribution from Maven Central (unpacked by this module's build),
- * run from its place with config, data, logs and temp files under {@code <data.dir>/elasticsearch}.
- * Elasticsearch refuses to run as root, so as root it runs as the system user {@code movierec-es} (created once).
+ * A local Elasticsearch node: the 9.x integ-test distribution from Maven Central (unpacked by this module's build),
+ * run from its place with config, data, logs and temp files under {@code <data.dir>/elasticsearch[-N]}. {@code up}
+ * runs one single-node cluster; {@code up --cluster} runs three nodes of one cluster (node i: HTTP on
+ * {@code es.port} + 10·(i−1), transport 100 above). Elasticsearch refuses to run as root, so as root it runs as the
+ * system user {@code movierec-es} (created once).
  */
 public final class LocalElasticsearch {
   static final String SERVICE_USER = "movierec-es";
+  /** Port distance between the nodes of a local cluster. */
+  public static final int PORT_STEP = 10;
   private final MovierecConfig config;
   private final LocalProcess process;
   private final Path dir;
+  private final int node;
+  private final int nodes;
 
+  /** The single local node. */
   public LocalElasticsearch(MovierecConfig config) {
+    this(config, 1, 1);
+  }
+
+  /** Node {@code node} (1-based) of a local cluster of {@code nodes}. */
+  public LocalElasticsearch(MovierecConfig config, int node, int nodes) {
     this.config = config;
-    this.process = new LocalProcess(config, "elasticsearch");
-    this.dir = config.dataDir().resolve("elasticsearch");
+    this.node = node;
+    this.nodes = nodes;
+    String name = nodes == 1 ? "elasticsearch" : "elasticsearch-" + node;
+    this.process = new LocalProcess(config, name);
+    this.dir = config.dataDir().resolve(name);
   }
 
   public LocalProcess process() { return process; }
 
+  public int port() { return config.getInt("es.port") + PORT_STEP * (node - 1); }
+
+  public String url() { return "http://127.0.0.1:" + port(); }
+
+  /** Every node's URL: what the clients of a local cluster are given. */
+  public static String urls(MovierecConfig config, int nodes) {
+    List<String> out = new ArrayList<>();
+    for (int i = 1; i <= nodes; i++) out.add(new LocalElasticsearch(config, i, nodes).url());
+    return String.join(",", out);
+  }
+
   /** Starts Elasticsearch unless it already answers, and waits for cluster health yellow or green. Idempotent. */
   public void start(int timeoutSeconds) {
-    int port = config.getInt("es.port");
-    if (process.running() && LocalProcess.listening("127.0.0.1", port)) {
-      waitHealthy(timeoutSeconds);
-      return;
-    }
-    LocalProcess.requireFreePort(port, "Elasticsearch", "es.port");
-    LocalProcess.requireFreePort(port + 100, "the Elasticsearch transport", "es.port");
+    launch();
+    waitHealthy(timeoutSeconds);
+  }
+
+  /**
+   * Starts the node's JVM without waiting (unless it runs already). A node of a cluster answers health only once a
+   * majority of the master-eligible nodes runs: start them all, then {@link #waitHealthy}.
+   */
+  public void launch() {
+    int port = port();
+    if (process.running() && LocalProcess.listening("127.0.0.1", port)) return;
+    if (process.running()) return; // still starting
+    String key = nodes == 1 ? "es.port" : "es.port (node " + node + " uses it + " + PORT_STEP * (node - 1) + ")";
+    LocalProcess.requireFreePort(port, "Elasticsearch", key);
+    LocalProcess.requireFreePort(port + 100, "the Elasticsearch transport", key);
     Path javaHome = findJava21(config.get("es.java.home"));
     Path home = distribution();
     try {
@@ -57,8 +91,20 @@ public final class LocalElasticsearch {
         allowTraversal(home);
         cmd.addAll(List.of("setpriv", "--reuid=" + SERVICE_USER, "--regid=" + SERVICE_USER, "--init-groups", "--"));
       }
-      cmd.addAll(List.of(home.resolve("bin/elasticsearch").toString(),
-          "-E", "discovery.type=single-node",
+      cmd.addAll(List.of(home.resolve("bin/elasticsearch").toString()));
+      if (nodes == 1) {
+        cmd.addAll(List.of("-E", "discovery.type=single-node"));
+      } else {
+        List<String> seeds = new ArrayList<>();
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i <= nodes; i++) {
+          seeds.add("127.0.0.1:" + (new LocalElasticsearch(config, i, nodes).port() + 100));
+          names.add("node-" + i);
+        }
+        cmd.addAll(List.of("-E", "node.name=node-" + node, "-E", "discovery.seed_hosts=" + String.join(",", seeds),
+            "-E", "cluster.initial_master_nodes=" + String.join(",", names)));
+      }
+      cmd.addAll(List.of(
           "-E", "xpack.security.enabled=false",
           "-E", "network.host=127.0.0.1",
           "-E", "http.port=" + port,
@@ -74,21 +120,21 @@ public final class LocalElasticsearch {
       env.put("ES_PATH_CONF", conf.toString());
       env.put("ES_TMPDIR", dir.resolve("tmp").toString());
       env.put("HOME", dir.toString());
-      String heap = config.get("es.heap");
-      env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -Dmovierec.component=elasticsearch");
+      String heap = config.get(nodes == 1 ? "es.heap" : "cluster.es.heap");
+      env.put("ES_JAVA_OPTS", "-Xms" + heap + " -Xmx" + heap + " -Dmovierec.component=" + process.name());
       process.start(cmd, env, dir);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    waitHealthy(timeoutSeconds);
   }
 
-  private void waitHealthy(int timeoutSeconds) {
+  /** Waits until this node answers cluster health (yellow or green). */
+  public void waitHealthy(int timeoutSeconds) {
     long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
-    try (var es = EsClients.create(config)) {
+    try (var es = EsClients.create(config.with(Map.of("es.url", url())))) {
       while (System.currentTimeMillis() < deadline) {
         if (!process.running()) {
-          throw new IllegalStateException("Elasticsearch exited during start-up: see " + process.logFile()
+          throw new IllegalStateException(process.name() + " exited during start-up: see " + process.logFile()
               + " and " + dir.resolve("logs/movierec.log"));
         }
         if (EsClients.health(es) != null) return;
@@ -97,7 +143,7 @@ public final class LocalElasticsearch {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    throw new IllegalStateException("Elasticsearch did not become ready in " + timeoutSeconds + " s: see " + process.logFile());
+    throw new IllegalStateException(process.name() + " did not become ready in " + timeoutSeconds + " s: see " + process.logFile());
   }
 
   /** The unpacked distribution, e.g. elasticsearch/target/distribution/elasticsearch-9.2.0. */
