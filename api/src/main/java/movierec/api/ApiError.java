@@ -1,7 +1,7 @@
 package movierec.api;
 
-/** A client or availability error with its HTTP status; rendered as {@code {"error": ..., "message": ...}}. */
-public final class ApiError extends RuntimeException {
+/** An error the API answers with its HTTP status; rendered as {@code {"error": ..., "message": ...}}. */
+public class ApiError extends RuntimeException {
   private final int status;
   private final String error;
 
@@ -15,9 +15,5 @@ public final class ApiError extends RuntimeException {
 
   public String error() { return error; }
 
-  public static ApiError badRequest(String message) { return new ApiError(400, "bad_request", message); }
-
   public static ApiError notFound(String message) { return new ApiError(404, "not_found", message); }
-
-  public static ApiError unavailable(String message) { return new ApiError(503, "unavailable", message); }
 }

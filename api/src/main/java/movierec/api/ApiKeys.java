@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import movierec.common.MovierecConfig;
+import movierec.es.StoreUnavailable;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -91,7 +92,7 @@ public final class ApiKeys {
   }
 
   /** The stored key a client presented, or null when it is malformed, unknown, revoked or its secret does not match. */
-  public ApiKey verify(String presented) throws IOException {
+  public ApiKey verify(String presented) {
     String id = ApiKey.idOf(presented);
     if (id == null) return null;
     Cached c = cache.get(id);
@@ -109,9 +110,9 @@ public final class ApiKeys {
   }
 
   @SuppressWarnings("rawtypes")
-  private ApiKey read(String id) throws IOException {
+  private ApiKey read(String id) {
     try {
-      GetResponse<Map> r = es.get(g -> g.index(index).id(id), Map.class);
+      GetResponse<Map> r = StoreUnavailable.call(() -> es.get(g -> g.index(index).id(id), Map.class));
       return r.found() ? fromDoc(id, r.source()) : null;
     } catch (ElasticsearchException e) {
       if (e.status() == 404) return null; // no api_keys index: no key exists yet

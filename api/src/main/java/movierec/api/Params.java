@@ -14,7 +14,7 @@ final class Params {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw ApiError.badRequest(name + " must be a positive integer up to " + Integer.MAX_VALUE + ", got '" + clip(raw) + "'");
+    throw new BadQuery(name + " must be a positive integer up to " + Integer.MAX_VALUE + ", got '" + clip(raw) + "'");
   }
 
   static int intQuery(Context ctx, String name, int fallback, int min, int max) {
@@ -26,7 +26,7 @@ final class Params {
     } catch (NumberFormatException ignored) {
       // reported below
     }
-    throw ApiError.badRequest(name + " must be an integer from " + min + " to " + max + ", got '" + clip(raw) + "'");
+    throw new BadQuery(name + " must be an integer from " + min + " to " + max + ", got '" + clip(raw) + "'");
   }
 
   static Integer optionalInt(Context ctx, String name, int min, int max) {
@@ -37,7 +37,7 @@ final class Params {
   static String optionalText(Context ctx, String name, int maxLength) {
     String raw = ctx.queryParam(name);
     if (raw == null || raw.isBlank()) return null;
-    if (raw.length() > maxLength) throw ApiError.badRequest(name + " must be at most " + maxLength + " characters");
+    if (raw.length() > maxLength) throw new BadQuery(name + " must be at most " + maxLength + " characters");
     return raw.trim();
   }
 

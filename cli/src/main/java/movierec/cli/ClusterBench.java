@@ -118,10 +118,10 @@ final class ClusterBench {
       }
       stack.startStreamJob();
       Waits.untilIndexed(c, 1200, System.err);
-      BenchCommand.Pass cold = BenchCommand.Pass.of(Waits.streamStatus(c), 0);
+      IngestBench.Pass cold = IngestBench.Pass.of(Waits.streamStatus(c), 0);
       long coldDocs;
       long warmDocs;
-      BenchCommand.Pass warm;
+      IngestBench.Pass warm;
       try (ElasticsearchClient es = EsClients.create(c)) {
         coldDocs = docs(es, c);
         System.err.println("ingest: warm pass, the same ratings by new users, produced while the job runs");
@@ -129,13 +129,13 @@ final class ClusterBench {
         try (EventProducer producer = new EventProducer(c)) {
           List<CompletableFuture<?>> sends = new ArrayList<>();
           for (RatingEvent r : MovieLensCsv.readRatings(data.resolve("movielens/ratings.csv"), "csv")) {
-            sends.add(producer.sendRating(new RatingEvent(r.userId() + BenchCommand.WARM_USER_OFFSET, r.movieId(), r.rating(), r.timestamp(), r.source(), null)));
+            sends.add(producer.sendRating(new RatingEvent(r.userId() + IngestBench.WARM_USER_OFFSET, r.movieId(), r.rating(), r.timestamp(), r.source(), null)));
           }
           producer.flush();
           CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
         }
         Waits.untilIndexed(c, 1200, System.err);
-        warm = BenchCommand.Pass.of(Waits.streamStatus(c), producing);
+        warm = IngestBench.Pass.of(Waits.streamStatus(c), producing);
         // a warm pass writes its ratings and users, and rewrites the statistics of every movie it rates (all rated movies)
         warmDocs = docs(es, c) - coldDocs + count(es, c, "movies", true);
         LocalKey.ensure(c, new ApiKeys(es, c));

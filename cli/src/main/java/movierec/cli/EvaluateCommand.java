@@ -11,7 +11,12 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import movierec.api.RecommendationService;
+import movierec.api.Explanations;
+import movierec.api.Filters;
+import movierec.api.PersonalRecommendations;
+import movierec.api.PopularMovies;
+import movierec.api.Recommendation;
+import movierec.api.UserProfiles;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.common.Progress;
@@ -20,6 +25,7 @@ import movierec.common.RatingEvent;
 import movierec.common.TemporalSplit;
 import movierec.es.EsClients;
 import movierec.es.IndexBootstrap;
+import movierec.es.ModelCache;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
 import movierec.kafka.replay.MovieLensCsv;
@@ -29,7 +35,7 @@ import picocli.CommandLine.Option;
 
 /**
  * Offline evaluation through the real product: the training ratings go through Kafka and the stream job into a
- * separate index namespace, the model is trained there, and the same {@link RecommendationService} the API uses
+ * separate index namespace, the model is trained there, and the same {@link PersonalRecommendations} the API uses
  * ranks every movie each test user has not rated. Relevant = the user's held-out movies (any rating).
  */
 @Command(name = "evaluate", mixinStandardHelpOptions = true,
@@ -85,19 +91,24 @@ public final class EvaluateCommand implements Callable<Integer> {
       System.out.println("4/4 asking the recommendation service for every test user");
       Map<Long, Set<Long>> held = new HashMap<>();
       for (RatingEvent r : MovieLensCsv.readRatings(testFile, "csv")) held.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
-      RecommendationService service = new RecommendationService(es, config);
+      UserProfiles users = new UserProfiles(es, config);
+      PopularMovies popularMovies = new PopularMovies(es, config);
+      ModelCache models = new ModelCache(es, config);
+      PersonalRecommendations personal = new PersonalRecommendations(es, config, models, users, popularMovies,
+          new Explanations(users, models));
       List<Ranking.Metrics> model = new ArrayList<>();
       List<Ranking.Metrics> popular = new ArrayList<>();
       Progress progress = new Progress("users", held.size(), System.out);
       for (Map.Entry<Long, Set<Long>> e : held.entrySet()) {
-        List<Long> recs = ids(service.recommend(e.getKey(), k, RecommendationService.Filters.NONE));
-        RecommendationService.Profile p = service.profile(e.getKey());
-        List<Long> pop = ids(service.popularExcluding(p == null ? Set.of() : p.rated(), List.of(), k, RecommendationService.Filters.NONE));
+        List<Long> recs = ids(personal.forUser(e.getKey(), k, Filters.NONE));
+        UserProfiles.Profile p = users.profile(e.getKey());
+        List<Long> pop = ids(popularMovies.excluding(p == null ? Set.of() : p.rated(), List.of(), k, Filters.NONE));
         model.add(Ranking.of(recs, e.getValue(), k));
         popular.add(Ranking.of(pop, e.getValue(), k));
         progress.step(1);
       }
       progress.finish();
+      models.close();
       System.out.println(line("model", Ranking.mean(model), model.size()));
       System.out.println(line("popularity", Ranking.mean(popular), popular.size()));
       System.out.printf("evaluated in %.0f s%n", (System.nanoTime() - t0) / 1e9);
@@ -111,8 +122,8 @@ public final class EvaluateCommand implements Callable<Integer> {
         k, m.ndcg(), k, m.hit(), users);
   }
 
-  private static List<Long> ids(List<RecommendationService.Recommendation> recs) {
-    return recs.stream().map(r -> ((Number) r.movie().get("id")).longValue()).toList();
+  private static List<Long> ids(List<Recommendation> recs) {
+    return recs.stream().map(Recommendation::movieId).toList();
   }
 
   private static Path write(Path file, List<RatingEvent> ratings) throws Exception {

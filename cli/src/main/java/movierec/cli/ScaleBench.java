@@ -223,7 +223,7 @@ final class ScaleBench {
     }
     JsonNode status = Waits.streamStatus(c);
     r.heapEndMb = status.has("heapUsedMb") ? status.path("heapUsedMb").asDouble() : Double.NaN;
-    // As BenchCommand.ingest: from the first batch that did work to the end of the last, over all queries.
+    // As IngestBench: from the first batch that did work to the end of the last, over all queries.
     long first = Long.MAX_VALUE;
     long last = 0;
     for (JsonNode q : status.path("queries")) {

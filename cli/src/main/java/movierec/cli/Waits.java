@@ -65,7 +65,8 @@ public final class Waits {
 
   /**
    * Waits until the stream job has processed everything in the movies and ratings topics (movies query; ratings
-   * query, which reads both) and every pair change that produced (users query), showing progress.
+   * query, which reads both) and every pair change that produced (users query), showing progress; then until the
+   * movie statistics left to a timer are written.
    */
   public static void untilIndexed(MovierecConfig config, int timeoutSeconds, PrintStream out) throws Exception {
     long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
@@ -95,5 +96,20 @@ public final class Waits {
       }
       progress.finish();
     }
+    // The last statistics of a busy movie may wait up to stream.movie.stats.interval.ms for their timer
+    // (RatingsByMovie): a ratings batch that starts after that fires it.
+    long due = System.currentTimeMillis() + config.getInt("stream.movie.stats.interval.ms");
+    while (batchStart(streamStatus(config), "ratings") <= due) {
+      if (System.currentTimeMillis() > due + 30_000) {
+        throw new IllegalStateException("the stream job's ratings query ran no batch for 30 s: see ./movierec logs stream");
+      }
+      LocalProcess.sleep(200);
+    }
+  }
+
+  /** When the query's last reported batch started (epoch ms), 0 before its first. */
+  private static long batchStart(JsonNode status, String query) {
+    JsonNode q = status == null ? null : status.path("queries").path(query);
+    return q == null ? 0 : q.path("lastProgressAt").asLong(0) - q.path("durationMs").asLong(0);
   }
 }

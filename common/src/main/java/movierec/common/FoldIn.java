@@ -3,8 +3,8 @@ package movierec.common;
 import java.util.List;
 
 /**
- * Implicit-feedback ALS maths shared by training checks, the stream job (live user vectors) and the API (anonymous
- * visitors). The model is Spark MLlib's: confidence c = 1 + alpha * rating for every rated item, preference 1, and
+ * The fold-in: a user's ALS factors from fixed item factors, shared by the stream job (live user vectors), the API
+ * (anonymous visitors, explanations) and the tests that hold it to training. The model is Spark MLlib's: confidence c = 1 + alpha * rating for every rated item, preference 1, and
  * the user's regularisation scaled by the number of ratings (lambda * n). Given fixed item factors Y, a user's
  * factors are the exact least-squares solution
  * <pre>  x = (YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I)⁻¹ · Σ_i (1 + alpha·r_i) · y_i</pre>
@@ -61,11 +61,29 @@ public final class FoldIn {
     return out;
   }
 
-  /** z = A⁻¹·y for the user's system matrix A: splits a score into per-rated-movie contributions. */
-  public static double[] solveAgainst(double[] gram, int rank, List<Rated> rated, double lambda, double alpha, float[] y) {
-    double[] b = new double[rank];
-    for (int i = 0; i < rank; i++) b[i] = y[i];
-    return solveSymmetricPositiveDefinite(system(gram, rank, rated, lambda, alpha), b, rank);
+  /**
+   * The user's system matrix A, factored once: A⁻¹·y for the factors y of each movie whose score is split into
+   * per-rated-movie contributions.
+   */
+  public static final class Inverse {
+    private final double[] l;
+    private final int n;
+
+    private Inverse(double[] l, int n) {
+      this.l = l;
+      this.n = n;
+    }
+
+    public double[] times(float[] y) {
+      double[] b = new double[n];
+      for (int i = 0; i < n; i++) b[i] = y[i];
+      return solveFactored(l, b, n);
+    }
+  }
+
+  /** A⁻¹ of the user who rated {@code rated} (not empty). */
+  public static Inverse inverse(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+    return new Inverse(cholesky(system(gram, rank, rated, lambda, alpha), rank), rank);
   }
 
   /** A = YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I. */
@@ -86,6 +104,11 @@ public final class FoldIn {
 
   /** Cholesky solve of A x = b for a symmetric positive-definite A (row-major n × n). */
   static double[] solveSymmetricPositiveDefinite(double[] a, double[] b, int n) {
+    return solveFactored(cholesky(a, n), b, n);
+  }
+
+  /** L with A = L·Lᵀ (row-major, lower triangle). */
+  private static double[] cholesky(double[] a, int n) {
     double[] l = new double[n * n];
     for (int i = 0; i < n; i++) {
       for (int j = 0; j <= i; j++) {
@@ -99,6 +122,11 @@ public final class FoldIn {
         }
       }
     }
+    return l;
+  }
+
+  /** x with L·Lᵀ·x = b: forward, then back substitution. */
+  private static double[] solveFactored(double[] l, double[] b, int n) {
     double[] y = new double[n];
     for (int i = 0; i < n; i++) {
       double sum = b[i];
@@ -112,41 +140,5 @@ public final class FoldIn {
       x[i] = sum / l[i * n + i];
     }
     return x;
-  }
-
-  public static double dot(float[] a, float[] b) {
-    double s = 0;
-    for (int i = 0; i < Math.min(a.length, b.length); i++) s += a[i] * b[i];
-    return s;
-  }
-
-  /**
-   * Item vector for Elasticsearch's cosine kNN that ranks exactly by dot product (maximum inner product search):
-   * append sqrt(M² − |y|²) with M the largest item norm, so every stored vector has norm M; the user's query vector
-   * gets a 0 appended. Then cos(x', y') = x·y / (|x|·M), a monotone function of x·y for each user.
-   */
-  public static float[] itemForCosine(float[] y, double maxNorm) {
-    double n2 = 0;
-    for (float v : y) n2 += v * v;
-    float[] out = java.util.Arrays.copyOf(y, y.length + 1);
-    out[y.length] = (float) Math.sqrt(Math.max(0, maxNorm * maxNorm - n2));
-    return out;
-  }
-
-  public static float[] userForCosine(float[] x) {
-    return java.util.Arrays.copyOf(x, x.length + 1);
-  }
-
-  /** The parts of a vector one after the other, e.g. [ALS ; sequential ; genres]. */
-  public static float[] concat(float[]... parts) {
-    int n = 0;
-    for (float[] p : parts) n += p.length;
-    float[] out = new float[n];
-    int at = 0;
-    for (float[] p : parts) {
-      System.arraycopy(p, 0, out, at, p.length);
-      at += p.length;
-    }
-    return out;
   }
 }

@@ -61,4 +61,24 @@ public final class GenreTaste {
     for (int i = 0; i < out.length; i++) out[i] *= (float) scale;
     return out;
   }
+
+  /**
+   * Each rated movie's term in the genre part of the score of a movie in {@code targetGenres}: the user's coordinates
+   * are weight(n)/total × the genre counts, so rated movie j adds weight(n)/total for each of its genres the target has.
+   */
+  public static double[] terms(List<? extends Collection<String>> genresOfRated, Collection<String> targetGenres) {
+    double[] out = new double[genresOfRated.size()];
+    double total = 0;
+    for (int j = 0; j < out.length; j++) {
+      for (String g : genresOfRated.get(j)) {
+        if (!COORDINATE.containsKey(g)) continue;
+        total++;
+        if (targetGenres.contains(g)) out[j]++;
+      }
+    }
+    if (total == 0) return out;
+    double scale = weight(genresOfRated.size()) / total;
+    for (int j = 0; j < out.length; j++) out[j] *= scale;
+    return out;
+  }
 }

@@ -3,6 +3,7 @@ package movierec.common;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 import com.fasterxml.jackson.annotation.JsonInclude;
+import java.util.Comparator;
 
 /**
  * A rating (or, with {@code deleted=true}, the retraction of one) on the {@code ratings} topic.
@@ -11,6 +12,10 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RatingEvent(Long userId, Long movieId, Double rating, Long timestamp, String source, Boolean deleted) {
+  /** A user's history order everywhere (split, training, fold-in): oldest first, ties by movie id. */
+  public static final Comparator<RatingEvent> OLDEST_FIRST =
+      Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId);
+
 
   public static RatingEvent of(long userId, long movieId, double rating, long timestampMs, String source) {
     return new RatingEvent(userId, movieId, rating, timestampMs, source, null);

@@ -1,7 +1,6 @@
 package movierec.common;
 
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -22,7 +21,7 @@ public final class TemporalSplit {
     List<RatingEvent> train = new ArrayList<>();
     List<RatingEvent> test = new ArrayList<>();
     for (List<RatingEvent> mine : byUser.values()) {
-      mine.sort(Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
+      mine.sort(RatingEvent.OLDEST_FIRST);
       int n = mine.size();
       int held = n < 2 ? 0 : Math.min(n - 1, Math.max(1, (int) Math.round(fraction * n)));
       train.addAll(mine.subList(0, n - held));

@@ -29,24 +29,6 @@ class FoldInTest {
   }
 
   @Test
-  void cosineAugmentationRanksByDotProduct() {
-    float[] user = {1f, 1f};
-    float[] small = {0.5f, 0.5f};  // dot 1.0, same direction
-    float[] big = {3f, 0f};        // dot 3.0, different direction: cosine alone would prefer `small`
-    double max = 3.0;
-    float[] u = FoldIn.userForCosine(user);
-    double cosSmall = cosine(u, FoldIn.itemForCosine(small, max));
-    double cosBig = cosine(u, FoldIn.itemForCosine(big, max));
-    assertThat(cosBig).isGreaterThan(cosSmall);
-    assertThat(cosBig / cosSmall).isCloseTo(3.0, within(1e-6));
-    assertThat(FoldIn.itemForCosine(big, max)).startsWith(3f, 0f);
-  }
-
-  private static double cosine(float[] a, float[] b) {
-    return FoldIn.dot(a, b) / Math.sqrt(FoldIn.dot(a, a) * FoldIn.dot(b, b));
-  }
-
-  @Test
   void recentRatingsWeighMoreThanOldOnes() {
     assertThat(FoldIn.recencyWeight(0, 2, 0.1)).isEqualTo(1.0);
     assertThat(FoldIn.recencyWeight(2, 2, 0.1)).isCloseTo(0.1 + 0.9 * Math.exp(-1), within(1e-12));

@@ -24,21 +24,27 @@ public final class EsScan {
   @SuppressWarnings({"rawtypes", "unchecked"})
   public static long scan(ElasticsearchClient es, String index, Query query, List<String> sortFields, List<String> fields,
                           Consumer<Map<String, Object>> each) throws IOException {
+    return scan(es, index, query, sortFields, fields, Map.class, m -> each.accept((Map<String, Object>) m));
+  }
+
+  /** The documents matching {@code query} (null: all), read as {@code type} by the client's Jackson mapper. */
+  public static <T> long scan(ElasticsearchClient es, String index, Query query, List<String> sortFields, List<String> fields,
+                              Class<T> type, Consumer<T> each) throws IOException {
     List<FieldValue> after = null;
     long n = 0;
     while (true) {
       final List<FieldValue> from = after;
-      SearchResponse<Map> r = es.search(s -> {
+      SearchResponse<T> r = es.search(s -> {
         s.index(index).size(10_000).source(src -> src.filter(f -> f.includes(fields))).trackTotalHits(t -> t.enabled(false));
         for (String f : sortFields) s.sort(o -> o.field(fl -> fl.field(f).order(SortOrder.Asc)));
         if (query != null) s.query(query);
         if (from != null) s.searchAfter(from);
         return s;
-      }, Map.class);
-      List<Hit<Map>> hits = r.hits().hits();
+      }, type);
+      List<Hit<T>> hits = r.hits().hits();
       if (hits.isEmpty()) return n;
-      for (Hit<Map> h : hits) {
-        each.accept((Map<String, Object>) h.source());
+      for (Hit<T> h : hits) {
+        each.accept(h.source());
         n++;
       }
       after = hits.get(hits.size() - 1).sort();

@@ -3,9 +3,7 @@ package movierec.es;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.GetResponse;
-import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -13,6 +11,10 @@ import movierec.common.FoldIn;
 import movierec.common.GenreTaste;
 import movierec.common.MovierecConfig;
 import movierec.common.Sequence;
+import movierec.common.VectorLayout;
+import movierec.common.Vectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The current model in memory: every movie's ALS factors (raw, without scaling or the cosine augmentation), its
@@ -20,26 +22,31 @@ import movierec.common.Sequence;
  * {@code models/current} names a new version (checked every few seconds in the background), so a re-train shows up without a
  * restart and readers never see a half-loaded model.
  */
-public final class ModelCache {
+public final class ModelCache implements AutoCloseable {
+  private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
   /**
-   * A movie as the recommender needs it: its ALS factors (raw), the sequential part of its stored vector ({@code
-   * next}, scaled as stored) and its context vector ({@link Sequence}); the last two are empty for an ALS-only model.
+   * A movie as the recommender needs it: its stored vector ({@code embedding}, with the cosine coordinate), its ALS
+   * factors (raw), the sequential part of its stored vector ({@code next}, scaled as stored) and its context vector
+   * ({@link Sequence}); the last two are empty for an ALS-only model.
    */
-  public record Item(long id, String title, List<String> genres, float[] factors, float[] next, float[] context) {
+  public record Item(long id, String title, List<String> genres, float[] embedding, float[] factors, float[] next,
+                     float[] context) {
     /**
      * This rated movie's term in the sequential score of {@code target} when it is the user's {@code age}-th latest
      * (0 = the latest): w_age · a·b; 0 beyond the context or for an ALS-only model.
      */
     public double sequentialTerm(int age, Item target) {
       if (age >= Sequence.CONTEXT || context.length == 0 || target.next().length == 0) return 0;
-      return Sequence.contextWeight(age) * FoldIn.dot(context, target.next());
+      return Sequence.contextWeight(age) * Vectors.dot(context, target.next());
     }
   }
 
-  /** One loaded model version: ALS with {@code rank} factors plus a sequential part of {@code seqRank} dimensions. */
-  public record Model(String version, int rank, int seqRank, int genreDims, double alsScale, double regParam, double alpha,
-                      double recencyScale, double recencyFloor, Map<Long, Item> items, double[] gram) {
+  /** One loaded model version: its vectors' layout, the ALS training parameters, the movies and YᵀY. */
+  public record Model(String version, VectorLayout layout, double regParam, double alpha, double recencyScale,
+                      double recencyFloor, Map<Long, Item> items, double[] gram) {
     public boolean empty() { return items.isEmpty(); }
+
+    public int rank() { return layout.rank(); }
 
     /**
      * The user's ratings, given oldest first, as fold-in input: recency-weighted exactly as in training, and only
@@ -58,7 +65,7 @@ public final class ModelCache {
     /** Fold-in of a user from their ratings (oldest first); null without a model or without known movies. */
     public float[] userFactors(List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst) {
       if (empty()) return null;
-      return FoldIn.userFactors(gram, rank, foldInInput(movieIdsOldestFirst, ratingsOldestFirst), regParam, alpha);
+      return FoldIn.userFactors(gram, rank(), foldInInput(movieIdsOldestFirst, ratingsOldestFirst), regParam, alpha);
     }
 
     /**
@@ -67,7 +74,7 @@ public final class ModelCache {
      */
     public float[] userVector(List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst) {
       float[] x = userFactors(movieIdsOldestFirst, ratingsOldestFirst);
-      if (x == null || seqRank == 0) return x;
+      if (x == null || layout.seqRank() == 0) return x;
       List<float[]> contexts = new ArrayList<>(movieIdsOldestFirst.size());
       List<List<String>> genres = new ArrayList<>();
       for (Long id : movieIdsOldestFirst) {
@@ -75,12 +82,12 @@ public final class ModelCache {
         contexts.add(item == null ? null : item.context());
         if (item != null) genres.add(item.genres());
       }
-      float[] seq = Sequence.userVector(contexts, seqRank);
-      return genreDims == 0 ? FoldIn.concat(x, seq) : FoldIn.concat(x, seq, GenreTaste.userVector(genres));
+      return layout.user(x, Sequence.userVector(contexts, layout.seqRank()),
+          layout.genreDims() == 0 ? null : GenreTaste.userVector(genres));
     }
   }
 
-  private static final Model NONE = new Model("none", 0, 0, 0, 1, 0, 0, 0, 1, Map.of(), new double[0]);
+  private static final Model NONE = new Model("none", VectorLayout.NONE, 0, 0, 0, 1, Map.of(), new double[0]);
   private static final long CHECK_EVERY_MS = 5_000;
 
   private final ElasticsearchClient es;
@@ -92,6 +99,13 @@ public final class ModelCache {
     this.config = config;
   }
 
+  /** The current model, loaded once in this thread, without a background check (a command that runs and ends). */
+  public static Model loadOnce(ElasticsearchClient es, MovierecConfig config) {
+    ModelCache cache = new ModelCache(es, config);
+    cache.refresh();
+    return cache.model;
+  }
+
   /**
    * The current model. The first call loads it; from then on a background thread checks for a newer version every few
    * seconds and loads it while the previous one (or none) is served, so a training never stalls a request or a batch,
@@ -100,17 +114,17 @@ public final class ModelCache {
   public Model current() {
     if (!loadedOnce) {
       synchronized (this) {
-        if (!loadedOnce) {
-          refreshQuietly();
+        if (!loadedOnce && !closed) {
+          refreshLogged();
           loadedOnce = true;
-          Thread checker = new Thread(() -> {
-            while (true) {
+          checker = new Thread(() -> {
+            while (!closed) {
               try {
                 Thread.sleep(CHECK_EVERY_MS);
               } catch (InterruptedException e) {
                 return;
               }
-              refreshQuietly();
+              refreshLogged();
             }
           }, "model-check");
           checker.setDaemon(true);
@@ -121,50 +135,68 @@ public final class ModelCache {
     return model;
   }
 
-  private volatile boolean loadedOnce;
+  /**
+   * Why the last check for a newer model failed, or null when it succeeded. Meanwhile the model loaded before (or
+   * none) is served.
+   */
+  public String lastFailure() { return lastFailure; }
 
-  private void refreshQuietly() {
+  /** Stops the background check. */
+  @Override
+  public synchronized void close() {
+    closed = true;
+    if (checker != null) checker.interrupt();
+  }
+
+  private volatile boolean loadedOnce;
+  private volatile boolean closed;
+  private Thread checker;
+  private volatile String lastFailure;
+
+  /** Keeps serving the model we have when a check fails; logs each distinct failure once, not every few seconds. */
+  private void refreshLogged() {
     try {
       refresh();
+      if (lastFailure != null) LOG.info("model check works again (serving {})", model.version());
+      lastFailure = null;
     } catch (Exception e) {
-      // keep serving the model we have; Elasticsearch errors surface on the request itself
+      String failure = e instanceof StoreUnavailable ? e.getMessage() : "the model could not be loaded: " + e;
+      if (!failure.equals(lastFailure)) LOG.warn("{}; serving {} meanwhile", failure, model.version(), e);
+      lastFailure = failure;
     }
   }
 
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private void refresh() throws IOException {
-    GetResponse<Map> current = es.get(g -> g.index(config.index("models")).id("current"), Map.class);
+  private void refresh() {
+    GetResponse<ModelDoc> current = StoreUnavailable.call(() ->
+        es.get(g -> g.index(config.index("models")).id("current"), ModelDoc.class));
     if (!current.found()) return;
-    Map<String, Object> doc = current.source();
-    String version = (String) doc.get("version");
-    if (version.equals(model.version())) return;
-    Map<String, Object> params = (Map<String, Object>) doc.get("params");
-    int rank = ((Number) params.get("rank")).intValue();
-    int seqRank = ((Number) params.getOrDefault("seqRank", 0)).intValue();
-    int genreDims = ((Number) params.getOrDefault("genreDims", 0)).intValue();
-    double alsScale = ((Number) params.getOrDefault("alsScale", 1)).doubleValue();
+    ModelDoc doc = current.source();
+    if (doc.version().equals(model.version())) return;
+    VectorLayout layout = VectorLayout.of(doc.params());
     Map<Long, Item> items = new HashMap<>();
-    EsScan.scan(es, config.index("movies"), Query.of(q -> q.exists(e -> e.field("embedding"))), List.of("movie_id"),
-        List.of("movie_id", "title", "genres", "embedding", "context"), m -> {
-          float[] stored = floats((List<Number>) m.get("embedding"));
-          float[] factors = Arrays.copyOf(stored, rank);
-          for (int i = 0; i < rank; i++) factors[i] *= alsScale; // stored as V / alsScale
-          float[] context = m.get("context") == null ? new float[0] : floats((List<Number>) m.get("context"));
-          long id = ((Number) m.get("movie_id")).longValue();
-          items.put(id, new Item(id, (String) m.get("title"), (List<String>) m.getOrDefault("genres", List.of()), factors,
-              Arrays.copyOfRange(stored, rank, rank + seqRank), context));
-        });
-    List<float[]> all = new ArrayList<>();
-    items.values().forEach(i -> all.add(i.factors()));
-    model = new Model(version, rank, seqRank, genreDims, alsScale, ((Number) params.get("regParam")).doubleValue(),
-        ((Number) params.get("alpha")).doubleValue(),
-        ((Number) params.getOrDefault("recencyScale", 0)).doubleValue(), ((Number) params.getOrDefault("recencyFloor", 1)).doubleValue(),
-        items, FoldIn.gram(all, rank));
+    StoreUnavailable.call(() -> EsScan.scan(es, config.index("movies"), Query.of(q -> q.exists(e -> e.field("embedding"))),
+        List.of("movie_id"), MovieVectorsDoc.FIELDS, MovieVectorsDoc.class, m -> {
+          Item item = item(layout, m);
+          items.put(item.id(), item);
+        }));
+    model = model(doc.version(), doc.params(), items);
   }
 
-  private static float[] floats(List<Number> values) {
-    float[] out = new float[values.size()];
-    for (int i = 0; i < out.length; i++) out[i] = values.get(i).floatValue();
-    return out;
+  /** A movie of the model from its document (its stored vectors, title and genres). */
+  public static Item item(VectorLayout layout, MovieVectorsDoc movie) {
+    float[] stored = movie.embedding();
+    return new Item(movie.movieId(), movie.title(), movie.genres() == null ? List.of() : movie.genres(), stored,
+        layout.alsFactors(stored), layout.sequential(stored), movie.context() == null ? new float[0] : movie.context());
+  }
+
+  /** A model version from its document's {@code params} and its movies. */
+  public static Model model(String version, Map<String, Object> params, Map<Long, Item> items) {
+    VectorLayout layout = VectorLayout.of(params);
+    List<float[]> all = new ArrayList<>();
+    items.values().forEach(i -> all.add(i.factors()));
+    return new Model(version, layout, ((Number) params.get("regParam")).doubleValue(),
+        ((Number) params.get("alpha")).doubleValue(),
+        ((Number) params.getOrDefault("recencyScale", 0)).doubleValue(), ((Number) params.getOrDefault("recencyFloor", 1)).doubleValue(),
+        items, FoldIn.gram(all, layout.rank()));
   }
 }

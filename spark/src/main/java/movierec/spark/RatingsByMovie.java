@@ -28,7 +28,10 @@ import scala.jdk.javaapi.CollectionConverters;
  *       reason {@code unknown movieId N} if the movie does not arrive by then.</li>
  * </ul>
  * It emits the changed pairs (rating documents, and the input of {@link RatingsByUser}), the movie's statistics as a
- * whole value, and dead letters.
+ * whole value, and dead letters. The statistics are written in the batch that changes them, unless they were written
+ * less than {@code statsIntervalMs} ago: then a timer writes the latest ones when the interval is over. A popular
+ * movie is rated in nearly every micro-batch of a busy stream, and each write of its statistics makes Elasticsearch
+ * re-index the whole movie document, vectors included; a movie rated now and then is still current at once.
  */
 public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie.Event, RatingsByMovie.Emitted> {
   /**
@@ -43,13 +46,20 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
   public static final long HEARTBEAT = -2;
 
   private final long holdMs;
+  private final long statsIntervalMs;
   private transient ValueState<MovieInfo> movie;
   private transient MapState<Long, PairVersion> pairs;
   private transient ValueState<MovieStats> stats;
   private transient ListState<Event> held;
+  /** When the statistics were last emitted. */
+  private transient ValueState<Long> statsWrittenAt;
+  /** When the pending statistics are due to be emitted; absent when the last emitted ones are current. */
+  private transient ValueState<Long> statsDue;
 
-  public RatingsByMovie(long holdMs) {
+  /** {@code statsIntervalMs} 0 emits the statistics in every batch that changes them. */
+  public RatingsByMovie(long holdMs, long statsIntervalMs) {
     this.holdMs = holdMs;
+    this.statsIntervalMs = statsIntervalMs;
   }
 
   @Override
@@ -58,6 +68,8 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
     pairs = getHandle().getMapState("pairs", Encoders.LONG(), Encoders.bean(PairVersion.class), TTLConfig.NONE());
     stats = getHandle().getValueState("stats", Encoders.bean(MovieStats.class), TTLConfig.NONE());
     held = getHandle().getListState("held", Encoders.bean(Event.class), TTLConfig.NONE());
+    statsWrittenAt = getHandle().getValueState("statsWrittenAt", Encoders.LONG(), TTLConfig.NONE());
+    statsDue = getHandle().getValueState("statsDue", Encoders.LONG(), TTLConfig.NONE());
   }
 
   @Override
@@ -95,14 +107,22 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
       held.clear();
       getHandle().listTimers().foreach(t -> { getHandle().deleteTimer((Long) t); return null; });
     }
-    apply(movieId, ratings, out);
+    apply(movieId, ratings, timers.getCurrentProcessingTimeInMs(), out);
     return CollectionConverters.asScala(out).iterator();
   }
 
   @Override
   public scala.collection.Iterator<Emitted> handleExpiredTimer(Long movieId, TimerValues timers, ExpiredTimerInfo expired) {
     List<Emitted> out = new ArrayList<>();
-    if (movie.exists() || !held.exists()) return CollectionConverters.asScala(out).iterator();
+    if (movie.exists()) {
+      if (statsDue.exists() && statsDue.get() <= expired.getExpiryTimeInMs()) {
+        out.add(Emitted.stats(movieId, stats.get()));
+        statsWrittenAt.update(timers.getCurrentProcessingTimeInMs());
+        statsDue.clear();
+      }
+      return CollectionConverters.asScala(out).iterator();
+    }
+    if (!held.exists()) return CollectionConverters.asScala(out).iterator();
     List<Event> keep = new ArrayList<>();
     held.get().foreach(e -> {
       if (e.getHeldSince() + holdMs <= expired.getExpiryTimeInMs()) out.add(Emitted.deadLetter(e, "unknown movieId " + movieId));
@@ -114,8 +134,11 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
     return CollectionConverters.asScala(out).iterator();
   }
 
-  /** Applies rating events to the pairs and the statistics; emits each changed pair once, then the statistics. */
-  private void apply(long movieId, List<Event> ratings, List<Emitted> out) {
+  /**
+   * Applies rating events to the pairs and the statistics; emits each changed pair once, then the statistics (or
+   * leaves them to the timer, see the class comment).
+   */
+  private void apply(long movieId, List<Event> ratings, long now, List<Emitted> out) {
     if (ratings.isEmpty()) return;
     MovieStats s = stats.exists() ? stats.get() : new MovieStats();
     Map<Long, Event> changed = new LinkedHashMap<>();
@@ -131,7 +154,15 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
     stats.update(s);
     List<String> genres = movie.get().getGenres();
     for (Event e : changed.values()) out.add(Emitted.pair(PairChange.of(e, genres)));
-    out.add(Emitted.stats(movieId, s));
+    if (statsDue.exists()) return; // the timer will emit the latest
+    long next = statsWrittenAt.exists() ? statsWrittenAt.get() + statsIntervalMs : now;
+    if (next <= now) {
+      out.add(Emitted.stats(movieId, s));
+      statsWrittenAt.update(now);
+    } else {
+      statsDue.update(next);
+      getHandle().registerTimer(next);
+    }
   }
 
   /** One movie-keyed input: a movie announcement (its genres) or a rating event with its Kafka coordinates. */

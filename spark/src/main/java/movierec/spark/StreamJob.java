@@ -82,8 +82,9 @@ public final class StreamJob {
         .unionByName(RatingTransforms.heartbeat(spark))
         .as(Encoders.bean(RatingsByMovie.Event.class))
         .groupByKey((MapFunction<RatingsByMovie.Event, Long>) RatingsByMovie.Event::getMovieId, Encoders.LONG())
-        // processing time: the hold of ratings whose movie is unknown is a timer
-        .transformWithState(new RatingsByMovie(config.getInt("stream.unknown.movie.hold.ms")), TimeMode.ProcessingTime(),
+        // processing time: the hold of ratings whose movie is unknown, and the pacing of statistics writes, are timers
+        .transformWithState(new RatingsByMovie(config.getInt("stream.unknown.movie.hold.ms"), config.getInt("stream.movie.stats.interval.ms")),
+            TimeMode.ProcessingTime(),
             OutputMode.Update(), Encoders.bean(RatingsByMovie.Emitted.class))
         .writeStream().queryName("ratings")
         .option("checkpointLocation", checkpoints.resolve(checkpointName("ratings")).toString())

@@ -1,8 +1,9 @@
 package movierec.spark;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
-import movierec.es.EsScan;
+import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -17,7 +18,13 @@ import movierec.common.MovierecConfig;
 import movierec.common.Ranking;
 import movierec.common.RatingEvent;
 import movierec.common.TemporalSplit;
+import movierec.common.VectorLayout;
+import movierec.common.Vectors;
 import movierec.es.EsClients;
+import movierec.es.EsScan;
+import movierec.es.ModelDoc;
+import movierec.es.MovieVectorsDoc;
+import movierec.es.RatingDoc;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -65,91 +72,108 @@ public final class TrainJob {
     System.exit(code);
   }
 
-  @SuppressWarnings("unchecked")
+  /** What training reads: every rating, and each movie's genres. */
+  record Data(List<RatingEvent> ratings, Map<Integer, List<String>> genres) {}
+
+  /** The tuning's outcome: the best setting, its ALS model (fit on the training split) and every setting's figures. */
+  record Tuned(Params best, ALSModel model, Map<String, Object> validation) {}
+
+  /** Load, split, tune, validate the combination, fit on everything, publish. */
   static void run(MovierecConfig config) throws Exception {
     long t0 = System.currentTimeMillis();
     try (ElasticsearchClient es = EsClients.create(config)) {
-      List<RatingEvent> ratings = new ArrayList<>();
-      EsScan.scan(es, config.index("ratings"), List.of("user_id", "movie_id"), List.of("user_id", "movie_id", "rating", "timestamp"),
-          d -> ratings.add(RatingEvent.of(((Number) d.get("user_id")).longValue(), ((Number) d.get("movie_id")).longValue(),
-              ((Number) d.get("rating")).doubleValue(), ((Number) d.get("timestamp")).longValue(), null)));
-      if (ratings.isEmpty()) throw new IllegalStateException("no ratings in " + config.index("ratings") + ": load data first");
-      LOG.info("training on {} ratings", ratings.size());
-      Map<Integer, List<String>> genres = new HashMap<>();
-      EsScan.scan(es, config.index("movies"), List.of("movie_id"), List.of("movie_id", "genres"),
-          d -> genres.put(((Number) d.get("movie_id")).intValue(), (List<String>) d.getOrDefault("genres", List.of())));
-
+      Data data = load(es, config);
       SparkSession spark = SparkSession.builder().appName("movierec-train").master(config.get("spark.master"))
           .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
       spark.sparkContext().setCheckpointDir(config.dataDir().resolve("checkpoints/als").toString());
-
-      TemporalSplit.Split split = TemporalSplit.of(ratings, 0.1);
-      Dataset<Row> fit = null;
+      TemporalSplit.Split split = TemporalSplit.of(data.ratings(), 0.1);
       // train.grid=fixed skips tuning and validates only the first setting (tests, quick demos).
-      List<Params> grid = config.get("train.grid").equals("fixed") ? GRID.subList(0, 1) : GRID;
-      Params best = null;
-      ALSModel bestModel = null;
-      double bestNdcg = -1;
-      Map<String, Object> validation = new LinkedHashMap<>();
-      for (Params p : grid) {
-        long t = System.currentTimeMillis();
-        if (fit != null) fit.unpersist();
-        fit = toDataset(spark, weighted(split.train(), p)).cache();
-        ALSModel m = als(p).fit(fit);
-        Ranking.Metrics metrics = validate(Trained.alsOnly(m), split);
-        validation.put(p.toString(), Map.of("ndcg10", metrics.ndcg(), "precision10", metrics.precision(),
-            "recall10", metrics.recall(), "hit10", metrics.hit(), "seconds", (System.currentTimeMillis() - t) / 1000.0));
-        LOG.info("ALS {}: validation NDCG@10 {} P@10 {} ({} ms)", p, String.format("%.4f", metrics.ndcg()),
-            String.format("%.4f", metrics.precision()), System.currentTimeMillis() - t);
-        if (metrics.ndcg() > bestNdcg) {
-          bestNdcg = metrics.ndcg();
-          best = p;
-          bestModel = m;
-        }
-      }
-      fit.unpersist();
+      Tuned tuned = tune(spark, split, config.get("train.grid").equals("fixed") ? GRID.subList(0, 1) : GRID);
       long t = System.currentTimeMillis();
-      Ranking.Metrics chosen = validate(Trained.of(bestModel, split.train(), genres), split);
-      LOG.info("ALS {} + sequential: validation NDCG@10 {} P@10 {} ({} ms)", best, String.format("%.4f", chosen.ndcg()),
+      Ranking.Metrics chosen = validate(Trained.of(tuned.model(), split.train(), data.genres()), split);
+      LOG.info("ALS {} + sequential: validation NDCG@10 {} P@10 {} ({} ms)", tuned.best(), String.format("%.4f", chosen.ndcg()),
           String.format("%.4f", chosen.precision()), System.currentTimeMillis() - t);
-      Trained model = Trained.of(als(best).fit(toDataset(spark, weighted(ratings, best))), ratings, genres);
-      String version = "als-seq-" + System.currentTimeMillis();
-      writeVectors(es, config, version, model);
-      Map<String, Object> params = new LinkedHashMap<>(Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
-          "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor()));
-      params.putAll(Map.of("seqRank", model.seq().rank(), "alsScale", model.alsScale(), "seqScale", model.seqScale(),
-          "seqWeight", SEQ_WEIGHT, "genreDims", GenreTaste.GENRES.size()));
-      Map<String, Object> doc = new LinkedHashMap<>();
-      doc.put("version", version);
-      doc.put("algorithm", "als-implicit+sequential");
-      doc.put("params", params);
-      doc.put("validation", Map.of("chosen", Map.of("ndcg10", chosen.ndcg(), "precision10", chosen.precision(),
-          "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation));
-      doc.put("trained_at", System.currentTimeMillis());
-      doc.put("current", true);
-      es.index(i -> i.index(config.index("models")).id(version).document(doc));
-      // "current" is what the stream job and the API poll: switched last, after every vector is written.
-      es.index(i -> i.index(config.index("models")).id("current").document(doc).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
+      Params best = tuned.best();
+      Trained model = Trained.of(als(best).fit(toDataset(spark, weighted(data.ratings(), best))), data.ratings(), data.genres());
+      String version = publish(es, config, model, best, chosen, tuned.validation());
       LOG.info("model {} ({}) written: {} movies, {} users, validation NDCG@10 {} in {} s", version, best, model.items().size(),
           model.users().size(), String.format("%.4f", chosen.ndcg()), (System.currentTimeMillis() - t0) / 1000);
       spark.stop();
     }
   }
 
+  static Data load(ElasticsearchClient es, MovierecConfig config) throws IOException {
+    List<RatingEvent> ratings = new ArrayList<>();
+    EsScan.scan(es, config.index("ratings"), null, List.of("user_id", "movie_id"), List.of("user_id", "movie_id", "rating", "timestamp"),
+        RatingDoc.class, d -> ratings.add(RatingEvent.of(d.userId(), d.movieId(), d.rating(), d.timestamp(), null)));
+    if (ratings.isEmpty()) throw new IllegalStateException("no ratings in " + config.index("ratings") + ": load data first");
+    LOG.info("training on {} ratings", ratings.size());
+    Map<Integer, List<String>> genres = new HashMap<>();
+    EsScan.scan(es, config.index("movies"), null, List.of("movie_id"), List.of("movie_id", "genres"), MovieVectorsDoc.class,
+        d -> genres.put((int) d.movieId(), d.genres() == null ? List.of() : d.genres()));
+    return new Data(ratings, genres);
+  }
+
+  /** Grid search of ALS on the training split, each setting scored on the validation split (NDCG@10). */
+  static Tuned tune(SparkSession spark, TemporalSplit.Split split, List<Params> grid) {
+    Dataset<Row> fit = null;
+    Params best = null;
+    ALSModel bestModel = null;
+    double bestNdcg = -1;
+    Map<String, Object> validation = new LinkedHashMap<>();
+    for (Params p : grid) {
+      long t = System.currentTimeMillis();
+      if (fit != null) fit.unpersist();
+      fit = toDataset(spark, weighted(split.train(), p)).cache();
+      ALSModel m = als(p).fit(fit);
+      Ranking.Metrics metrics = validate(Trained.alsOnly(m), split);
+      validation.put(p.toString(), Map.of("ndcg10", metrics.ndcg(), "precision10", metrics.precision(),
+          "recall10", metrics.recall(), "hit10", metrics.hit(), "seconds", (System.currentTimeMillis() - t) / 1000.0));
+      LOG.info("ALS {}: validation NDCG@10 {} P@10 {} ({} ms)", p, String.format("%.4f", metrics.ndcg()),
+          String.format("%.4f", metrics.precision()), System.currentTimeMillis() - t);
+      if (metrics.ndcg() > bestNdcg) {
+        bestNdcg = metrics.ndcg();
+        best = p;
+        bestModel = m;
+      }
+    }
+    if (fit != null) fit.unpersist();
+    return new Tuned(best, bestModel, validation);
+  }
+
+  /** Writes the vectors, then the model document, then switches {@code current} to it; returns the version. */
+  static String publish(ElasticsearchClient es, MovierecConfig config, Trained model, Params best, Ranking.Metrics chosen,
+                        Map<String, Object> validation) throws IOException {
+    String version = "als-seq-" + System.currentTimeMillis();
+    writeVectors(es, config, version, model);
+    Map<String, Object> params = new LinkedHashMap<>(Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
+        "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor()));
+    params.putAll(model.layout().params());
+    ModelDoc doc = new ModelDoc(version, "als-implicit+sequential", params, Map.of("chosen", Map.of("ndcg10", chosen.ndcg(),
+        "precision10", chosen.precision(), "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation),
+        System.currentTimeMillis(), true);
+    es.index(i -> i.index(config.index("models")).id(version).document(doc));
+    // "current" is what the stream job and the API poll: switched last, after every vector is written.
+    es.index(i -> i.index(config.index("models")).id("current").document(doc).refresh(Refresh.True));
+    return version;
+  }
+
   /** Weight of the sequential scores beside the ALS scores, each first divided by its typical top score (measured). */
   static final double SEQ_WEIGHT = 2.0;
 
   /**
-   * A trained model: ALS item and user factors, the sequential vectors over the same movies, and the two scales that
-   * put the halves on one footing (each the mean over users of their top-10 scores). Score = x_u · y_i with
-   * y_i = [V_i / alsScale ; SEQ_WEIGHT · b_i / seqScale] stored per movie and x_u = [U_u ; Σ_k w_k·a_k] per user.
+   * A trained model: ALS item and user factors, the sequential vectors over the same movies and the genre taste, put
+   * together by the {@link VectorLayout}, whose two scales put the ALS and sequential halves on one footing (each the
+   * mean over users of their top-10 scores).
    */
   record Trained(Map<Integer, float[]> items, Map<Integer, float[]> users, Map<Integer, Integer> index,
-                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, double alsScale, double seqScale,
+                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, VectorLayout layout,
                  Map<Integer, List<String>> genres, Map<Integer, float[]> userGenres) {
 
     static Trained alsOnly(ALSModel m) {
-      return new Trained(factors(m.itemFactors()), factors(m.userFactors()), Map.of(), null, Map.of(), 1, 1, Map.of(), Map.of());
+      Map<Integer, float[]> items = factors(m.itemFactors());
+      return new Trained(items, factors(m.userFactors()), Map.of(), null, Map.of(), VectorLayout.alsOnly(m.rank()), Map.of(),
+          Map.of());
     }
 
     /** The ALS model plus the sequential model trained on the same ratings' histories. */
@@ -175,28 +199,24 @@ public final class TrainJob {
       });
       Map<Integer, float[]> seqItems = new HashMap<>();
       index.forEach((id, i) -> seqItems.put(id, seq.item(i)));
-      return new Trained(items, users, index, seq, userSeq, meanTopScore(users, items), meanTopScore(userSeq, seqItems),
-          genres, userGenres);
+      VectorLayout layout = new VectorLayout(m.rank(), seq.rank(), GenreTaste.GENRES.size(), meanTopScore(users, items),
+          meanTopScore(userSeq, seqItems), SEQ_WEIGHT);
+      return new Trained(items, users, index, seq, userSeq, layout, genres, userGenres);
     }
 
     /** The stored movie vector (before the cosine augmentation). */
     float[] itemVector(int movieId) {
       float[] v = items.get(movieId);
       if (seq == null) return v;
-      float[] b = seq.item(index.get(movieId));
-      float[] out = new float[v.length + b.length];
-      for (int d = 0; d < v.length; d++) out[d] = (float) (v[d] / alsScale);
-      for (int d = 0; d < b.length; d++) out[v.length + d] = (float) (SEQ_WEIGHT * b[d] / seqScale);
-      return FoldIn.concat(out, GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
+      return layout.item(v, seq.item(index.get(movieId)), GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
     }
 
     /** The user's query vector; null for a user without factors. */
     float[] userVector(int userId) {
       float[] u = users.get(userId);
       if (u == null || seq == null) return u;
-      float[] q = userSeq.getOrDefault(userId, new float[seq.rank()]);
-      float[] g = userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]);
-      return FoldIn.concat(u, q, g);
+      return layout.user(u, userSeq.getOrDefault(userId, new float[seq.rank()]),
+          userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]));
     }
   }
 
@@ -206,7 +226,7 @@ public final class TrainJob {
     for (RatingEvent r : ratings) byUser.computeIfAbsent(r.userId().intValue(), u -> new ArrayList<>()).add(r);
     Map<Integer, int[]> out = new HashMap<>();
     byUser.forEach((u, mine) -> {
-      mine.sort(java.util.Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
+      mine.sort(RatingEvent.OLDEST_FIRST);
       out.put(u, mine.stream().map(r -> index.get(r.movieId().intValue())).filter(java.util.Objects::nonNull)
           .mapToInt(Integer::intValue).toArray());
     });
@@ -221,7 +241,7 @@ public final class TrainJob {
     for (float[] x : users.values()) {
       PriorityQueue<Double> top = new PriorityQueue<>();
       for (float[] y : all) {
-        double s = FoldIn.dot(x, y);
+        double s = Vectors.dot(x, y);
         if (top.size() < 10) top.add(s);
         else if (s > top.peek()) {
           top.poll();
@@ -240,7 +260,7 @@ public final class TrainJob {
     for (RatingEvent r : ratings) byUser.computeIfAbsent(r.userId(), u -> new ArrayList<>()).add(r);
     List<RatingEvent> out = new ArrayList<>(ratings.size());
     for (List<RatingEvent> mine : byUser.values()) {
-      mine.sort(java.util.Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
+      mine.sort(RatingEvent.OLDEST_FIRST);
       for (int i = 0; i < mine.size(); i++) {
         RatingEvent r = mine.get(i);
         double w = FoldIn.recencyWeight(mine.size() - 1 - i, p.recencyScale(), p.recencyFloor());
@@ -294,7 +314,7 @@ public final class TrainJob {
     PriorityQueue<Map.Entry<Integer, Double>> heap = new PriorityQueue<>(Map.Entry.comparingByValue());
     for (Map.Entry<Integer, float[]> it : items.entrySet()) {
       if (exclude.contains(it.getKey().longValue())) continue;
-      double s = FoldIn.dot(x, it.getValue());
+      double s = Vectors.dot(x, it.getValue());
       if (heap.size() < k) heap.add(Map.entry(it.getKey(), s));
       else if (s > heap.peek().getValue()) {
         heap.poll();
@@ -306,18 +326,18 @@ public final class TrainJob {
     return sorted.stream().map(e -> (long) e.getKey()).toList();
   }
 
-  private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Trained model) throws java.io.IOException {
+  private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Trained model) throws IOException {
     Map<Integer, float[]> stored = new HashMap<>();
     for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
-    int dims = stored.values().iterator().next().length + 1;
+    int dims = model.layout().dims() + 1; // the cosine coordinate
     new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
-    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(FoldIn.dot(v, v))).max().orElse(1);
+    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(Vectors.dot(v, v))).max().orElse(1);
     List<BulkOperation> ops = new ArrayList<>();
     stored.forEach((id, v) -> ops.add(EsBulk.upsert(config.index("movies"), String.valueOf(id), Map.of(
-        "embedding", FoldIn.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
+        "embedding", VectorLayout.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
     for (int id : model.users().keySet()) {
       ops.add(EsBulk.upsert(config.index("users"), String.valueOf(id),
-          Map.of("embedding", FoldIn.userForCosine(model.userVector(id)), "model_version", version)));
+          Map.of("embedding", VectorLayout.userForCosine(model.userVector(id)), "model_version", version)));
     }
     new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
   }

@@ -3,7 +3,7 @@ package movierec.spark;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import movierec.common.FoldIn;
+import movierec.common.VectorLayout;
 import movierec.es.ModelCache;
 
 /**
@@ -42,7 +42,7 @@ public final class UsersSink {
     doc.put("updated_at", now);
     float[] vector = liveVector(model, p);
     if (vector != null) {
-      doc.put("embedding", FoldIn.userForCosine(vector));
+      doc.put("embedding", VectorLayout.userForCosine(vector));
       doc.put("model_version", model.version());
     }
     return doc;

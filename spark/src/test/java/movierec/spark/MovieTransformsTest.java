@@ -26,8 +26,7 @@ class MovieTransformsTest {
 
   @BeforeAll
   static void start() {
-    spark = SparkSession.builder().master("local[1]").appName("test").config("spark.ui.enabled", "false")
-        .config("spark.sql.shuffle.partitions", "1").getOrCreate();
+    spark = LocalSpark.start();
   }
 
   @AfterAll

@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Random;
-import movierec.common.FoldIn;
+import movierec.common.Vectors;
 import movierec.common.Sequence;
 import org.junit.jupiter.api.Test;
 
@@ -80,7 +80,7 @@ class SequenceModelTest {
       double bestScore = Double.NEGATIVE_INFINITY;
       for (int i = 0; i < items; i++) {
         if (i == last || i == (last - 1 + items) % items || i == (last - 2 + items) % items || i == (last - 3 + items) % items) continue;
-        double s = FoldIn.dot(user, v.item(i));
+        double s = Vectors.dot(user, v.item(i));
         if (s > bestScore) {
           bestScore = s;
           best = i;
