@@ -10,7 +10,7 @@ public final class DownCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     Stack stack = new Stack(Main.config());
-    for (LocalProcess p : stack.processesInStopOrder()) {
+    for (LocalProcess p : stack.everyProcessInStopOrder()) {
       boolean wasRunning = p.stop(30);
       // the cluster's nodes are listed only when they ran: a single-node stack's `down` stays as short as before
       if (wasRunning || !p.name().matches(".*-\\d+|spark-master")) System.out.println("  " + p.name() + ": " + (wasRunning ? "stopped" : "not running"));

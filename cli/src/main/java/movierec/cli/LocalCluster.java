@@ -81,11 +81,13 @@ public final class LocalCluster {
   }
 
   /**
-   * Starts every node that is not running (Kafka nodes together, then Elasticsearch nodes together: a node is ready
-   * only once a majority of its cluster runs), then the Spark master and workers; records the client settings.
+   * Records the client settings, then starts every node that is not running (Kafka nodes together, then Elasticsearch
+   * nodes together: a node is ready only once a majority of its cluster runs), then the Spark master and workers.
    * Returns the configuration the rest of {@code up} uses.
    */
   public MovierecConfig start(PrintStream out) {
+    // recorded first: should a start fail half-way, `down` (and the next `up`) still know the nodes that did start
+    record();
     step(out, "Kafka cluster (3 nodes, " + LocalKafka.bootstrap(config, NODES) + ")", () -> {
       kafka.forEach(LocalKafka::launch);
       kafka.forEach(k -> k.awaitReady(120));
@@ -95,7 +97,6 @@ public final class LocalCluster {
       elasticsearch.forEach(e -> e.waitHealthy(240));
     });
     step(out, "Spark standalone cluster (master " + spark.masterUrl() + ", " + spark.workers().size() + " workers)", () -> spark.start(120));
-    record();
     return config.with(clientSettings());
   }
 

@@ -39,8 +39,16 @@ public final class Stack {
 
   public MovierecConfig config() { return config; }
 
-  /** Local processes in stop order (reverse of start order): single nodes and the nodes of {@code up --cluster}. */
+  /** Local processes in stop order (reverse of start order): the single nodes, or the nodes of {@code up --cluster}. */
   public List<LocalProcess> processesInStopOrder() {
+    List<LocalProcess> out = new ArrayList<>(List.of(api, stream));
+    if (LocalCluster.active(config)) out.addAll(cluster.processesInStopOrder());
+    else out.addAll(List.of(elasticsearch.process(), kafka.process()));
+    return out;
+  }
+
+  /** Every process either mode starts, in stop order: what {@code down} stops, whatever is recorded. */
+  public List<LocalProcess> everyProcessInStopOrder() {
     List<LocalProcess> out = new ArrayList<>(List.of(api, stream));
     out.addAll(cluster.processesInStopOrder());
     out.addAll(List.of(elasticsearch.process(), kafka.process()));

@@ -78,7 +78,7 @@ class ClusterFaultIT {
   static synchronized void stop() {
     if (api != null) api.close();
     api = null;
-    if (stack != null) for (LocalProcess p : stack.processesInStopOrder()) p.stop(20);
+    if (stack != null) for (LocalProcess p : stack.everyProcessInStopOrder()) p.stop(20);
     stack = null;
   }
 
