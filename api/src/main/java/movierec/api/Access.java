@@ -8,19 +8,23 @@ import java.util.Set;
  * only reads is the anonymous visitor's recommendations.
  */
 final class Access {
-  /** Always open, even with {@code api.auth.read=true}: health checks, the API's own description, the local key hand-out. */
-  private static final Set<String> OPEN_API_PATHS = Set.of("/api/health", "/api/openapi.json", "/api/docs", "/api/local-key");
-  private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /** Always open, even with {@code api.auth.read=true}: health checks, the API's own description, the local key hand-out. */
+    private static final Set<String> OPEN_API_PATHS =
+            Set.of("/api/health", "/api/openapi.json", "/api/docs", "/api/local-key");
 
-  private Access() {}
+    private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
 
-  /** The scope the request needs, or null when it needs no key. */
-  static Scope required(String method, String path, boolean readsClosed) {
-    String p = path.length() > 1 && path.endsWith("/") ? path.substring(0, path.length() - 1) : path; // Javalin ignores a trailing slash
-    boolean read = READ_METHODS.contains(method) || (method.equals("POST") && p.equals("/api/recommendations"));
-    if (!read) return Scope.WRITE;
-    // The web page, its scripts and the dashboard's HTML are static files: the data they show comes from /api/.
-    if (!p.startsWith("/api/") || OPEN_API_PATHS.contains(p)) return null;
-    return readsClosed ? Scope.READ : null;
-  }
+    private Access() {}
+
+    /** The scope the request needs, or null when it needs no key. */
+    static Scope required(String method, String path, boolean readsClosed) {
+        String p = path.length() > 1 && path.endsWith("/")
+                ? path.substring(0, path.length() - 1)
+                : path; // Javalin ignores a trailing slash
+        boolean read = READ_METHODS.contains(method) || (method.equals("POST") && p.equals("/api/recommendations"));
+        if (!read) return Scope.WRITE;
+        // The web page, its scripts and the dashboard's HTML are static files: the data they show comes from /api/.
+        if (!p.startsWith("/api/") || OPEN_API_PATHS.contains(p)) return null;
+        return readsClosed ? Scope.READ : null;
+    }
 }

@@ -26,113 +26,139 @@ import org.slf4j.LoggerFactory;
  * key therefore stops working on every API process within that time.
  */
 public final class ApiKeys {
-  private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
-  /** last_used_at is written at most this often per key and process: it says "in use lately", not every request. */
-  private static final long LAST_USED_RESOLUTION_MS = 60_000;
+    private static final Logger LOG = LoggerFactory.getLogger(ApiKeys.class);
+    /** last_used_at is written at most this often per key and process: it says "in use lately", not every request. */
+    private static final long LAST_USED_RESOLUTION_MS = 60_000;
 
-  private record Cached(ApiKey key, long readAtNanos) {}
+    private record Cached(ApiKey key, long readAtNanos) {}
 
-  private final ElasticsearchClient es;
-  /** The same transport, for the last-use writes no request waits for. */
-  private final ElasticsearchAsyncClient async;
-  private final String index;
-  private final long cacheNanos;
-  private final Map<String, Cached> cache = new ConcurrentHashMap<>();
+    private final ElasticsearchClient es;
+    /** The same transport, for the last-use writes no request waits for. */
+    private final ElasticsearchAsyncClient async;
 
-  public ApiKeys(ElasticsearchClient es, MovierecConfig config) {
-    this.es = es;
-    this.async = new ElasticsearchAsyncClient(es._transport(), es._transportOptions());
-    this.index = config.index("api_keys");
-    this.cacheNanos = config.getInt("api.auth.cache.ms") * 1_000_000L;
-  }
+    private final String index;
+    private final long cacheNanos;
+    private final Map<String, Cached> cache = new ConcurrentHashMap<>();
 
-  /** Stores a new key and returns it with its secret: the only time the secret exists outside its client. */
-  public ApiKey.Issued create(String name, Scope scope) throws IOException {
-    ApiKey.Issued issued = ApiKey.issue(name, scope, System.currentTimeMillis());
-    ApiKey k = issued.record();
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("name", k.name());
-    doc.put("scope", k.scope().label());
-    doc.put("salt", k.salt());
-    doc.put("hash", k.hash());
-    doc.put("created_at", k.createdAt());
-    // wait_for: `keys list` and `keys revoke` search by name right after.
-    es.create(c -> c.index(index).id(k.id()).document(doc).refresh(Refresh.WaitFor));
-    LOG.info("created API key '{}' with scope {}", name, scope.label());
-    return issued;
-  }
-
-  /** Every key, revoked ones too, oldest first. */
-  @SuppressWarnings("rawtypes")
-  public List<ApiKey> list() throws IOException {
-    List<ApiKey> out = new ArrayList<>();
-    try {
-      for (Hit<Map> h : es.search(s -> s.index(index).size(10_000).sort(o -> o.field(f -> f.field("created_at").order(SortOrder.Asc))), Map.class)
-          .hits().hits()) {
-        out.add(fromDoc(h.id(), h.source()));
-      }
-    } catch (ElasticsearchException e) {
-      if (e.status() != 404) throw e; // no api_keys index: no key exists yet
+    public ApiKeys(ElasticsearchClient es, MovierecConfig config) {
+        this.es = es;
+        this.async = new ElasticsearchAsyncClient(es._transport(), es._transportOptions());
+        this.index = config.index("api_keys");
+        this.cacheNanos = config.getInt("api.auth.cache.ms") * 1_000_000L;
     }
-    return out;
-  }
 
-  /** Revokes every active key with this name; returns how many. */
-  public int revoke(String name) throws IOException {
-    long now = System.currentTimeMillis();
-    int n = 0;
-    for (ApiKey k : list()) {
-      if (!k.name().equals(name) || k.revoked()) continue;
-      es.update(u -> u.index(index).id(k.id()).doc(Map.of("revoked_at", now)).refresh(Refresh.WaitFor), Map.class);
-      cache.remove(k.id());
-      n++;
+    /** Stores a new key and returns it with its secret: the only time the secret exists outside its client. */
+    public ApiKey.Issued create(String name, Scope scope) throws IOException {
+        ApiKey.Issued issued = ApiKey.issue(name, scope, System.currentTimeMillis());
+        ApiKey k = issued.record();
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("name", k.name());
+        doc.put("scope", k.scope().label());
+        doc.put("salt", k.salt());
+        doc.put("hash", k.hash());
+        doc.put("created_at", k.createdAt());
+        // wait_for: `keys list` and `keys revoke` search by name right after.
+        es.create(c -> c.index(index).id(k.id()).document(doc).refresh(Refresh.WaitFor));
+        LOG.info("created API key '{}' with scope {}", name, scope.label());
+        return issued;
     }
-    if (n > 0) LOG.info("revoked API key '{}'", name);
-    return n;
-  }
 
-  /** The stored key a client presented, or null when it is malformed, unknown, revoked or its secret does not match. */
-  public ApiKey verify(String presented) {
-    String id = ApiKey.idOf(presented);
-    if (id == null) return null;
-    Cached c = cache.get(id);
-    if (c == null || System.nanoTime() - c.readAtNanos() > cacheNanos) {
-      ApiKey stored = read(id);
-      if (stored == null || stored.revoked()) {
-        cache.remove(id);
-        return null;
-      }
-      c = new Cached(stored, System.nanoTime());
-      cache.put(id, c);
-      if (stored.lastUsedAt() == null || System.currentTimeMillis() - stored.lastUsedAt() > LAST_USED_RESOLUTION_MS) touch(stored);
+    /** Every key, revoked ones too, oldest first. */
+    @SuppressWarnings("rawtypes")
+    public List<ApiKey> list() throws IOException {
+        List<ApiKey> out = new ArrayList<>();
+        try {
+            for (Hit<Map> h : es.search(
+                            s -> s.index(index)
+                                    .size(10_000)
+                                    .sort(o ->
+                                            o.field(f -> f.field("created_at").order(SortOrder.Asc))),
+                            Map.class)
+                    .hits()
+                    .hits()) {
+                out.add(fromDoc(h.id(), h.source()));
+            }
+        } catch (ElasticsearchException e) {
+            if (e.status() != 404) throw e; // no api_keys index: no key exists yet
+        }
+        return out;
     }
-    return c.key().matches(presented) ? c.key() : null;
-  }
 
-  @SuppressWarnings("rawtypes")
-  private ApiKey read(String id) {
-    try {
-      GetResponse<Map> r = StoreUnavailable.call(() -> es.get(g -> g.index(index).id(id), Map.class));
-      return r.found() ? fromDoc(id, r.source()) : null;
-    } catch (ElasticsearchException e) {
-      if (e.status() == 404) return null; // no api_keys index: no key exists yet
-      throw e;
+    /** Revokes every active key with this name; returns how many. */
+    public int revoke(String name) throws IOException {
+        long now = System.currentTimeMillis();
+        int n = 0;
+        for (ApiKey k : list()) {
+            if (!k.name().equals(name) || k.revoked()) continue;
+            es.update(
+                    u -> u.index(index)
+                            .id(k.id())
+                            .doc(Map.of("revoked_at", now))
+                            .refresh(Refresh.WaitFor),
+                    Map.class);
+            cache.remove(k.id());
+            n++;
+        }
+        if (n > 0) LOG.info("revoked API key '{}'", name);
+        return n;
     }
-  }
 
-  /** Records the use in the background: a request never waits for this write. */
-  private void touch(ApiKey key) {
-    async.update(u -> u.index(index).id(key.id()).doc(Map.of("last_used_at", System.currentTimeMillis())), Map.class)
-        .whenComplete((r, e) -> {
-          if (e != null) LOG.warn("could not record the last use of API key '{}': {}", key.name(), e.getMessage());
-        });
-  }
+    /** The stored key a client presented, or null when it is malformed, unknown, revoked or its secret does not match. */
+    public ApiKey verify(String presented) {
+        String id = ApiKey.idOf(presented);
+        if (id == null) return null;
+        Cached c = cache.get(id);
+        if (c == null || System.nanoTime() - c.readAtNanos() > cacheNanos) {
+            ApiKey stored = read(id);
+            if (stored == null || stored.revoked()) {
+                cache.remove(id);
+                return null;
+            }
+            c = new Cached(stored, System.nanoTime());
+            cache.put(id, c);
+            if (stored.lastUsedAt() == null
+                    || System.currentTimeMillis() - stored.lastUsedAt() > LAST_USED_RESOLUTION_MS) touch(stored);
+        }
+        return c.key().matches(presented) ? c.key() : null;
+    }
 
-  @SuppressWarnings("rawtypes")
-  private static ApiKey fromDoc(String id, Map doc) {
-    return new ApiKey(id, (String) doc.get("name"), Scope.parse((String) doc.get("scope")), (String) doc.get("salt"), (String) doc.get("hash"),
-        ((Number) doc.get("created_at")).longValue(), millis(doc.get("last_used_at")), millis(doc.get("revoked_at")));
-  }
+    @SuppressWarnings("rawtypes")
+    private ApiKey read(String id) {
+        try {
+            GetResponse<Map> r =
+                    StoreUnavailable.call(() -> es.get(g -> g.index(index).id(id), Map.class));
+            return r.found() ? fromDoc(id, r.source()) : null;
+        } catch (ElasticsearchException e) {
+            if (e.status() == 404) return null; // no api_keys index: no key exists yet
+            throw e;
+        }
+    }
 
-  private static Long millis(Object v) { return v == null ? null : ((Number) v).longValue(); }
+    /** Records the use in the background: a request never waits for this write. */
+    private void touch(ApiKey key) {
+        async.update(
+                        u -> u.index(index).id(key.id()).doc(Map.of("last_used_at", System.currentTimeMillis())),
+                        Map.class)
+                .whenComplete((r, e) -> {
+                    if (e != null)
+                        LOG.warn("could not record the last use of API key '{}': {}", key.name(), e.getMessage());
+                });
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static ApiKey fromDoc(String id, Map doc) {
+        return new ApiKey(
+                id,
+                (String) doc.get("name"),
+                Scope.parse((String) doc.get("scope")),
+                (String) doc.get("salt"),
+                (String) doc.get("hash"),
+                ((Number) doc.get("created_at")).longValue(),
+                millis(doc.get("last_used_at")),
+                millis(doc.get("revoked_at")));
+    }
+
+    private static Long millis(Object v) {
+        return v == null ? null : ((Number) v).longValue();
+    }
 }

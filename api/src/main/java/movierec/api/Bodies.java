@@ -10,69 +10,82 @@ import movierec.common.Events;
 
 /** Parsing and checks of request bodies: every failure is a {@link BadQuery} naming the problem (or a 413). */
 final class Bodies {
-  private Bodies() {}
+    private Bodies() {}
 
-  /** A rating to write: {@code {"movieId": ..., "rating": ...}}. */
-  record Rating(long movieId, double rating) {}
+    /** A rating to write: {@code {"movieId": ..., "rating": ...}}. */
+    record Rating(long movieId, double rating) {}
 
-  /** An anonymous request: the visitor's ratings in the order given (oldest first) and how many movies to answer. */
-  record Anonymous(Map<Long, Double> ratings, int k) {}
+    /** An anonymous request: the visitor's ratings in the order given (oldest first) and how many movies to answer. */
+    record Anonymous(Map<Long, Double> ratings, int k) {}
 
-  static Rating rating(byte[] bytes) {
-    JsonNode body = object(bytes);
-    JsonNode movieNode = body.get("movieId");
-    JsonNode ratingNode = body.get("rating");
-    if (movieNode == null || !movieNode.isIntegralNumber() || !movieNode.canConvertToLong() || movieNode.asLong() <= 0
-        || movieNode.asLong() > Integer.MAX_VALUE) {
-      throw new BadQuery("movieId must be a positive integer");
+    static Rating rating(byte[] bytes) {
+        JsonNode body = object(bytes);
+        JsonNode movieNode = body.get("movieId");
+        JsonNode ratingNode = body.get("rating");
+        if (movieNode == null
+                || !movieNode.isIntegralNumber()
+                || !movieNode.canConvertToLong()
+                || movieNode.asLong() <= 0
+                || movieNode.asLong() > Integer.MAX_VALUE) {
+            throw new BadQuery("movieId must be a positive integer");
+        }
+        if (ratingNode == null || !ratingNode.isNumber())
+            throw new BadQuery("rating must be a number from 0.5 to 5.0 in steps of 0.5");
+        String invalid = Events.validateRating(ratingNode.asDouble());
+        if (invalid != null) throw new BadQuery(invalid);
+        return new Rating(movieNode.asLong(), ratingNode.asDouble());
     }
-    if (ratingNode == null || !ratingNode.isNumber()) throw new BadQuery("rating must be a number from 0.5 to 5.0 in steps of 0.5");
-    String invalid = Events.validateRating(ratingNode.asDouble());
-    if (invalid != null) throw new BadQuery(invalid);
-    return new Rating(movieNode.asLong(), ratingNode.asDouble());
-  }
 
-  static Anonymous anonymous(byte[] bytes) {
-    JsonNode body = object(bytes);
-    JsonNode ratings = body.get("ratings");
-    if (ratings == null || !ratings.isArray() || ratings.isEmpty() || ratings.size() > 100) {
-      throw new BadQuery("ratings must be an array of 1 to 100 {movieId, rating} objects");
+    static Anonymous anonymous(byte[] bytes) {
+        JsonNode body = object(bytes);
+        JsonNode ratings = body.get("ratings");
+        if (ratings == null || !ratings.isArray() || ratings.isEmpty() || ratings.size() > 100) {
+            throw new BadQuery("ratings must be an array of 1 to 100 {movieId, rating} objects");
+        }
+        int k = 10;
+        if (body.has("k")) {
+            JsonNode kn = body.get("k");
+            if (!kn.isIntegralNumber() || !kn.canConvertToInt() || kn.asInt() < 1 || kn.asInt() > 100)
+                throw new BadQuery("k must be an integer from 1 to 100");
+            k = kn.asInt();
+        }
+        Map<Long, Double> given = new LinkedHashMap<>();
+        for (JsonNode r : ratings) {
+            JsonNode m = r.get("movieId");
+            JsonNode v = r.get("rating");
+            if (m == null
+                    || !m.isIntegralNumber()
+                    || !m.canConvertToLong()
+                    || m.asLong() <= 0
+                    || m.asLong() > Integer.MAX_VALUE) {
+                throw new BadQuery("each rating needs a movieId that is a positive integer up to " + Integer.MAX_VALUE);
+            }
+            if (v == null || !v.isNumber()) throw new BadQuery("each rating needs a numeric rating");
+            String invalid = Events.validateRating(v.asDouble());
+            if (invalid != null) throw new BadQuery(invalid);
+            given.put(m.asLong(), v.asDouble());
+        }
+        return new Anonymous(given, k);
     }
-    int k = 10;
-    if (body.has("k")) {
-      JsonNode kn = body.get("k");
-      if (!kn.isIntegralNumber() || !kn.canConvertToInt() || kn.asInt() < 1 || kn.asInt() > 100) throw new BadQuery("k must be an integer from 1 to 100");
-      k = kn.asInt();
-    }
-    Map<Long, Double> given = new LinkedHashMap<>();
-    for (JsonNode r : ratings) {
-      JsonNode m = r.get("movieId");
-      JsonNode v = r.get("rating");
-      if (m == null || !m.isIntegralNumber() || !m.canConvertToLong() || m.asLong() <= 0 || m.asLong() > Integer.MAX_VALUE) {
-        throw new BadQuery("each rating needs a movieId that is a positive integer up to " + Integer.MAX_VALUE);
-      }
-      if (v == null || !v.isNumber()) throw new BadQuery("each rating needs a numeric rating");
-      String invalid = Events.validateRating(v.asDouble());
-      if (invalid != null) throw new BadQuery(invalid);
-      given.put(m.asLong(), v.asDouble());
-    }
-    return new Anonymous(given, k);
-  }
 
-  /** The body as one JSON object. */
-  static JsonNode object(byte[] bytes) {
-    // Content-Length is checked by Jetty; a chunked body has none, so check what actually arrived.
-    if (bytes.length > ApiServer.MAX_BODY_BYTES) {
-      throw new ApiError(413, "payload_too_large", "request body is larger than " + ApiServer.MAX_BODY_BYTES + " bytes");
+    /** The body as one JSON object. */
+    static JsonNode object(byte[] bytes) {
+        // Content-Length is checked by Jetty; a chunked body has none, so check what actually arrived.
+        if (bytes.length > ApiServer.MAX_BODY_BYTES) {
+            throw new ApiError(
+                    413, "payload_too_large", "request body is larger than " + ApiServer.MAX_BODY_BYTES + " bytes");
+        }
+        String raw = new String(bytes, StandardCharsets.UTF_8);
+        if (raw.isBlank()) throw new BadQuery("request body must be a JSON object");
+        try {
+            JsonNode n = ApiServer.JSON
+                    .readerFor(JsonNode.class)
+                    .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                    .readValue(raw);
+            if (n == null || !n.isObject()) throw new BadQuery("request body must be a JSON object");
+            return n;
+        } catch (IOException e) {
+            throw new BadQuery("request body is not valid JSON");
+        }
     }
-    String raw = new String(bytes, StandardCharsets.UTF_8);
-    if (raw.isBlank()) throw new BadQuery("request body must be a JSON object");
-    try {
-      JsonNode n = ApiServer.JSON.readerFor(JsonNode.class).with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS).readValue(raw);
-      if (n == null || !n.isObject()) throw new BadQuery("request body must be a JSON object");
-      return n;
-    } catch (IOException e) {
-      throw new BadQuery("request body is not valid JSON");
-    }
-  }
 }

@@ -23,47 +23,56 @@ import org.slf4j.LoggerFactory;
  * Raw HTTP rather than the typed client, whose {@code typed_keys} would rename the aggregations the specs read.
  */
 final class DashboardCharts {
-  private static final Logger LOG = LoggerFactory.getLogger(DashboardCharts.class);
-  private final MovierecConfig config;
-  private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private static final Logger LOG = LoggerFactory.getLogger(DashboardCharts.class);
+    private final MovierecConfig config;
+    private final HttpClient http =
+            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
 
-  DashboardCharts(MovierecConfig config) {
-    this.config = config;
-  }
-
-  List<JsonNode> all() throws Exception {
-    JsonNode ids = ApiServer.JSON.readTree(ApiServer.resource("/movierec/kibana/charts/index.json"));
-    List<JsonNode> out = new ArrayList<>();
-    for (JsonNode id : ids) out.add(withData((ObjectNode) ApiServer.JSON.readTree(ApiServer.resource("/movierec/kibana/charts/" + id.asText() + ".json"))));
-    return out;
-  }
-
-  private JsonNode withData(ObjectNode spec) {
-    JsonNode url = spec.path("data").path("url");
-    String property = spec.path("data").path("format").path("property").asText();
-    JsonNode values = ApiServer.JSON.createArrayNode();
-    try {
-      String index = config.index(url.path("index").asText());
-      String esUrl = config.esUrl().split(",")[0].trim();
-      HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(esUrl + "/" + index + "/_search"))
-          .timeout(Duration.ofSeconds(10)).header("Content-Type", "application/json")
-          .POST(HttpRequest.BodyPublishers.ofString(ApiServer.JSON.writeValueAsString(url.path("body"))));
-      if (!config.get("es.api.key").isEmpty()) req.header("Authorization", "ApiKey " + config.get("es.api.key"));
-      else if (!config.get("es.username").isEmpty()) {
-        String basic = config.get("es.username") + ":" + config.get("es.password");
-        req.header("Authorization", "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
-      }
-      HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
-      if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode());
-      JsonNode node = ApiServer.JSON.readTree(r.body());
-      for (String part : property.split("\\.")) node = node.path(part);
-      if (node.isArray()) values = node;
-    } catch (Exception e) {
-      LOG.warn("chart {}: query failed: {}", spec.path("usermeta").path("id").asText(), e.toString());
+    DashboardCharts(MovierecConfig config) {
+        this.config = config;
     }
-    ObjectNode data = ApiServer.JSON.createObjectNode();
-    data.set("values", values instanceof ArrayNode ? values : ApiServer.JSON.createArrayNode());
-    spec.set("data", data);
-    return spec;
-  }
+
+    List<JsonNode> all() throws Exception {
+        JsonNode ids = ApiServer.JSON.readTree(ApiServer.resource("/movierec/kibana/charts/index.json"));
+        List<JsonNode> out = new ArrayList<>();
+        for (JsonNode id : ids)
+            out.add(withData((ObjectNode)
+                    ApiServer.JSON.readTree(ApiServer.resource("/movierec/kibana/charts/" + id.asText() + ".json"))));
+        return out;
+    }
+
+    private JsonNode withData(ObjectNode spec) {
+        JsonNode url = spec.path("data").path("url");
+        String property = spec.path("data").path("format").path("property").asText();
+        JsonNode values = ApiServer.JSON.createArrayNode();
+        try {
+            String index = config.index(url.path("index").asText());
+            String esUrl = config.esUrl().split(",")[0].trim();
+            HttpRequest.Builder req = HttpRequest.newBuilder(URI.create(esUrl + "/" + index + "/_search"))
+                    .timeout(Duration.ofSeconds(10))
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString(ApiServer.JSON.writeValueAsString(url.path("body"))));
+            if (!config.get("es.api.key").isEmpty()) req.header("Authorization", "ApiKey " + config.get("es.api.key"));
+            else if (!config.get("es.username").isEmpty()) {
+                String basic = config.get("es.username") + ":" + config.get("es.password");
+                req.header(
+                        "Authorization",
+                        "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
+            }
+            HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
+            if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode());
+            JsonNode node = ApiServer.JSON.readTree(r.body());
+            for (String part : property.split("\\.")) node = node.path(part);
+            if (node.isArray()) values = node;
+        } catch (Exception e) {
+            LOG.warn(
+                    "chart {}: query failed: {}",
+                    spec.path("usermeta").path("id").asText(),
+                    e.toString());
+        }
+        ObjectNode data = ApiServer.JSON.createObjectNode();
+        data.set("values", values instanceof ArrayNode ? values : ApiServer.JSON.createArrayNode());
+        spec.set("data", data);
+        return spec;
+    }
 }

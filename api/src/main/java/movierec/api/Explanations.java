@@ -6,96 +6,108 @@ import java.util.List;
 import movierec.common.FoldIn;
 import movierec.common.GenreTaste;
 import movierec.common.Vectors;
-import movierec.es.RatingDoc;
 import movierec.es.ModelCache;
+import movierec.es.RatingDoc;
 
 /**
  * Why a movie is recommended to a user, exactly: the model's score of the movie split into one term per rated movie.
  * The reason shown with a recommendation is the name of the largest term, so the list and the explanation agree.
  */
 public final class Explanations {
-  static final String NO_REASON = "matches your taste";
+    static final String NO_REASON = "matches your taste";
 
-  /** A rated movie's contribution to a recommendation. */
-  public record Contribution(long movieId, String title, double rating, double contribution) {}
+    /** A rated movie's contribution to a recommendation. */
+    public record Contribution(long movieId, String title, double rating, double contribution) {}
 
-  private final UserProfiles users;
-  private final ModelCache models;
+    private final UserProfiles users;
+    private final ModelCache models;
 
-  public Explanations(UserProfiles users, ModelCache models) {
-    this.users = users;
-    this.models = models;
-  }
-
-  /** The {@code k} largest contributions to the score of {@code movieId} for the user, largest first. */
-  public List<Contribution> because(long userId, long movieId, int k) {
-    List<Contribution> out = new ArrayList<>(split(userId).of(movieId));
-    out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
-    return out.subList(0, Math.min(k, out.size()));
-  }
-
-  /** The split for a stored user, from their ratings in the ratings index. */
-  Split split(long userId) {
-    List<RatingDoc> newestFirst = users.ratings(userId);
-    List<Long> ids = new ArrayList<>();
-    List<Double> ratings = new ArrayList<>();
-    for (int i = newestFirst.size() - 1; i >= 0; i--) {
-      ids.add(newestFirst.get(i).movieId());
-      ratings.add(newestFirst.get(i).rating());
-    }
-    return new Split(models.current(), ids, ratings);
-  }
-
-  /**
-   * One user's ratings as the model sees them, ready to split the score of any movie. The score is x·y with the
-   * user's x = [ALS fold-in ; sequential ; genre taste] (see {@link movierec.common.VectorLayout}), and each part is a
-   * sum over rated movies j. ALS: with x = A⁻¹ Σ_j (1 + αr_j) y_j (the fold-in), y·x = Σ_j (1 + αr_j) · yᵀA⁻¹y_j.
-   * Sequential: Σ_k w_k · a_(k-th latest) · b. Genres: weight(n)/total per genre j shares with the movie. Movie j's
-   * contribution is the sum of its terms, in the units of the stored vectors, so the contributions add up to the score.
-   */
-  static final class Split {
-    private final ModelCache.Model model;
-    private final List<ModelCache.Item> rated = new ArrayList<>();
-    private final List<Double> ratings = new ArrayList<>();
-    private final List<FoldIn.Rated> input;
-    private final FoldIn.Inverse inverse;
-
-    /** From the user's ratings, oldest first (ties by movie id), as the live vector is folded in. */
-    Split(ModelCache.Model model, List<Long> idsOldestFirst, List<Double> ratingsOldestFirst) {
-      this.model = model;
-      // recency weights by position among all the user's ratings, as in training and the live fold-in
-      this.input = model.foldInInput(idsOldestFirst, ratingsOldestFirst.stream().mapToDouble(Double::doubleValue).toArray());
-      for (int i = 0; i < idsOldestFirst.size(); i++) {
-        ModelCache.Item item = model.items().get(idsOldestFirst.get(i));
-        if (item == null) continue;
-        rated.add(item);
-        ratings.add(ratingsOldestFirst.get(i));
-      }
-      this.inverse = input.isEmpty() ? null : FoldIn.inverse(model.gram(), model.rank(), input, model.regParam(), model.alpha());
+    public Explanations(UserProfiles users, ModelCache models) {
+        this.users = users;
+        this.models = models;
     }
 
-    /** Every rated movie's contribution to the score of {@code movieId}, oldest first; empty when the model lacks it. */
-    List<Contribution> of(long movieId) {
-      ModelCache.Item target = model.items().get(movieId);
-      if (target == null || inverse == null) return List.of();
-      double[] z = inverse.times(target.factors());
-      boolean withGenres = model.layout().seqRank() > 0 && model.layout().genreDims() > 0;
-      double[] genreTerms = withGenres ? GenreTaste.terms(rated.stream().map(ModelCache.Item::genres).toList(), target.genres())
-          : new double[rated.size()];
-      List<Contribution> out = new ArrayList<>(rated.size());
-      for (int j = 0; j < rated.size(); j++) {
-        ModelCache.Item item = rated.get(j);
-        double c = (1 + model.alpha() * input.get(j).rating()) * Vectors.dot(z, item.factors()) / model.layout().alsScale();
-        c += item.sequentialTerm(rated.size() - 1 - j, target) + genreTerms[j];
-        out.add(new Contribution(item.id(), item.title(), ratings.get(j), c));
-      }
-      return out;
+    /** The {@code k} largest contributions to the score of {@code movieId} for the user, largest first. */
+    public List<Contribution> because(long userId, long movieId, int k) {
+        List<Contribution> out = new ArrayList<>(split(userId).of(movieId));
+        out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
+        return out.subList(0, Math.min(k, out.size()));
     }
 
-    /** "because you rated" the movie with the largest contribution, when it is positive and has a title. */
-    String reason(long movieId) {
-      Contribution top = of(movieId).stream().max(Comparator.comparingDouble(Contribution::contribution)).orElse(null);
-      return top == null || top.contribution() <= 0 || top.title() == null ? NO_REASON : "because you rated " + top.title();
+    /** The split for a stored user, from their ratings in the ratings index. */
+    Split split(long userId) {
+        List<RatingDoc> newestFirst = users.ratings(userId);
+        List<Long> ids = new ArrayList<>();
+        List<Double> ratings = new ArrayList<>();
+        for (int i = newestFirst.size() - 1; i >= 0; i--) {
+            ids.add(newestFirst.get(i).movieId());
+            ratings.add(newestFirst.get(i).rating());
+        }
+        return new Split(models.current(), ids, ratings);
     }
-  }
+
+    /**
+     * One user's ratings as the model sees them, ready to split the score of any movie. The score is x·y with the
+     * user's x = [ALS fold-in ; sequential ; genre taste] (see {@link movierec.common.VectorLayout}), and each part is a
+     * sum over rated movies j. ALS: with x = A⁻¹ Σ_j (1 + αr_j) y_j (the fold-in), y·x = Σ_j (1 + αr_j) · yᵀA⁻¹y_j.
+     * Sequential: Σ_k w_k · a_(k-th latest) · b. Genres: weight(n)/total per genre j shares with the movie. Movie j's
+     * contribution is the sum of its terms, in the units of the stored vectors, so the contributions add up to the score.
+     */
+    static final class Split {
+        private final ModelCache.Model model;
+        private final List<ModelCache.Item> rated = new ArrayList<>();
+        private final List<Double> ratings = new ArrayList<>();
+        private final List<FoldIn.Rated> input;
+        private final FoldIn.Inverse inverse;
+
+        /** From the user's ratings, oldest first (ties by movie id), as the live vector is folded in. */
+        Split(ModelCache.Model model, List<Long> idsOldestFirst, List<Double> ratingsOldestFirst) {
+            this.model = model;
+            // recency weights by position among all the user's ratings, as in training and the live fold-in
+            this.input = model.foldInInput(
+                    idsOldestFirst,
+                    ratingsOldestFirst.stream().mapToDouble(Double::doubleValue).toArray());
+            for (int i = 0; i < idsOldestFirst.size(); i++) {
+                ModelCache.Item item = model.items().get(idsOldestFirst.get(i));
+                if (item == null) continue;
+                rated.add(item);
+                ratings.add(ratingsOldestFirst.get(i));
+            }
+            this.inverse = input.isEmpty()
+                    ? null
+                    : FoldIn.inverse(model.gram(), model.rank(), input, model.regParam(), model.alpha());
+        }
+
+        /** Every rated movie's contribution to the score of {@code movieId}, oldest first; empty when the model lacks it. */
+        List<Contribution> of(long movieId) {
+            ModelCache.Item target = model.items().get(movieId);
+            if (target == null || inverse == null) return List.of();
+            double[] z = inverse.times(target.factors());
+            boolean withGenres = model.layout().seqRank() > 0 && model.layout().genreDims() > 0;
+            double[] genreTerms = withGenres
+                    ? GenreTaste.terms(
+                            rated.stream().map(ModelCache.Item::genres).toList(), target.genres())
+                    : new double[rated.size()];
+            List<Contribution> out = new ArrayList<>(rated.size());
+            for (int j = 0; j < rated.size(); j++) {
+                ModelCache.Item item = rated.get(j);
+                double c = (1 + model.alpha() * input.get(j).rating())
+                        * Vectors.dot(z, item.factors())
+                        / model.layout().alsScale();
+                c += item.sequentialTerm(rated.size() - 1 - j, target) + genreTerms[j];
+                out.add(new Contribution(item.id(), item.title(), ratings.get(j), c));
+            }
+            return out;
+        }
+
+        /** "because you rated" the movie with the largest contribution, when it is positive and has a title. */
+        String reason(long movieId) {
+            Contribution top = of(movieId).stream()
+                    .max(Comparator.comparingDouble(Contribution::contribution))
+                    .orElse(null);
+            return top == null || top.contribution() <= 0 || top.title() == null
+                    ? NO_REASON
+                    : "because you rated " + top.title();
+        }
+    }
 }

@@ -16,34 +16,42 @@ import movierec.es.StoreUnavailable;
 
 /** Full-text search of movies: user text goes into multi_match only, so it can never inject query syntax. */
 public final class MovieSearch {
-  private final ElasticsearchClient es;
-  private final MovierecConfig config;
+    private final ElasticsearchClient es;
+    private final MovierecConfig config;
 
-  public MovieSearch(ElasticsearchClient es, MovierecConfig config) {
-    this.es = es;
-    this.config = config;
-  }
+    public MovieSearch(ElasticsearchClient es, MovierecConfig config) {
+        this.es = es;
+        this.config = config;
+    }
 
-  /** The search for one page of matches (also what {@code movierec bench} sends raw, so the two cannot drift). */
-  public static SearchRequest request(String index, String text, String genre, int page, int size) {
-    List<Query> filter = Filters.genre(genre).queries(Set.of(), null);
-    return SearchRequest.of(s -> s.index(index).from((page - 1) * size).size(size)
-        .query(q -> q.bool(b -> b.filter(filter).must(m -> m.multiMatch(mm -> mm.query(text)
-            .fields("title^3", "description", "director").type(TextQueryType.BestFields).fuzziness("AUTO")))))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))));
-  }
+    /** The search for one page of matches (also what {@code movierec bench} sends raw, so the two cannot drift). */
+    public static SearchRequest request(String index, String text, String genre, int page, int size) {
+        List<Query> filter = Filters.genre(genre).queries(Set.of(), null);
+        return SearchRequest.of(s -> s.index(index)
+                .from((page - 1) * size)
+                .size(size)
+                .query(q -> q.bool(b -> b.filter(filter)
+                        .must(m -> m.multiMatch(mm -> mm.query(text)
+                                .fields("title^3", "description", "director")
+                                .type(TextQueryType.BestFields)
+                                .fuzziness("AUTO")))))
+                .source(x -> x.filter(f -> f.includes(Movies.FIELDS))));
+    }
 
-  /** One page of matches: {@code {total, page, size, items}}. */
-  @SuppressWarnings("rawtypes")
-  public Map<String, Object> search(String text, String genre, int page, int size) {
-    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(request(config.index("movies"), text, genre, page, size), Map.class));
-    List<Map<String, Object>> items = new ArrayList<>();
-    for (Hit<Map> h : r.hits().hits()) items.add(Movies.summary(h));
-    Map<String, Object> out = new LinkedHashMap<>();
-    out.put("total", r.hits().total() == null ? items.size() : r.hits().total().value());
-    out.put("page", page);
-    out.put("size", size);
-    out.put("items", items);
-    return out;
-  }
+    /** One page of matches: {@code {total, page, size, items}}. */
+    @SuppressWarnings("rawtypes")
+    public Map<String, Object> search(String text, String genre, int page, int size) {
+        SearchResponse<Map> r = StoreUnavailable.call(
+                () -> es.search(request(config.index("movies"), text, genre, page, size), Map.class));
+        List<Map<String, Object>> items = new ArrayList<>();
+        for (Hit<Map> h : r.hits().hits()) items.add(Movies.summary(h));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(
+                "total",
+                r.hits().total() == null ? items.size() : r.hits().total().value());
+        out.put("page", page);
+        out.put("size", size);
+        out.put("items", items);
+        return out;
+    }
 }

@@ -4,42 +4,45 @@ import io.javalin.http.Context;
 
 /** Parsing and range checks of path and query parameters: every failure is a 400 naming the parameter. */
 final class Params {
-  private Params() {}
+    private Params() {}
 
-  static long id(Context ctx, String name) {
-    String raw = ctx.pathParam(name);
-    try {
-      long v = Long.parseLong(raw);
-      if (v > 0 && v <= Integer.MAX_VALUE) return v;
-    } catch (NumberFormatException ignored) {
-      // reported below
+    static long id(Context ctx, String name) {
+        String raw = ctx.pathParam(name);
+        try {
+            long v = Long.parseLong(raw);
+            if (v > 0 && v <= Integer.MAX_VALUE) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new BadQuery(
+                name + " must be a positive integer up to " + Integer.MAX_VALUE + ", got '" + clip(raw) + "'");
     }
-    throw new BadQuery(name + " must be a positive integer up to " + Integer.MAX_VALUE + ", got '" + clip(raw) + "'");
-  }
 
-  static int intQuery(Context ctx, String name, int fallback, int min, int max) {
-    String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) return fallback;
-    try {
-      int v = Integer.parseInt(raw.trim());
-      if (v >= min && v <= max) return v;
-    } catch (NumberFormatException ignored) {
-      // reported below
+    static int intQuery(Context ctx, String name, int fallback, int min, int max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) return fallback;
+        try {
+            int v = Integer.parseInt(raw.trim());
+            if (v >= min && v <= max) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new BadQuery(name + " must be an integer from " + min + " to " + max + ", got '" + clip(raw) + "'");
     }
-    throw new BadQuery(name + " must be an integer from " + min + " to " + max + ", got '" + clip(raw) + "'");
-  }
 
-  static Integer optionalInt(Context ctx, String name, int min, int max) {
-    String raw = ctx.queryParam(name);
-    return raw == null || raw.isBlank() ? null : intQuery(ctx, name, 0, min, max);
-  }
+    static Integer optionalInt(Context ctx, String name, int min, int max) {
+        String raw = ctx.queryParam(name);
+        return raw == null || raw.isBlank() ? null : intQuery(ctx, name, 0, min, max);
+    }
 
-  static String optionalText(Context ctx, String name, int maxLength) {
-    String raw = ctx.queryParam(name);
-    if (raw == null || raw.isBlank()) return null;
-    if (raw.length() > maxLength) throw new BadQuery(name + " must be at most " + maxLength + " characters");
-    return raw.trim();
-  }
+    static String optionalText(Context ctx, String name, int maxLength) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) return null;
+        if (raw.length() > maxLength) throw new BadQuery(name + " must be at most " + maxLength + " characters");
+        return raw.trim();
+    }
 
-  static String clip(String s) { return s.length() > 40 ? s.substring(0, 40) + "..." : s; }
+    static String clip(String s) {
+        return s.length() > 40 ? s.substring(0, 40) + "..." : s;
+    }
 }

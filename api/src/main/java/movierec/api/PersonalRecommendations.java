@@ -19,10 +19,10 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import movierec.common.MovierecConfig;
-import movierec.es.StoreUnavailable;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
 import movierec.es.ModelCache;
+import movierec.es.StoreUnavailable;
 
 /**
  * Recommendations for one user: kNN on {@code movies.embedding} with the user's vector (cosine on MIPS-augmented
@@ -31,134 +31,152 @@ import movierec.es.ModelCache;
  * {@code movierec evaluate}, so what is measured is what is served.
  */
 public final class PersonalRecommendations {
-  static final int CACHE_ENTRIES = 50_000;
-  /** Reads made beside a request's main search (one at a time per request, so bounded by the server's threads). */
-  private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "user-ratings");
-    t.setDaemon(true);
-    return t;
-  });
+    static final int CACHE_ENTRIES = 50_000;
+    /** Reads made beside a request's main search (one at a time per request, so bounded by the server's threads). */
+    private static final ExecutorService READS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "user-ratings");
+        t.setDaemon(true);
+        return t;
+    });
 
-  /** HNSW candidates per shard for a kNN of k results: enough that the approximate top k is the exact one here. */
-  public static int knnCandidates(int k) {
-    return Math.min(10_000, Math.max(500, 10 * k));
-  }
-
-  private final ElasticsearchClient es;
-  private final MovierecConfig config;
-  private final ModelCache models;
-  private final UserProfiles users;
-  private final PopularMovies popular;
-  private final Explanations explanations;
-  private final Map<String, List<Recommendation>> cache = new ConcurrentHashMap<>();
-
-  public PersonalRecommendations(ElasticsearchClient es, MovierecConfig config, ModelCache models, UserProfiles users,
-                                 PopularMovies popular, Explanations explanations) {
-    this.es = es;
-    this.config = config;
-    this.models = models;
-    this.users = users;
-    this.popular = popular;
-    this.explanations = explanations;
-  }
-
-  /**
-   * Personalised top-k for a stored user. Results are cached per (user, request, version of the user's document,
-   * model version): a new rating rewrites the user document, which changes its version, so the cache can never
-   * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
-   */
-  public List<Recommendation> forUser(long userId, int k, Filters filters) {
-    UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
-    if (p == null) return popular.excluding(Set.of(), List.of(), k, filters);
-    String key = cacheKey(userId, k, filters, p.version(), models.current().version());
-    List<Recommendation> cached = cache.get(key);
-    if (cached != null) return cached;
-    List<Recommendation> fresh;
-    if (p.vector() == null) {
-      fresh = popular.excluding(p.rated(), p.topGenres(), k, filters);
-    } else {
-      // the user's ratings, which the reasons are computed from, are read while the kNN search runs
-      CompletableFuture<Explanations.Split> split = CompletableFuture.supplyAsync(() -> explanations.split(userId), READS);
-      fresh = knn(p.vector(), p.rated(), split::join, k, filters);
+    /** HNSW candidates per shard for a kNN of k results: enough that the approximate top k is the exact one here. */
+    public static int knnCandidates(int k) {
+        return Math.min(10_000, Math.max(500, 10 * k));
     }
-    if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
-    cache.put(key, fresh);
-    return fresh;
-  }
 
-  /** Everything a cached list depends on: the request, the user document's version and the model's. */
-  static String cacheKey(long userId, int k, Filters filters, long profileVersion, String modelVersion) {
-    return userId + "|" + k + "|" + filters + "|" + profileVersion + "|" + modelVersion;
-  }
+    private final ElasticsearchClient es;
+    private final MovierecConfig config;
+    private final ModelCache models;
+    private final UserProfiles users;
+    private final PopularMovies popular;
+    private final Explanations explanations;
+    private final Map<String, List<Recommendation>> cache = new ConcurrentHashMap<>();
 
-  /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
-  public List<Recommendation> forRatings(Map<Long, Double> ratings, int k) {
-    ModelCache.Model m = models.current();
-    List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
-    double[] values = ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
-    float[] x = m.userVector(ids, values);
-    if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, Filters.NONE);
-    Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
-    return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, Filters.NONE);
-  }
-
-  /**
-   * kNN with the user's vector: cosine on MIPS-augmented vectors ranks exactly by the model's dot product, which is
-   * the score served (the sum of the explanation's contributions); the reason names the largest contribution. A bonus
-   * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
-   */
-  @SuppressWarnings("rawtypes")
-  private List<Recommendation> knn(float[] storedVector, Set<Long> rated, Supplier<Explanations.Split> explanation, int k,
-                                    Filters filters) {
-    ModelCache.Model m = models.current();
-    SearchResponse<Map> r = StoreUnavailable.call(() -> es.search(knnRequest(config.index("movies"), storedVector, rated, k, filters), Map.class));
-    Explanations.Split split = unwrapped(explanation);
-    List<Recommendation> out = new ArrayList<>();
-    for (Hit<Map> h : r.hits().hits()) {
-      long id = Movies.id(h);
-      ModelCache.Item item = m.items().get(id);
-      double score = item != null ? Vectors.dot(storedVector, item.embedding()) : h.score() == null ? 0 : h.score();
-      out.add(new Recommendation(Movies.summary(h), score, split.reason(id)));
+    public PersonalRecommendations(
+            ElasticsearchClient es,
+            MovierecConfig config,
+            ModelCache models,
+            UserProfiles users,
+            PopularMovies popular,
+            Explanations explanations) {
+        this.es = es;
+        this.config = config;
+        this.models = models;
+        this.users = users;
+        this.popular = popular;
+        this.explanations = explanations;
     }
-    if (out.size() < k) {
-      Set<Long> exclude = new HashSet<>(rated);
-      out.forEach(rec -> exclude.add(rec.movieId()));
-      out.addAll(popular.excluding(exclude, List.of(), k - out.size(), filters));
-    }
-    return out;
-  }
 
-  /**
-   * The kNN search for a user's stored vector, the movies they rated excluded (also what {@code movierec bench} sends
-   * raw, so the two cannot drift).
-   */
-  public static SearchRequest knnRequest(String index, float[] storedVector, Set<Long> rated, int k, Filters filters) {
-    List<Float> qv = new ArrayList<>(storedVector.length);
-    for (float f : storedVector) qv.add(f);
-    List<Query> filter = filters.queries(rated, null);
-    return SearchRequest.of(s -> s.index(index).size(k)
-        .knn(kn -> kn.field("embedding").queryVector(qv).k(k).numCandidates(knnCandidates(k)).filter(filter))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))));
-  }
-
-  /** The three genres most of these movies have (the model's copy of their genres). */
-  private static List<String> topGenres(ModelCache.Model m, Collection<Long> ids) {
-    Map<String, Integer> counts = new HashMap<>();
-    for (long id : ids) {
-      ModelCache.Item it = m.items().get(id);
-      if (it != null) it.genres().forEach(g -> counts.merge(g, 1, Integer::sum));
+    /**
+     * Personalised top-k for a stored user. Results are cached per (user, request, version of the user's document,
+     * model version): a new rating rewrites the user document, which changes its version, so the cache can never
+     * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
+     */
+    public List<Recommendation> forUser(long userId, int k, Filters filters) {
+        UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
+        if (p == null) return popular.excluding(Set.of(), List.of(), k, filters);
+        String key = cacheKey(userId, k, filters, p.version(), models.current().version());
+        List<Recommendation> cached = cache.get(key);
+        if (cached != null) return cached;
+        List<Recommendation> fresh;
+        if (p.vector() == null) {
+            fresh = popular.excluding(p.rated(), p.topGenres(), k, filters);
+        } else {
+            // the user's ratings, which the reasons are computed from, are read while the kNN search runs
+            CompletableFuture<Explanations.Split> split =
+                    CompletableFuture.supplyAsync(() -> explanations.split(userId), READS);
+            fresh = knn(p.vector(), p.rated(), split::join, k, filters);
+        }
+        if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
+        cache.put(key, fresh);
+        return fresh;
     }
-    return counts.entrySet().stream().sorted(Map.Entry.<String, Integer>comparingByValue().reversed()).limit(3)
-        .map(Map.Entry::getKey).toList();
-  }
 
-  /** The value, with a failure in the background thread thrown as itself (say, {@code StoreUnavailable}). */
-  private static <T> T unwrapped(Supplier<T> value) {
-    try {
-      return value.get();
-    } catch (CompletionException e) {
-      if (e.getCause() instanceof RuntimeException r) throw r;
-      throw e;
+    /** Everything a cached list depends on: the request, the user document's version and the model's. */
+    static String cacheKey(long userId, int k, Filters filters, long profileVersion, String modelVersion) {
+        return userId + "|" + k + "|" + filters + "|" + profileVersion + "|" + modelVersion;
     }
-  }
+
+    /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
+    public List<Recommendation> forRatings(Map<Long, Double> ratings, int k) {
+        ModelCache.Model m = models.current();
+        List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
+        double[] values =
+                ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
+        float[] x = m.userVector(ids, values);
+        if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, Filters.NONE);
+        Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
+        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, Filters.NONE);
+    }
+
+    /**
+     * kNN with the user's vector: cosine on MIPS-augmented vectors ranks exactly by the model's dot product, which is
+     * the score served (the sum of the explanation's contributions); the reason names the largest contribution. A bonus
+     * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
+     */
+    @SuppressWarnings("rawtypes")
+    private List<Recommendation> knn(
+            float[] storedVector, Set<Long> rated, Supplier<Explanations.Split> explanation, int k, Filters filters) {
+        ModelCache.Model m = models.current();
+        SearchResponse<Map> r = StoreUnavailable.call(
+                () -> es.search(knnRequest(config.index("movies"), storedVector, rated, k, filters), Map.class));
+        Explanations.Split split = unwrapped(explanation);
+        List<Recommendation> out = new ArrayList<>();
+        for (Hit<Map> h : r.hits().hits()) {
+            long id = Movies.id(h);
+            ModelCache.Item item = m.items().get(id);
+            double score =
+                    item != null ? Vectors.dot(storedVector, item.embedding()) : h.score() == null ? 0 : h.score();
+            out.add(new Recommendation(Movies.summary(h), score, split.reason(id)));
+        }
+        if (out.size() < k) {
+            Set<Long> exclude = new HashSet<>(rated);
+            out.forEach(rec -> exclude.add(rec.movieId()));
+            out.addAll(popular.excluding(exclude, List.of(), k - out.size(), filters));
+        }
+        return out;
+    }
+
+    /**
+     * The kNN search for a user's stored vector, the movies they rated excluded (also what {@code movierec bench} sends
+     * raw, so the two cannot drift).
+     */
+    public static SearchRequest knnRequest(
+            String index, float[] storedVector, Set<Long> rated, int k, Filters filters) {
+        List<Float> qv = new ArrayList<>(storedVector.length);
+        for (float f : storedVector) qv.add(f);
+        List<Query> filter = filters.queries(rated, null);
+        return SearchRequest.of(s -> s.index(index)
+                .size(k)
+                .knn(kn -> kn.field("embedding")
+                        .queryVector(qv)
+                        .k(k)
+                        .numCandidates(knnCandidates(k))
+                        .filter(filter))
+                .source(x -> x.filter(f -> f.includes(Movies.FIELDS))));
+    }
+
+    /** The three genres most of these movies have (the model's copy of their genres). */
+    private static List<String> topGenres(ModelCache.Model m, Collection<Long> ids) {
+        Map<String, Integer> counts = new HashMap<>();
+        for (long id : ids) {
+            ModelCache.Item it = m.items().get(id);
+            if (it != null) it.genres().forEach(g -> counts.merge(g, 1, Integer::sum));
+        }
+        return counts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
+                .limit(3)
+                .map(Map.Entry::getKey)
+                .toList();
+    }
+
+    /** The value, with a failure in the background thread thrown as itself (say, {@code StoreUnavailable}). */
+    private static <T> T unwrapped(Supplier<T> value) {
+        try {
+            return value.get();
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) throw r;
+            throw e;
+        }
+    }
 }

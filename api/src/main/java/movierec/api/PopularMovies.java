@@ -14,57 +14,66 @@ import movierec.es.StoreUnavailable;
 
 /** Popular movies, by rating count, then average rating: the answer without a model and for users without a vector. */
 public final class PopularMovies {
-  private final ElasticsearchClient es;
-  private final MovierecConfig config;
+    private final ElasticsearchClient es;
+    private final MovierecConfig config;
 
-  public PopularMovies(ElasticsearchClient es, MovierecConfig config) {
-    this.es = es;
-    this.config = config;
-  }
-
-  public List<Recommendation> popular(String genre, int k) {
-    return excluding(Set.of(), List.of(), k, Filters.genre(genre));
-  }
-
-  /** Popular movies: first in {@code genres} (if any), then overall; none of {@code exclude}. */
-  @SuppressWarnings("rawtypes")
-  public List<Recommendation> excluding(Set<Long> exclude, List<String> genres, int k, Filters filters) {
-    List<Recommendation> out = new ArrayList<>();
-    Set<Long> skip = new HashSet<>(exclude);
-    if (!genres.isEmpty()) {
-      for (Hit<Map> h : hits(filters.queries(skip, genres), k)) {
-        skip.add(Movies.id(h));
-        out.add(new Recommendation(Movies.summary(h), ratingCount(h), "popular in " + firstShared(h, genres)));
-      }
+    public PopularMovies(ElasticsearchClient es, MovierecConfig config) {
+        this.es = es;
+        this.config = config;
     }
-    if (out.size() < k) {
-      for (Hit<Map> h : hits(filters.queries(skip, null), k - out.size())) {
-        out.add(new Recommendation(Movies.summary(h), ratingCount(h),
-            filters.genre() == null ? "popular overall" : "popular in " + filters.genre()));
-      }
+
+    public List<Recommendation> popular(String genre, int k) {
+        return excluding(Set.of(), List.of(), k, Filters.genre(genre));
     }
-    return out;
-  }
 
-  @SuppressWarnings("rawtypes")
-  private List<Hit<Map>> hits(List<Query> filter, int k) {
-    return StoreUnavailable.call(() -> es.search(s -> s.index(config.index("movies")).size(k)
-        .query(q -> q.bool(b -> b.filter(filter).filter(f -> f.range(rg -> rg.number(n -> n.field("rating_count").gt(0.0))))))
-        .sort(o -> o.field(f -> f.field("rating_count").order(SortOrder.Desc)))
-        .sort(o -> o.field(f -> f.field("rating_avg").order(SortOrder.Desc)))
-        .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Asc)))
-        .source(x -> x.filter(f -> f.includes(Movies.FIELDS))), Map.class)).hits().hits();
-  }
+    /** Popular movies: first in {@code genres} (if any), then overall; none of {@code exclude}. */
+    @SuppressWarnings("rawtypes")
+    public List<Recommendation> excluding(Set<Long> exclude, List<String> genres, int k, Filters filters) {
+        List<Recommendation> out = new ArrayList<>();
+        Set<Long> skip = new HashSet<>(exclude);
+        if (!genres.isEmpty()) {
+            for (Hit<Map> h : hits(filters.queries(skip, genres), k)) {
+                skip.add(Movies.id(h));
+                out.add(new Recommendation(Movies.summary(h), ratingCount(h), "popular in " + firstShared(h, genres)));
+            }
+        }
+        if (out.size() < k) {
+            for (Hit<Map> h : hits(filters.queries(skip, null), k - out.size())) {
+                out.add(new Recommendation(
+                        Movies.summary(h),
+                        ratingCount(h),
+                        filters.genre() == null ? "popular overall" : "popular in " + filters.genre()));
+            }
+        }
+        return out;
+    }
 
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static String firstShared(Hit<Map> h, List<String> genres) {
-    List<String> own = (List<String>) h.source().getOrDefault("genres", List.of());
-    return genres.stream().filter(own::contains).findFirst().orElse(genres.get(0));
-  }
+    @SuppressWarnings("rawtypes")
+    private List<Hit<Map>> hits(List<Query> filter, int k) {
+        return StoreUnavailable.call(() -> es.search(
+                        s -> s.index(config.index("movies"))
+                                .size(k)
+                                .query(q -> q.bool(b -> b.filter(filter)
+                                        .filter(f -> f.range(rg -> rg.number(
+                                                n -> n.field("rating_count").gt(0.0))))))
+                                .sort(o -> o.field(f -> f.field("rating_count").order(SortOrder.Desc)))
+                                .sort(o -> o.field(f -> f.field("rating_avg").order(SortOrder.Desc)))
+                                .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Asc)))
+                                .source(x -> x.filter(f -> f.includes(Movies.FIELDS))),
+                        Map.class))
+                .hits()
+                .hits();
+    }
 
-  @SuppressWarnings("rawtypes")
-  private static double ratingCount(Hit<Map> h) {
-    Object c = h.source().get("rating_count");
-    return c == null ? 0 : ((Number) c).doubleValue();
-  }
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static String firstShared(Hit<Map> h, List<String> genres) {
+        List<String> own = (List<String>) h.source().getOrDefault("genres", List.of());
+        return genres.stream().filter(own::contains).findFirst().orElse(genres.get(0));
+    }
+
+    @SuppressWarnings("rawtypes")
+    private static double ratingCount(Hit<Map> h) {
+        Object c = h.source().get("rating_count");
+        return c == null ? 0 : ((Number) c).doubleValue();
+    }
 }

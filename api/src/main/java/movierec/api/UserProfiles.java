@@ -15,49 +15,61 @@ import movierec.es.UserDoc;
 
 /** What is stored of a user: their profile document (written by the stream job) and their ratings. */
 public final class UserProfiles {
-  static final List<String> ALL_FIELDS = List.of("user_id", "rating_count", "rating_avg", "top_genres", "recent_movie_ids",
-      "rated_movie_ids", "last_rated_at", "embedding", "model_version");
-  /** What a personalised request reads of the user: every field less is less for the real-time GET to load. */
-  static final List<String> RECOMMEND_FIELDS = List.of("top_genres", "rated_movie_ids", "embedding");
+    static final List<String> ALL_FIELDS = List.of(
+            "user_id",
+            "rating_count",
+            "rating_avg",
+            "top_genres",
+            "recent_movie_ids",
+            "rated_movie_ids",
+            "last_rated_at",
+            "embedding",
+            "model_version");
+    /** What a personalised request reads of the user: every field less is less for the real-time GET to load. */
+    static final List<String> RECOMMEND_FIELDS = List.of("top_genres", "rated_movie_ids", "embedding");
 
-  /**
-   * A user's stored profile. {@code version} changes with every write of the user document (its sequence number,
-   * with the primary term above it against a reset index).
-   */
-  public record Profile(long userId, UserDoc doc, float[] vector, Set<Long> rated, List<String> topGenres, long version) {}
+    /**
+     * A user's stored profile. {@code version} changes with every write of the user document (its sequence number,
+     * with the primary term above it against a reset index).
+     */
+    public record Profile(
+            long userId, UserDoc doc, float[] vector, Set<Long> rated, List<String> topGenres, long version) {}
 
-  private final ElasticsearchClient es;
-  private final MovierecConfig config;
+    private final ElasticsearchClient es;
+    private final MovierecConfig config;
 
-  public UserProfiles(ElasticsearchClient es, MovierecConfig config) {
-    this.es = es;
-    this.config = config;
-  }
+    public UserProfiles(ElasticsearchClient es, MovierecConfig config) {
+        this.es = es;
+        this.config = config;
+    }
 
-  /** The user's whole profile, or null when they have none. */
-  public Profile profile(long userId) {
-    return profile(userId, ALL_FIELDS);
-  }
+    /** The user's whole profile, or null when they have none. */
+    public Profile profile(long userId) {
+        return profile(userId, ALL_FIELDS);
+    }
 
-  Profile profile(long userId, List<String> fields) {
-    // Elasticsearch 9 leaves vectors out of _source unless a field list asks for them.
-    GetResponse<UserDoc> r = StoreUnavailable.call(() ->
-        es.get(g -> g.index(config.index("users")).id(String.valueOf(userId)).sourceIncludes(fields), UserDoc.class));
-    if (!r.found()) return null;
-    UserDoc doc = r.source();
-    float[] vector = doc.embedding() == null || doc.embedding().length == 0 ? null : doc.embedding();
-    Set<Long> rated = doc.ratedMovieIds() == null ? Set.of() : new HashSet<>(doc.ratedMovieIds());
-    long version = (r.primaryTerm() == null ? 0 : r.primaryTerm() << 40) + (r.seqNo() == null ? 0 : r.seqNo());
-    return new Profile(userId, doc, vector, rated, doc.topGenres() == null ? List.of() : doc.topGenres(), version);
-  }
+    Profile profile(long userId, List<String> fields) {
+        // Elasticsearch 9 leaves vectors out of _source unless a field list asks for them.
+        GetResponse<UserDoc> r = StoreUnavailable.call(() -> es.get(
+                g -> g.index(config.index("users")).id(String.valueOf(userId)).sourceIncludes(fields), UserDoc.class));
+        if (!r.found()) return null;
+        UserDoc doc = r.source();
+        float[] vector = doc.embedding() == null || doc.embedding().length == 0 ? null : doc.embedding();
+        Set<Long> rated = doc.ratedMovieIds() == null ? Set.of() : new HashSet<>(doc.ratedMovieIds());
+        long version = (r.primaryTerm() == null ? 0 : r.primaryTerm() << 40) + (r.seqNo() == null ? 0 : r.seqNo());
+        return new Profile(userId, doc, vector, rated, doc.topGenres() == null ? List.of() : doc.topGenres(), version);
+    }
 
-  /** The user's ratings from the ratings index, newest first (ties by movie id, the reverse of training's order). */
-  public List<RatingDoc> ratings(long userId) {
-    SearchResponse<RatingDoc> r = StoreUnavailable.call(() -> es.search(s -> s.index(config.index("ratings")).size(10_000)
-        .query(q -> q.term(t -> t.field("user_id").value(userId)))
-        .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Desc)))
-        .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Desc)))
-        .source(x -> x.filter(f -> f.includes("movie_id", "rating", "timestamp"))), RatingDoc.class));
-    return r.hits().hits().stream().map(Hit::source).toList();
-  }
+    /** The user's ratings from the ratings index, newest first (ties by movie id, the reverse of training's order). */
+    public List<RatingDoc> ratings(long userId) {
+        SearchResponse<RatingDoc> r = StoreUnavailable.call(() -> es.search(
+                s -> s.index(config.index("ratings"))
+                        .size(10_000)
+                        .query(q -> q.term(t -> t.field("user_id").value(userId)))
+                        .sort(o -> o.field(f -> f.field("timestamp").order(SortOrder.Desc)))
+                        .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Desc)))
+                        .source(x -> x.filter(f -> f.includes("movie_id", "rating", "timestamp"))),
+                RatingDoc.class));
+        return r.hits().hits().stream().map(Hit::source).toList();
+    }
 }

@@ -12,95 +12,103 @@ import movierec.kafka.QueueUnavailable;
 
 /** The handlers of a user's routes: recommendations, profile, ratings (written to Kafka), explanations. */
 final class UserRoutes {
-  /** How long a rating waits for Kafka's acknowledgement before the answer is 503. */
-  static final long SEND_TIMEOUT_MS = 6_000;
+    /** How long a rating waits for Kafka's acknowledgement before the answer is 503. */
+    static final long SEND_TIMEOUT_MS = 6_000;
 
-  private final PersonalRecommendations personal;
-  private final UserProfiles users;
-  private final Movies movies;
-  private final Explanations explanations;
-  private final EventProducer producer;
+    private final PersonalRecommendations personal;
+    private final UserProfiles users;
+    private final Movies movies;
+    private final Explanations explanations;
+    private final EventProducer producer;
 
-  UserRoutes(PersonalRecommendations personal, UserProfiles users, Movies movies, Explanations explanations,
-             EventProducer producer) {
-    this.personal = personal;
-    this.users = users;
-    this.movies = movies;
-    this.explanations = explanations;
-    this.producer = producer;
-  }
-
-  void recommendations(Context ctx) {
-    long userId = Params.id(ctx, "userId");
-    int k = Params.intQuery(ctx, "k", 10, 1, 100);
-    Integer minYear = Params.optionalInt(ctx, "minYear", 1800, 2100);
-    Integer maxYear = Params.optionalInt(ctx, "maxYear", 1800, 2100);
-    if (minYear != null && maxYear != null && minYear > maxYear) throw new BadQuery("minYear must not be after maxYear");
-    var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear);
-    ctx.json(Map.of("userId", userId, "items", personal.forUser(userId, k, filters)));
-  }
-
-  void user(Context ctx) {
-    long userId = Params.id(ctx, "userId");
-    UserProfiles.Profile p = users.profile(userId);
-    if (p == null) throw ApiError.notFound("user " + userId + " has no ratings yet");
-    Map<String, Object> body = new LinkedHashMap<>();
-    body.put("userId", userId);
-    body.put("ratingCount", p.doc().ratingCount());
-    body.put("ratingAvg", p.doc().ratingAvg());
-    body.put("topGenres", p.topGenres());
-    body.put("hasVector", p.vector() != null);
-    List<Map<String, Object>> recent = new ArrayList<>();
-    for (RatingDoc r : users.ratings(userId)) {
-      if (recent.size() >= 20) break;
-      Map<String, Object> m = new LinkedHashMap<>();
-      Map<String, Object> movie = movies.get(r.movieId());
-      m.put("movieId", r.movieId());
-      m.put("title", movie == null ? null : movie.get("title"));
-      m.put("rating", r.rating());
-      m.put("timestamp", r.timestamp());
-      recent.add(m);
+    UserRoutes(
+            PersonalRecommendations personal,
+            UserProfiles users,
+            Movies movies,
+            Explanations explanations,
+            EventProducer producer) {
+        this.personal = personal;
+        this.users = users;
+        this.movies = movies;
+        this.explanations = explanations;
+        this.producer = producer;
     }
-    body.put("recentRatings", recent);
-    ctx.json(body);
-  }
 
-  void rate(Context ctx) {
-    long userId = Params.id(ctx, "userId");
-    Bodies.Rating rating = Bodies.rating(ctx.bodyAsBytes());
-    requireMovie(rating.movieId());
-    // The key's name is the rating's source (and a Kafka header): every rating says which client wrote it.
-    String client = ApiAuth.key(ctx).name();
-    send(ctx, RatingEvent.of(userId, rating.movieId(), rating.rating(), System.currentTimeMillis(), client), client);
-  }
+    void recommendations(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        int k = Params.intQuery(ctx, "k", 10, 1, 100);
+        Integer minYear = Params.optionalInt(ctx, "minYear", 1800, 2100);
+        Integer maxYear = Params.optionalInt(ctx, "maxYear", 1800, 2100);
+        if (minYear != null && maxYear != null && minYear > maxYear)
+            throw new BadQuery("minYear must not be after maxYear");
+        var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear);
+        ctx.json(Map.of("userId", userId, "items", personal.forUser(userId, k, filters)));
+    }
 
-  void unrate(Context ctx) {
-    long userId = Params.id(ctx, "userId");
-    long movieId = Params.id(ctx, "movieId");
-    requireMovie(movieId);
-    String client = ApiAuth.key(ctx).name();
-    send(ctx, RatingEvent.retraction(userId, movieId, System.currentTimeMillis(), client), client);
-  }
+    void user(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        UserProfiles.Profile p = users.profile(userId);
+        if (p == null) throw ApiError.notFound("user " + userId + " has no ratings yet");
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("ratingCount", p.doc().ratingCount());
+        body.put("ratingAvg", p.doc().ratingAvg());
+        body.put("topGenres", p.topGenres());
+        body.put("hasVector", p.vector() != null);
+        List<Map<String, Object>> recent = new ArrayList<>();
+        for (RatingDoc r : users.ratings(userId)) {
+            if (recent.size() >= 20) break;
+            Map<String, Object> m = new LinkedHashMap<>();
+            Map<String, Object> movie = movies.get(r.movieId());
+            m.put("movieId", r.movieId());
+            m.put("title", movie == null ? null : movie.get("title"));
+            m.put("rating", r.rating());
+            m.put("timestamp", r.timestamp());
+            recent.add(m);
+        }
+        body.put("recentRatings", recent);
+        ctx.json(body);
+    }
 
-  private void send(Context ctx, RatingEvent event, String client) {
-    QueueUnavailable.await(() -> producer.sendRating(event, client), SEND_TIMEOUT_MS);
-    ctx.status(202).json(Map.of("eventId", event.eventId(), "status", "accepted"));
-  }
+    void rate(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        Bodies.Rating rating = Bodies.rating(ctx.bodyAsBytes());
+        requireMovie(rating.movieId());
+        // The key's name is the rating's source (and a Kafka header): every rating says which client wrote it.
+        String client = ApiAuth.key(ctx).name();
+        send(
+                ctx,
+                RatingEvent.of(userId, rating.movieId(), rating.rating(), System.currentTimeMillis(), client),
+                client);
+    }
 
-  void because(Context ctx) {
-    long userId = Params.id(ctx, "userId");
-    long movieId = Params.id(ctx, "movieId");
-    int k = Params.intQuery(ctx, "k", 5, 1, 100);
-    requireMovie(movieId);
-    ctx.json(Map.of("userId", userId, "movieId", movieId, "items", explanations.because(userId, movieId, k)));
-  }
+    void unrate(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        long movieId = Params.id(ctx, "movieId");
+        requireMovie(movieId);
+        String client = ApiAuth.key(ctx).name();
+        send(ctx, RatingEvent.retraction(userId, movieId, System.currentTimeMillis(), client), client);
+    }
 
-  void anonymous(Context ctx) {
-    Bodies.Anonymous request = Bodies.anonymous(ctx.bodyAsBytes());
-    ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k())));
-  }
+    private void send(Context ctx, RatingEvent event, String client) {
+        QueueUnavailable.await(() -> producer.sendRating(event, client), SEND_TIMEOUT_MS);
+        ctx.status(202).json(Map.of("eventId", event.eventId(), "status", "accepted"));
+    }
 
-  private void requireMovie(long movieId) {
-    if (movies.get(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
-  }
+    void because(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        long movieId = Params.id(ctx, "movieId");
+        int k = Params.intQuery(ctx, "k", 5, 1, 100);
+        requireMovie(movieId);
+        ctx.json(Map.of("userId", userId, "movieId", movieId, "items", explanations.because(userId, movieId, k)));
+    }
+
+    void anonymous(Context ctx) {
+        Bodies.Anonymous request = Bodies.anonymous(ctx.bodyAsBytes());
+        ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k())));
+    }
+
+    private void requireMovie(long movieId) {
+        if (movies.get(movieId) == null) throw ApiError.notFound("movie " + movieId + " not found");
+    }
 }

@@ -7,20 +7,25 @@ import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class FiltersTest {
-  @Test
-  void noFiltersNoClauses() {
-    assertThat(Filters.NONE.queries(Set.of(), null)).isEmpty();
-    assertThat(Filters.NONE.queries(Set.of(), List.of())).isEmpty();
-  }
+    @Test
+    void noFiltersNoClauses() {
+        assertThat(Filters.NONE.queries(Set.of(), null)).isEmpty();
+        assertThat(Filters.NONE.queries(Set.of(), List.of())).isEmpty();
+    }
 
-  @Test
-  void eachFilterIsOneClause() {
-    var clauses = new Filters("Comedy", 1990, null).queries(Set.of(7L), List.of("Drama", "Crime")).stream()
-        .map(Object::toString).toList();
-    assertThat(clauses).hasSize(4);
-    assertThat(clauses.get(0)).contains("\"term\"").contains("\"genres\"").contains("Comedy");
-    assertThat(clauses.get(1)).contains("\"terms\"").contains("Drama").contains("Crime");
-    assertThat(clauses.get(2)).contains("\"release_year\"").contains("\"gte\":1990").doesNotContain("lte");
-    assertThat(clauses.get(3)).contains("must_not").contains("\"movie_id\":[7]");
-  }
+    @Test
+    void eachFilterIsOneClause() {
+        var clauses = new Filters("Comedy", 1990, null)
+                .queries(Set.of(7L), List.of("Drama", "Crime")).stream()
+                        .map(Object::toString)
+                        .toList();
+        assertThat(clauses).hasSize(4);
+        assertThat(clauses.get(0)).contains("\"term\"").contains("\"genres\"").contains("Comedy");
+        assertThat(clauses.get(1)).contains("\"terms\"").contains("Drama").contains("Crime");
+        assertThat(clauses.get(2))
+                .contains("\"release_year\"")
+                .contains("\"gte\":1990")
+                .doesNotContain("lte");
+        assertThat(clauses.get(3)).contains("must_not").contains("\"movie_id\":[7]");
+    }
 }

@@ -31,151 +31,207 @@ import movierec.es.ModelCache;
  * cannot drift from what is served.
  */
 final class ApiBench {
-  private static final ObjectMapper JSON = new ObjectMapper();
-  private static final List<Long> MOVIES = List.of(1L, 2L, 50L, 260L, 296L, 318L, 356L, 480L, 527L, 589L, 593L, 1196L, 1210L, 2571L, 2959L);
-  private static final List<String> TEXTS = List.of("toy story", "star wars", "godfather", "matrix", "love", "war", "space", "comedy", "batman", "pulp fiction");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<Long> MOVIES =
+            List.of(1L, 2L, 50L, 260L, 296L, 318L, 356L, 480L, 527L, 589L, 593L, 1196L, 1210L, 2571L, 2959L);
+    private static final List<String> TEXTS = List.of(
+            "toy story",
+            "star wars",
+            "godfather",
+            "matrix",
+            "love",
+            "war",
+            "space",
+            "comedy",
+            "batman",
+            "pulp fiction");
 
-  private final BenchApi api;
-  private final BenchReport report;
-  private final ElasticsearchClient es;
-  private final MovierecConfig config;
-  private final String esUrl;
-  private final String moviesIndex;
+    private final BenchApi api;
+    private final BenchReport report;
+    private final ElasticsearchClient es;
+    private final MovierecConfig config;
+    private final String esUrl;
+    private final String moviesIndex;
 
-  ApiBench(BenchApi api, BenchReport report, ElasticsearchClient es, MovierecConfig config) {
-    this.api = api;
-    this.report = report;
-    this.es = es;
-    this.config = config;
-    this.esUrl = config.esUrl().split(",")[0].trim();
-    this.moviesIndex = config.index("movies");
-  }
-
-  private record Case(String name, IntFunction<HttpRequest> ours, IntFunction<HttpRequest> raw) {}
-
-  void run(double seconds) throws Exception {
-    UserProfiles profiles = new UserProfiles(es, config);
-    List<UserProfiles.Profile> users = new ArrayList<>();
-    List<String> knnBodies = new ArrayList<>();
-    for (long u = 1; u <= 671; u++) {
-      UserProfiles.Profile p = profiles.profile(u);
-      if (p == null || p.vector() == null) continue;
-      users.add(p);
-      knnBodies.add(knnBody(p, 10));
+    ApiBench(BenchApi api, BenchReport report, ElasticsearchClient es, MovierecConfig config) {
+        this.api = api;
+        this.report = report;
+        this.es = es;
+        this.config = config;
+        this.esUrl = config.esUrl().split(",")[0].trim();
+        this.moviesIndex = config.index("movies");
     }
-    Map<Long, String> similarBodies = similarBodies(10);
-    List<Long> similarIds = new ArrayList<>(similarBodies.keySet());
-    // _msearch answers 200 even when a search in it fails: check the baseline once, or it would time errors
-    String probe = api.http().send(msearch(similarBodies.get(similarIds.get(0))), HttpResponse.BodyHandlers.ofString()).body();
-    for (JsonNode r : JSON.readTree(probe).path("responses")) {
-      if (r.has("error")) throw new IllegalStateException("the raw similar-movies baseline fails: " + r.path("error"));
+
+    private record Case(String name, IntFunction<HttpRequest> ours, IntFunction<HttpRequest> raw) {}
+
+    void run(double seconds) throws Exception {
+        UserProfiles profiles = new UserProfiles(es, config);
+        List<UserProfiles.Profile> users = new ArrayList<>();
+        List<String> knnBodies = new ArrayList<>();
+        for (long u = 1; u <= 671; u++) {
+            UserProfiles.Profile p = profiles.profile(u);
+            if (p == null || p.vector() == null) continue;
+            users.add(p);
+            knnBodies.add(knnBody(p, 10));
+        }
+        Map<Long, String> similarBodies = similarBodies(10);
+        List<Long> similarIds = new ArrayList<>(similarBodies.keySet());
+        // _msearch answers 200 even when a search in it fails: check the baseline once, or it would time errors
+        String probe = api.http()
+                .send(msearch(similarBodies.get(similarIds.get(0))), HttpResponse.BodyHandlers.ofString())
+                .body();
+        for (JsonNode r : JSON.readTree(probe).path("responses")) {
+            if (r.has("error"))
+                throw new IllegalStateException("the raw similar-movies baseline fails: " + r.path("error"));
+        }
+        List<Case> cases = List.of(
+                new Case(
+                        "recommendations",
+                        i -> api.keyed(LoadGenerator.get(api.url() + "/api/users/"
+                                + users.get(Math.floorMod(i, users.size())).userId() + "/recommendations?k=10")),
+                        i -> search(knnBodies.get(Math.floorMod(i, knnBodies.size())))),
+                new Case(
+                        "similar",
+                        i -> api.keyed(LoadGenerator.get(api.url() + "/api/movies/"
+                                + similarIds.get(Math.floorMod(i, similarIds.size())) + "/similar?k=10")),
+                        i -> msearch(similarBodies.get(similarIds.get(Math.floorMod(i, similarIds.size()))))),
+                new Case(
+                        "search",
+                        i -> api.keyed(LoadGenerator.get(api.url() + "/api/movies/search?q="
+                                + TEXTS.get(Math.floorMod(i, TEXTS.size())).replace(" ", "%20") + "&size=10")),
+                        i -> search(json(MovieSearch.request(
+                                moviesIndex, TEXTS.get(Math.floorMod(i, TEXTS.size())), null, 1, 10)))));
+        report.md("## API latency and throughput beside the raw Elasticsearch query");
+        report.md("");
+        report.md(String.format(
+                "Closed loop, %.0f s per cell, loopback; users: all %d with vectors. Raw = the Elasticsearch request the "
+                        + "endpoint builds (kNN with the user's vector, rated excluded; the _msearch of kNN and more_like_this; multi_match), "
+                        + "sent straight to Elasticsearch.",
+                seconds, users.size()));
+        report.md("");
+        report.md(
+                "| endpoint | conns | ours p50 ms | ours p99 ms | ours req/s | raw p50 ms | raw p99 ms | raw req/s | throughput ratio | errors |");
+        report.md("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        Map<Integer, LoadGenerator.Result[]> recommendations = new LinkedHashMap<>();
+        for (Case c : cases) {
+            for (int conns : new int[] {1, 16, 64}) {
+                System.err.println("load: " + c.name() + " at " + conns + " connections");
+                LoadGenerator.run(conns, 1, c.ours()); // warm-up
+                LoadGenerator.Result ours = LoadGenerator.run(conns, seconds, c.ours());
+                LoadGenerator.Result raw = LoadGenerator.run(conns, seconds, c.raw());
+                report.md(String.format(
+                        "| %s | %d | %.1f | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.2f | %d |",
+                        c.name(),
+                        conns,
+                        ours.p50Ms(),
+                        ours.p99Ms(),
+                        ours.throughput(),
+                        raw.p50Ms(),
+                        raw.p99Ms(),
+                        raw.throughput(),
+                        ours.throughput() / raw.throughput(),
+                        ours.errors() + raw.errors()));
+                if (c.name().equals("recommendations"))
+                    recommendations.put(conns, new LoadGenerator.Result[] {ours, raw});
+            }
+        }
+        report.md("");
+        LoadGenerator.Result[] one = recommendations.get(1);
+        LoadGenerator.Result[] many = recommendations.get(64);
+        report.md(String.format(
+                "Recommendations targets: 1 connection p50 ≤ raw + 2 ms (%.1f vs %.1f): **%s**; 64 connections throughput ≥ 0.8× raw "
+                        + "(%.2f×): **%s**; p99 ≤ 1.3× raw (%.1f vs %.1f): **%s**.",
+                one[0].p50Ms(),
+                one[1].p50Ms() + 2,
+                one[0].p50Ms() <= one[1].p50Ms() + 2 ? "met" : "missed",
+                many[0].throughput() / many[1].throughput(),
+                many[0].throughput() >= 0.8 * many[1].throughput() ? "met" : "missed",
+                many[0].p99Ms(),
+                1.3 * many[1].p99Ms(),
+                many[0].p99Ms() <= 1.3 * many[1].p99Ms() ? "met" : "missed"));
+        report.md(
+                "The load generator runs on the same 2 cores as Elasticsearch and the API, so at 64 connections all three compete for CPU.");
+        report.md("");
+        firstRequests(users);
     }
-    List<Case> cases = List.of(
-        new Case("recommendations",
-            i -> api.keyed(LoadGenerator.get(api.url() + "/api/users/" + users.get(Math.floorMod(i, users.size())).userId() + "/recommendations?k=10")),
-            i -> search(knnBodies.get(Math.floorMod(i, knnBodies.size())))),
-        new Case("similar",
-            i -> api.keyed(LoadGenerator.get(api.url() + "/api/movies/" + similarIds.get(Math.floorMod(i, similarIds.size())) + "/similar?k=10")),
-            i -> msearch(similarBodies.get(similarIds.get(Math.floorMod(i, similarIds.size()))))),
-        new Case("search",
-            i -> api.keyed(LoadGenerator.get(api.url() + "/api/movies/search?q=" + TEXTS.get(Math.floorMod(i, TEXTS.size())).replace(" ", "%20") + "&size=10")),
-            i -> search(json(MovieSearch.request(moviesIndex, TEXTS.get(Math.floorMod(i, TEXTS.size())), null, 1, 10)))));
-    report.md("## API latency and throughput beside the raw Elasticsearch query");
-    report.md("");
-    report.md(String.format("Closed loop, %.0f s per cell, loopback; users: all %d with vectors. Raw = the Elasticsearch request the "
-        + "endpoint builds (kNN with the user's vector, rated excluded; the _msearch of kNN and more_like_this; multi_match), "
-        + "sent straight to Elasticsearch.", seconds, users.size()));
-    report.md("");
-    report.md("| endpoint | conns | ours p50 ms | ours p99 ms | ours req/s | raw p50 ms | raw p99 ms | raw req/s | throughput ratio | errors |");
-    report.md("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
-    Map<Integer, LoadGenerator.Result[]> recommendations = new LinkedHashMap<>();
-    for (Case c : cases) {
-      for (int conns : new int[] {1, 16, 64}) {
-        System.err.println("load: " + c.name() + " at " + conns + " connections");
-        LoadGenerator.run(conns, 1, c.ours()); // warm-up
-        LoadGenerator.Result ours = LoadGenerator.run(conns, seconds, c.ours());
-        LoadGenerator.Result raw = LoadGenerator.run(conns, seconds, c.raw());
-        report.md(String.format("| %s | %d | %.1f | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.2f | %d |", c.name(), conns, ours.p50Ms(), ours.p99Ms(),
-            ours.throughput(), raw.p50Ms(), raw.p99Ms(), raw.throughput(), ours.throughput() / raw.throughput(), ours.errors() + raw.errors()));
-        if (c.name().equals("recommendations")) recommendations.put(conns, new LoadGenerator.Result[] {ours, raw});
-      }
+
+    /**
+     * The closed loop repeats users, so most requests hit the API's per-user cache. Each user's first request cannot:
+     * one pass over every user with a k no earlier request used (the cache key holds k).
+     */
+    private void firstRequests(List<UserProfiles.Profile> users) throws Exception {
+        int k = 11 + new Random().nextInt(89);
+        double[] ours = new double[users.size()];
+        double[] raw = new double[users.size()];
+        for (int i = 0; i < users.size(); i++) {
+            UserProfiles.Profile p = users.get(i);
+            long t = System.nanoTime();
+            if (api.http()
+                            .send(
+                                    api.keyed(LoadGenerator.get(
+                                            api.url() + "/api/users/" + p.userId() + "/recommendations?k=" + k)),
+                                    HttpResponse.BodyHandlers.discarding())
+                            .statusCode()
+                    != 200) {
+                throw new IllegalStateException("recommendations of user " + p.userId() + " failed");
+            }
+            ours[i] = (System.nanoTime() - t) / 1e6;
+            t = System.nanoTime();
+            api.http().send(search(knnBody(p, k)), HttpResponse.BodyHandlers.discarding());
+            raw[i] = (System.nanoTime() - t) / 1e6;
+        }
+        double oursP50 = LoadGenerator.percentile(ours, 50);
+        double rawP50 = LoadGenerator.percentile(raw, 50);
+        report.md(String.format(
+                "Each user's first request (no cache; one pass over all %d users, k=%d, 1 connection): ours p50 %.1f ms, "
+                        + "p99 %.1f ms; raw kNN p50 %.1f ms, p99 %.1f ms. Target p50 ≤ raw + 2 ms: **%s**. The difference is one real-time GET of "
+                        + "the user's document (their latest vector), which is what lets a rating change the next request's answer, and "
+                        + "the read of their ratings for the reasons, made while the kNN search runs.",
+                users.size(),
+                k,
+                oursP50,
+                LoadGenerator.percentile(ours, 99),
+                rawP50,
+                LoadGenerator.percentile(raw, 99),
+                oursP50 <= rawP50 + 2 ? "met" : String.format("missed by %.1f ms", oursP50 - rawP50 - 2)));
+        report.md("");
     }
-    report.md("");
-    LoadGenerator.Result[] one = recommendations.get(1);
-    LoadGenerator.Result[] many = recommendations.get(64);
-    report.md(String.format("Recommendations targets: 1 connection p50 ≤ raw + 2 ms (%.1f vs %.1f): **%s**; 64 connections throughput ≥ 0.8× raw "
-        + "(%.2f×): **%s**; p99 ≤ 1.3× raw (%.1f vs %.1f): **%s**.", one[0].p50Ms(), one[1].p50Ms() + 2,
-        one[0].p50Ms() <= one[1].p50Ms() + 2 ? "met" : "missed", many[0].throughput() / many[1].throughput(),
-        many[0].throughput() >= 0.8 * many[1].throughput() ? "met" : "missed", many[0].p99Ms(), 1.3 * many[1].p99Ms(),
-        many[0].p99Ms() <= 1.3 * many[1].p99Ms() ? "met" : "missed"));
-    report.md("The load generator runs on the same 2 cores as Elasticsearch and the API, so at 64 connections all three compete for CPU.");
-    report.md("");
-    firstRequests(users);
-  }
 
-  /**
-   * The closed loop repeats users, so most requests hit the API's per-user cache. Each user's first request cannot:
-   * one pass over every user with a k no earlier request used (the cache key holds k).
-   */
-  private void firstRequests(List<UserProfiles.Profile> users) throws Exception {
-    int k = 11 + new Random().nextInt(89);
-    double[] ours = new double[users.size()];
-    double[] raw = new double[users.size()];
-    for (int i = 0; i < users.size(); i++) {
-      UserProfiles.Profile p = users.get(i);
-      long t = System.nanoTime();
-      if (api.http().send(api.keyed(LoadGenerator.get(api.url() + "/api/users/" + p.userId() + "/recommendations?k=" + k)),
-          HttpResponse.BodyHandlers.discarding()).statusCode() != 200) {
-        throw new IllegalStateException("recommendations of user " + p.userId() + " failed");
-      }
-      ours[i] = (System.nanoTime() - t) / 1e6;
-      t = System.nanoTime();
-      api.http().send(search(knnBody(p, k)), HttpResponse.BodyHandlers.discarding());
-      raw[i] = (System.nanoTime() - t) / 1e6;
+    private String knnBody(UserProfiles.Profile p, int k) {
+        return json(PersonalRecommendations.knnRequest(moviesIndex, p.vector(), p.rated(), k, Filters.NONE));
     }
-    double oursP50 = LoadGenerator.percentile(ours, 50);
-    double rawP50 = LoadGenerator.percentile(raw, 50);
-    report.md(String.format("Each user's first request (no cache; one pass over all %d users, k=%d, 1 connection): ours p50 %.1f ms, "
-        + "p99 %.1f ms; raw kNN p50 %.1f ms, p99 %.1f ms. Target p50 ≤ raw + 2 ms: **%s**. The difference is one real-time GET of "
-        + "the user's document (their latest vector), which is what lets a rating change the next request's answer, and "
-        + "the read of their ratings for the reasons, made while the kNN search runs.",
-        users.size(), k, oursP50, LoadGenerator.percentile(ours, 99), rawP50, LoadGenerator.percentile(raw, 99),
-        oursP50 <= rawP50 + 2 ? "met" : String.format("missed by %.1f ms", oursP50 - rawP50 - 2)));
-    report.md("");
-  }
 
-  private String knnBody(UserProfiles.Profile p, int k) {
-    return json(PersonalRecommendations.knnRequest(moviesIndex, p.vector(), p.rated(), k, Filters.NONE));
-  }
-
-  /** movie id -> the similar-movies endpoint's _msearch body for it (the model's vector of the movie, as the endpoint reads it). */
-  private Map<Long, String> similarBodies(int k) {
-    ModelCache.Model model = ModelCache.loadOnce(es, config);
-    JsonpMapper mapper = es._jsonpMapper();
-    Map<Long, String> bodies = new LinkedHashMap<>();
-    for (long m : MOVIES) {
-      ModelCache.Item item = model.items().get(m);
-      if (item == null) continue;
-      StringBuilder ndjson = new StringBuilder();
-      for (RequestItem r : SimilarMovies.searches(moviesIndex, m, model.layout().alsQuery(item.embedding()), k)) {
-        ndjson.append(JsonpUtils.toJsonString(r.header(), mapper)).append('\n');
-        ndjson.append(JsonpUtils.toJsonString(r.body(), mapper)).append('\n');
-      }
-      bodies.put(m, ndjson.toString());
+    /** movie id -> the similar-movies endpoint's _msearch body for it (the model's vector of the movie, as the endpoint reads it). */
+    private Map<Long, String> similarBodies(int k) {
+        ModelCache.Model model = ModelCache.loadOnce(es, config);
+        JsonpMapper mapper = es._jsonpMapper();
+        Map<Long, String> bodies = new LinkedHashMap<>();
+        for (long m : MOVIES) {
+            ModelCache.Item item = model.items().get(m);
+            if (item == null) continue;
+            StringBuilder ndjson = new StringBuilder();
+            for (RequestItem r :
+                    SimilarMovies.searches(moviesIndex, m, model.layout().alsQuery(item.embedding()), k)) {
+                ndjson.append(JsonpUtils.toJsonString(r.header(), mapper)).append('\n');
+                ndjson.append(JsonpUtils.toJsonString(r.body(), mapper)).append('\n');
+            }
+            bodies.put(m, ndjson.toString());
+        }
+        return bodies;
     }
-    return bodies;
-  }
 
-  private String json(SearchRequest request) {
-    return JsonpUtils.toJsonString(request, es._jsonpMapper());
-  }
+    private String json(SearchRequest request) {
+        return JsonpUtils.toJsonString(request, es._jsonpMapper());
+    }
 
-  private HttpRequest search(String body) {
-    return LoadGenerator.post(esUrl + "/" + moviesIndex + "/_search", body);
-  }
+    private HttpRequest search(String body) {
+        return LoadGenerator.post(esUrl + "/" + moviesIndex + "/_search", body);
+    }
 
-  private HttpRequest msearch(String ndjson) {
-    return HttpRequest.newBuilder(URI.create(esUrl + "/_msearch")).header("Content-Type", "application/x-ndjson")
-        .POST(HttpRequest.BodyPublishers.ofString(ndjson)).build();
-  }
+    private HttpRequest msearch(String ndjson) {
+        return HttpRequest.newBuilder(URI.create(esUrl + "/_msearch"))
+                .header("Content-Type", "application/x-ndjson")
+                .POST(HttpRequest.BodyPublishers.ofString(ndjson))
+                .build();
+    }
 }

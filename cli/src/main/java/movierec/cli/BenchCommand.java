@@ -21,80 +21,106 @@ import picocli.CommandLine.Option;
  * {@link FreshnessBench}, {@link ApiBench}, then memory here). Prints one markdown report and writes it under
  * {@code bench/results/}. Run it after {@code ./movierec up}.
  */
-@Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmark the running system against raw Kafka/Elasticsearch baselines.")
+@Command(
+        name = "bench",
+        mixinStandardHelpOptions = true,
+        description = "Benchmark the running system against raw Kafka/Elasticsearch baselines.")
 public final class BenchCommand implements Callable<Integer> {
-  @Option(names = "--seconds", defaultValue = "5", description = "Seconds per API load cell (default ${DEFAULT-VALUE}).")
-  double seconds;
+    @Option(
+            names = "--seconds",
+            defaultValue = "5",
+            description = "Seconds per API load cell (default ${DEFAULT-VALUE}).")
+    double seconds;
 
-  @Option(names = "--trials", defaultValue = "50", description = "Freshness trials (default ${DEFAULT-VALUE}).")
-  int trials;
+    @Option(names = "--trials", defaultValue = "50", description = "Freshness trials (default ${DEFAULT-VALUE}).")
+    int trials;
 
-  @Option(names = "--skip-ingest", description = "Skip the ingest measurement (it loads the bundled data into a bench namespace).")
-  boolean skipIngest;
+    @Option(
+            names = "--skip-ingest",
+            description = "Skip the ingest measurement (it loads the bundled data into a bench namespace).")
+    boolean skipIngest;
 
-  @Option(names = "--cluster", description = "Run only the cluster benchmark: ingest and freshness on single nodes (local mode), then on "
-      + "a local cluster (3 Kafka, 3 Elasticsearch nodes, Spark standalone), same data, one run. Ports 500 above the configured ones; "
-      + "report in bench/results/cluster-<time>.md.")
-  boolean cluster;
+    @Option(
+            names = "--cluster",
+            description = "Run only the cluster benchmark: ingest and freshness on single nodes (local mode), then on "
+                    + "a local cluster (3 Kafka, 3 Elasticsearch nodes, Spark standalone), same data, one run. Ports 500 above the configured ones; "
+                    + "report in bench/results/cluster-<time>.md.")
+    boolean cluster;
 
-  @Option(names = "--scale", description = "Run only the scale benchmark: --sizes synthetic ratings, each through a fresh stream job; "
-      + "throughput, heap, RSS, state, restart and freshness as the history grows. Report in bench/results/scale-<time>.md.")
-  boolean scale;
+    @Option(
+            names = "--scale",
+            description =
+                    "Run only the scale benchmark: --sizes synthetic ratings, each through a fresh stream job; "
+                            + "throughput, heap, RSS, state, restart and freshness as the history grows. Report in bench/results/scale-<time>.md.")
+    boolean scale;
 
-  @Mixin
-  ScaleBench scaleBench;
+    @Mixin
+    ScaleBench scaleBench;
 
-  @Override
-  public Integer call() throws Exception {
-    MovierecConfig config = Main.config();
-    if (scale) return scaleBench.run(config); // needs only Kafka and Elasticsearch, not the API
-    if (cluster) return new ClusterBench().run(config); // starts its own nodes
-    if (!LocalProcess.listening(config.get("api.host"), config.getInt("api.port"))) {
-      throw new IllegalStateException("the API is not running at " + config.apiUrl() + ": run ./movierec up first");
+    @Override
+    public Integer call() throws Exception {
+        MovierecConfig config = Main.config();
+        if (scale) return scaleBench.run(config); // needs only Kafka and Elasticsearch, not the API
+        if (cluster) return new ClusterBench().run(config); // starts its own nodes
+        if (!LocalProcess.listening(config.get("api.host"), config.getInt("api.port"))) {
+            throw new IllegalStateException(
+                    "the API is not running at " + config.apiUrl() + ": run ./movierec up first");
+        }
+        String key = LocalKey.read(config);
+        if (key == null)
+            throw new IllegalStateException(
+                    "no API key in " + LocalKey.file(config) + ": run ./movierec up first (it creates one)");
+        BenchApi api = new BenchApi(config.apiUrl(), key);
+        BenchReport report = new BenchReport();
+        report.md("# movierec benchmark — "
+                + LocalDateTime.now()
+                        .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                        .substring(0, 19));
+        report.md("");
+        report.md("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version")
+                + "; Kafka " + config.kafkaBootstrap() + ", Elasticsearch " + config.esUrl() + ", trigger "
+                + config.get("spark.trigger.ms")
+                + " ms, refresh " + config.get("es.refresh.interval") + ".");
+        report.md("");
+        try (ElasticsearchClient es = EsClients.create(config)) {
+            if (!skipIngest) new IngestBench(report).run(config, es);
+            new FreshnessBench(api, report).run(trials, config.get("spark.trigger.ms"));
+            new ApiBench(api, report, es, config).run(seconds);
+        }
+        memoryAndStartup(config, report);
+        Path file = report.write(config.home().resolve("bench/results"));
+        System.out.println();
+        System.out.println("report written to " + file);
+        return 0;
     }
-    String key = LocalKey.read(config);
-    if (key == null) throw new IllegalStateException("no API key in " + LocalKey.file(config) + ": run ./movierec up first (it creates one)");
-    BenchApi api = new BenchApi(config.apiUrl(), key);
-    BenchReport report = new BenchReport();
-    report.md("# movierec benchmark — " + LocalDateTime.now().format(DateTimeFormatter.ISO_LOCAL_DATE_TIME).substring(0, 19));
-    report.md("");
-    report.md("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java " + System.getProperty("java.version")
-        + "; Kafka " + config.kafkaBootstrap() + ", Elasticsearch " + config.esUrl() + ", trigger " + config.get("spark.trigger.ms")
-        + " ms, refresh " + config.get("es.refresh.interval") + ".");
-    report.md("");
-    try (ElasticsearchClient es = EsClients.create(config)) {
-      if (!skipIngest) new IngestBench(report).run(config, es);
-      new FreshnessBench(api, report).run(trials, config.get("spark.trigger.ms"));
-      new ApiBench(api, report, es, config).run(seconds);
-    }
-    memoryAndStartup(config, report);
-    Path file = report.write(config.home().resolve("bench/results"));
-    System.out.println();
-    System.out.println("report written to " + file);
-    return 0;
-  }
 
-  // ---- memory and start-up ----
+    // ---- memory and start-up ----
 
-  private static void memoryAndStartup(MovierecConfig config, BenchReport report) throws Exception {
-    Stack stack = new Stack(config);
-    report.md("## Memory (RSS) and start-up");
-    report.md("");
-    report.md("| process | RSS MiB |");
-    report.md("|---|---:|");
-    long total = 0;
-    for (LocalProcess p : stack.processesInStopOrder()) {
-      long rss = p.rssBytes();
-      total += rss;
-      report.md(String.format("| %s | %s |", p.name(), p.running() ? String.format("%,d", rss / (1024 * 1024)) : "not running"));
+    private static void memoryAndStartup(MovierecConfig config, BenchReport report) throws Exception {
+        Stack stack = new Stack(config);
+        report.md("## Memory (RSS) and start-up");
+        report.md("");
+        report.md("| process | RSS MiB |");
+        report.md("|---|---:|");
+        long total = 0;
+        for (LocalProcess p : stack.processesInStopOrder()) {
+            long rss = p.rssBytes();
+            total += rss;
+            report.md(String.format(
+                    "| %s | %s |", p.name(), p.running() ? String.format("%,d", rss / (1024 * 1024)) : "not running"));
+        }
+        report.md(String.format("| **whole stack** | **%,d** |", total / (1024 * 1024)));
+        report.md("");
+        report.md(String.format("Target ≤ 4096 MiB: **%s**.", total <= 4096L * 1024 * 1024 ? "met" : "missed"));
+        JsonNode up = Waits.readJson(config.dataDir().resolve("run/up.json"));
+        report.md("");
+        report.md(
+                up == null
+                        ? "`up` time: not recorded (run ./movierec up first)."
+                        : String.format(
+                                "Last `./movierec up`: ready in %.0f s (target ≤ 120 s from nothing, downloads cached: **%s**).",
+                                up.path("seconds").asDouble(),
+                                up.path("seconds").asDouble() <= 120 ? "met" : "missed"));
     }
-    report.md(String.format("| **whole stack** | **%,d** |", total / (1024 * 1024)));
-    report.md("");
-    report.md(String.format("Target ≤ 4096 MiB: **%s**.", total <= 4096L * 1024 * 1024 ? "met" : "missed"));
-    JsonNode up = Waits.readJson(config.dataDir().resolve("run/up.json"));
-    report.md("");
-    report.md(up == null ? "`up` time: not recorded (run ./movierec up first)."
-        : String.format("Last `./movierec up`: ready in %.0f s (target ≤ 120 s from nothing, downloads cached: **%s**).",
-            up.path("seconds").asDouble(), up.path("seconds").asDouble() <= 120 ? "met" : "missed"));
-  }
 }

@@ -25,179 +25,220 @@ import movierec.kafka.replay.MovieLensReplay;
  * final documents in the same run, with the CPU each process used.
  */
 final class IngestBench {
-  private final BenchReport report;
+    private final BenchReport report;
 
-  IngestBench(BenchReport report) {
-    this.report = report;
-  }
-
-  /** Added (times the pass number) to the bundled user ids in a warm pass: new users, so every rating is a new pair. */
-  static final long WARM_USER_OFFSET = 10_000_000L;
-  static final int WARM_PASSES = 3;
-
-  /** Ratings and users documents of the user ids in [from, to). */
-  private static Query users(long from, long to) {
-    return Query.of(q -> q.range(r -> r.number(n -> n.field("user_id").gte((double) from).lt((double) to))));
-  }
-
-  /**
-   * Passes through one stream job in a bench namespace. Cold: the bundled data, produced before the job starts (its
-   * JVM's class loading and compilation included). Then {@link #WARM_PASSES} warm ones: the same ratings by new users
-   * (ids + k × {@link #WARM_USER_OFFSET} in pass k), produced while the job runs — the rate a running system sustains,
-   * timed from the first record produced to the last batch's end. Raw {@code _bulk} indexes the last warm pass's final
-   * documents.
-   */
-  void run(MovierecConfig base, ElasticsearchClient es) throws Exception {
-    String ns = "bench" + System.currentTimeMillis() % 100000 + "_";
-    MovierecConfig c = base.with(Map.of("namespace", ns));
-    Topics.ensure(c);
-    new IndexBootstrap(es, c).ensure();
-    Path data = c.home().resolve("data");
-    System.err.println("ingest: producing the bundled data into " + ns + "* topics");
-    try (EventProducer producer = new EventProducer(c)) {
-      new MovieLensReplay(producer, System.err).run(data.resolve("movielens/movies.csv"), data.resolve("movielens/ratings.csv"),
-          data.resolve("vega/movies.json"), 0);
+    IngestBench(BenchReport report) {
+        this.report = report;
     }
-    LocalProcess job = new LocalProcess(c, "stream-" + ns);
-    job.start(List.of(c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
-    LocalProcess elasticsearch = new Stack(base).elasticsearch();
-    Pass cold;
-    List<Pass> warm = new ArrayList<>();
-    double[] cpuBefore = {0, 0};
-    double[] cpuAfter = {0, 0};
-    try {
-      Waits.untilIndexed(c, 600, System.err);
-      cold = Pass.of(Waits.streamStatus(c), 0);
-      Pass before = cold;
-      for (int p = 1; p <= WARM_PASSES; p++) {
-        System.err.printf("ingest: warm pass %d of %d, the same ratings by new users, produced while the job runs%n", p, WARM_PASSES);
-        cpuBefore = new double[] {job.cpuSeconds(), elasticsearch.cpuSeconds()};
-        long producing = System.currentTimeMillis();
+
+    /** Added (times the pass number) to the bundled user ids in a warm pass: new users, so every rating is a new pair. */
+    static final long WARM_USER_OFFSET = 10_000_000L;
+
+    static final int WARM_PASSES = 3;
+
+    /** Ratings and users documents of the user ids in [from, to). */
+    private static Query users(long from, long to) {
+        return Query.of(q ->
+                q.range(r -> r.number(n -> n.field("user_id").gte((double) from).lt((double) to))));
+    }
+
+    /**
+     * Passes through one stream job in a bench namespace. Cold: the bundled data, produced before the job starts (its
+     * JVM's class loading and compilation included). Then {@link #WARM_PASSES} warm ones: the same ratings by new users
+     * (ids + k × {@link #WARM_USER_OFFSET} in pass k), produced while the job runs — the rate a running system sustains,
+     * timed from the first record produced to the last batch's end. Raw {@code _bulk} indexes the last warm pass's final
+     * documents.
+     */
+    void run(MovierecConfig base, ElasticsearchClient es) throws Exception {
+        String ns = "bench" + System.currentTimeMillis() % 100000 + "_";
+        MovierecConfig c = base.with(Map.of("namespace", ns));
+        Topics.ensure(c);
+        new IndexBootstrap(es, c).ensure();
+        Path data = c.home().resolve("data");
+        System.err.println("ingest: producing the bundled data into " + ns + "* topics");
         try (EventProducer producer = new EventProducer(c)) {
-          List<CompletableFuture<?>> sends = new ArrayList<>();
-          for (RatingEvent r : MovieLensCsv.readRatings(data.resolve("movielens/ratings.csv"), "csv")) {
-            sends.add(producer.sendRating(new RatingEvent(r.userId() + p * WARM_USER_OFFSET, r.movieId(), r.rating(), r.timestamp(), r.source(), null)));
-          }
-          producer.flush();
-          CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new)).join();
+            new MovieLensReplay(producer, System.err)
+                    .run(
+                            data.resolve("movielens/movies.csv"),
+                            data.resolve("movielens/ratings.csv"),
+                            data.resolve("vega/movies.json"),
+                            0);
         }
-        Waits.untilIndexed(c, 600, System.err);
-        cpuAfter = new double[] {job.cpuSeconds(), elasticsearch.cpuSeconds()};
-        Pass now = Pass.of(Waits.streamStatus(c), producing);
-        warm.add(now.minusWrites(before));
-        before = now;
-      }
-    } finally {
-      job.stop(30);
+        LocalProcess job = new LocalProcess(c, "stream-" + ns);
+        job.start(List.of(c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
+        LocalProcess elasticsearch = new Stack(base).elasticsearch();
+        Pass cold;
+        List<Pass> warm = new ArrayList<>();
+        double[] cpuBefore = {0, 0};
+        double[] cpuAfter = {0, 0};
+        try {
+            Waits.untilIndexed(c, 600, System.err);
+            cold = Pass.of(Waits.streamStatus(c), 0);
+            Pass before = cold;
+            for (int p = 1; p <= WARM_PASSES; p++) {
+                System.err.printf(
+                        "ingest: warm pass %d of %d, the same ratings by new users, produced while the job runs%n",
+                        p, WARM_PASSES);
+                cpuBefore = new double[] {job.cpuSeconds(), elasticsearch.cpuSeconds()};
+                long producing = System.currentTimeMillis();
+                try (EventProducer producer = new EventProducer(c)) {
+                    List<CompletableFuture<?>> sends = new ArrayList<>();
+                    for (RatingEvent r : MovieLensCsv.readRatings(data.resolve("movielens/ratings.csv"), "csv")) {
+                        sends.add(producer.sendRating(new RatingEvent(
+                                r.userId() + p * WARM_USER_OFFSET,
+                                r.movieId(),
+                                r.rating(),
+                                r.timestamp(),
+                                r.source(),
+                                null)));
+                    }
+                    producer.flush();
+                    CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))
+                            .join();
+                }
+                Waits.untilIndexed(c, 600, System.err);
+                cpuAfter = new double[] {job.cpuSeconds(), elasticsearch.cpuSeconds()};
+                Pass now = Pass.of(Waits.streamStatus(c), producing);
+                warm.add(now.minusWrites(before));
+                before = now;
+            }
+        } finally {
+            job.stop(30);
+        }
+        List<String> names = List.of("movies", "ratings", "users");
+        for (String name : names) es.indices().refresh(r -> r.index(c.index(name)));
+        long coldDocs = 0;
+        for (String name : names) {
+            Query q = name.equals("movies") ? Query.of(x -> x.matchAll(m -> m)) : users(0, WARM_USER_OFFSET);
+            coldDocs += es.count(x -> x.index(c.index(name)).query(q)).count();
+        }
+        // A warm pass wrote its ratings and users, and the statistics of every movie it rated.
+        long lastBase = WARM_PASSES * WARM_USER_OFFSET;
+        Map<String, Query> warmDocs = Map.of(
+                "movies",
+                Query.of(q -> q.range(r -> r.number(n -> n.field("rating_count").gt(0.0)))),
+                "ratings",
+                users(lastBase, lastBase + WARM_USER_OFFSET),
+                "users",
+                users(lastBase, lastBase + WARM_USER_OFFSET));
+        long docs = 0;
+        for (String name : names)
+            docs += es.count(x -> x.index(c.index(name)).query(warmDocs.get(name)))
+                    .count();
+        // Raw baseline: the last warm pass's final documents, _bulk-indexed into fresh indices with the same mappings.
+        MovierecConfig raw = base.with(Map.of("namespace", ns + "raw_"));
+        new IndexBootstrap(es, raw).ensure();
+        List<List<BulkOperation>> chunks = new ArrayList<>();
+        for (String name : names) collect(es, c.index(name), warmDocs.get(name), raw.index(name), chunks);
+        double rawCpu = elasticsearch.cpuSeconds();
+        long t0 = System.nanoTime();
+        for (List<BulkOperation> chunk : chunks) es.bulk(b -> b.operations(chunk));
+        double rawSecs = (System.nanoTime() - t0) / 1e9;
+        rawCpu = elasticsearch.cpuSeconds() - rawCpu;
+        double rawRate = docs / rawSecs;
+        Pass last = warm.get(warm.size() - 1);
+        double warmRate = docs / last.seconds();
+        report.md("## Ingest: Kafka → Spark → Elasticsearch");
+        report.md("");
+        report.md("| path | documents | seconds | docs/s | × raw |");
+        report.md("|---|---:|---:|---:|---:|");
+        report.md(String.format(
+                "| stream job, cold: the bundled data through a fresh job (first busy batch to last) | %,d | %.1f | %,.0f | %.2f |",
+                coldDocs, cold.seconds(), coldDocs / cold.seconds(), coldDocs / cold.seconds() / rawRate));
+        for (int p = 1; p <= warm.size(); p++) {
+            double rate = docs / warm.get(p - 1).seconds();
+            report.md(String.format(
+                    "| stream job, warm pass %d: the same ratings by new users, produced while it runs (first record produced to last batch) | %,d | %.1f | %,.0f | %.2f |",
+                    p, docs, warm.get(p - 1).seconds(), rate, rate / rawRate));
+        }
+        report.md(String.format(
+                "| raw `_bulk` of the last warm pass's documents (5,000 per request) | %,d | %.1f | %,.0f | 1.00 |",
+                docs, rawSecs, rawRate));
+        report.md("");
+        report.md(String.format(
+                "Warm ratio (last pass) %.2f× raw (target ≥ 0.5×): **%s**. The warm passes are what a running system "
+                        + "sustains; the cold pass, and less so the first warm ones, also pay for the new JVM's class loading and JIT "
+                        + "compilation (Spark loads some 25,000 classes), once per start. Documents = movies (their statistics) + ratings + users.",
+                warmRate / rawRate, warmRate / rawRate >= 0.5 ? "met" : "missed"));
+        report.md("");
+        double jobCpu = cpuAfter[0] - cpuBefore[0];
+        double esCpu = cpuAfter[1] - cpuBefore[1];
+        if (elasticsearch.running()) { // CPU is read from /proc: only for the local Elasticsearch
+            int cores = Runtime.getRuntime().availableProcessors();
+            report.md(String.format(
+                    "CPU for the last warm pass's %,d documents (seconds of CPU of each process tree): the stream job %.1f s, "
+                            + "Elasticsearch %.1f s; raw `_bulk`: Elasticsearch %.1f s in %.1f s (one request at a time: bound by request latency, "
+                            + "not CPU). On %d shared cores the pass cannot take less than (job + Elasticsearch CPU) / cores = %.1f s, so here "
+                            + "the ratio cannot exceed **%.2f×** however the work overlaps; with the job on its own cores (a cluster's executors) "
+                            + "only Elasticsearch's %.1f s would share these.",
+                    docs,
+                    jobCpu,
+                    esCpu,
+                    rawCpu,
+                    rawSecs,
+                    cores,
+                    (jobCpu + esCpu) / cores,
+                    rawSecs / ((jobCpu + esCpu) / cores),
+                    esCpu));
+            report.md("");
+        }
+        report.md(String.format(
+                "Where the last warm pass's time goes: the job's tasks waited %.1f s (summed over parallel tasks) for `_bulk` "
+                        + "acknowledgements — the same documents plus each movie's statistics (at most once a second after their first write) "
+                        + "and each user's profile, once per batch they change in. The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
+                        + "movie-keyed state, RocksDB reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.",
+                last.writeMs() / 1000.0));
+        report.md("");
+        Stack.dropNamespace(es, c);
+        Stack.dropNamespace(es, raw);
     }
-    List<String> names = List.of("movies", "ratings", "users");
-    for (String name : names) es.indices().refresh(r -> r.index(c.index(name)));
-    long coldDocs = 0;
-    for (String name : names) {
-      Query q = name.equals("movies") ? Query.of(x -> x.matchAll(m -> m)) : users(0, WARM_USER_OFFSET);
-      coldDocs += es.count(x -> x.index(c.index(name)).query(q)).count();
-    }
-    // A warm pass wrote its ratings and users, and the statistics of every movie it rated.
-    long lastBase = WARM_PASSES * WARM_USER_OFFSET;
-    Map<String, Query> warmDocs = Map.of("movies", Query.of(q -> q.range(r -> r.number(n -> n.field("rating_count").gt(0.0)))),
-        "ratings", users(lastBase, lastBase + WARM_USER_OFFSET), "users", users(lastBase, lastBase + WARM_USER_OFFSET));
-    long docs = 0;
-    for (String name : names) docs += es.count(x -> x.index(c.index(name)).query(warmDocs.get(name))).count();
-    // Raw baseline: the last warm pass's final documents, _bulk-indexed into fresh indices with the same mappings.
-    MovierecConfig raw = base.with(Map.of("namespace", ns + "raw_"));
-    new IndexBootstrap(es, raw).ensure();
-    List<List<BulkOperation>> chunks = new ArrayList<>();
-    for (String name : names) collect(es, c.index(name), warmDocs.get(name), raw.index(name), chunks);
-    double rawCpu = elasticsearch.cpuSeconds();
-    long t0 = System.nanoTime();
-    for (List<BulkOperation> chunk : chunks) es.bulk(b -> b.operations(chunk));
-    double rawSecs = (System.nanoTime() - t0) / 1e9;
-    rawCpu = elasticsearch.cpuSeconds() - rawCpu;
-    double rawRate = docs / rawSecs;
-    Pass last = warm.get(warm.size() - 1);
-    double warmRate = docs / last.seconds();
-    report.md("## Ingest: Kafka → Spark → Elasticsearch");
-    report.md("");
-    report.md("| path | documents | seconds | docs/s | × raw |");
-    report.md("|---|---:|---:|---:|---:|");
-    report.md(String.format("| stream job, cold: the bundled data through a fresh job (first busy batch to last) | %,d | %.1f | %,.0f | %.2f |",
-        coldDocs, cold.seconds(), coldDocs / cold.seconds(), coldDocs / cold.seconds() / rawRate));
-    for (int p = 1; p <= warm.size(); p++) {
-      double rate = docs / warm.get(p - 1).seconds();
-      report.md(String.format("| stream job, warm pass %d: the same ratings by new users, produced while it runs (first record produced to last batch) | %,d | %.1f | %,.0f | %.2f |",
-          p, docs, warm.get(p - 1).seconds(), rate, rate / rawRate));
-    }
-    report.md(String.format("| raw `_bulk` of the last warm pass's documents (5,000 per request) | %,d | %.1f | %,.0f | 1.00 |", docs, rawSecs, rawRate));
-    report.md("");
-    report.md(String.format("Warm ratio (last pass) %.2f× raw (target ≥ 0.5×): **%s**. The warm passes are what a running system "
-        + "sustains; the cold pass, and less so the first warm ones, also pay for the new JVM's class loading and JIT "
-        + "compilation (Spark loads some 25,000 classes), once per start. Documents = movies (their statistics) + ratings + users.",
-        warmRate / rawRate, warmRate / rawRate >= 0.5 ? "met" : "missed"));
-    report.md("");
-    double jobCpu = cpuAfter[0] - cpuBefore[0];
-    double esCpu = cpuAfter[1] - cpuBefore[1];
-    if (elasticsearch.running()) { // CPU is read from /proc: only for the local Elasticsearch
-      int cores = Runtime.getRuntime().availableProcessors();
-      report.md(String.format("CPU for the last warm pass's %,d documents (seconds of CPU of each process tree): the stream job %.1f s, "
-          + "Elasticsearch %.1f s; raw `_bulk`: Elasticsearch %.1f s in %.1f s (one request at a time: bound by request latency, "
-          + "not CPU). On %d shared cores the pass cannot take less than (job + Elasticsearch CPU) / cores = %.1f s, so here "
-          + "the ratio cannot exceed **%.2f×** however the work overlaps; with the job on its own cores (a cluster's executors) "
-          + "only Elasticsearch's %.1f s would share these.",
-          docs, jobCpu, esCpu, rawCpu, rawSecs, cores, (jobCpu + esCpu) / cores, rawSecs / ((jobCpu + esCpu) / cores), esCpu));
-      report.md("");
-    }
-    report.md(String.format("Where the last warm pass's time goes: the job's tasks waited %.1f s (summed over parallel tasks) for `_bulk` "
-        + "acknowledgements — the same documents plus each movie's statistics (at most once a second after their first write) "
-        + "and each user's profile, once per batch they change in. The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
-        + "movie-keyed state, RocksDB reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.",
-        last.writeMs() / 1000.0));
-    report.md("");
-    Stack.dropNamespace(es, c);
-    Stack.dropNamespace(es, raw);
-  }
 
-  /** One ingest pass as the stream status tells it: from {@code since} (or its first busy batch) to its last batch. */
-  record Pass(long start, long end, long writeMs) {
-    static Pass of(JsonNode status, long since) {
-      long first = Long.MAX_VALUE;
-      long last = 0;
-      long writeMs = 0;
-      for (String q : List.of("movies", "ratings", "users")) {
-        JsonNode n = status.path("queries").path(q);
-        if (n.path("firstBusyStart").asLong() > 0) first = Math.min(first, n.path("firstBusyStart").asLong());
-        last = Math.max(last, n.path("lastBusyEnd").asLong());
-        writeMs += n.path("totalWriteMs").asLong();
-      }
-      return new Pass(since > 0 ? since : first, last, writeMs);
+    /** One ingest pass as the stream status tells it: from {@code since} (or its first busy batch) to its last batch. */
+    record Pass(long start, long end, long writeMs) {
+        static Pass of(JsonNode status, long since) {
+            long first = Long.MAX_VALUE;
+            long last = 0;
+            long writeMs = 0;
+            for (String q : List.of("movies", "ratings", "users")) {
+                JsonNode n = status.path("queries").path(q);
+                if (n.path("firstBusyStart").asLong() > 0)
+                    first = Math.min(first, n.path("firstBusyStart").asLong());
+                last = Math.max(last, n.path("lastBusyEnd").asLong());
+                writeMs += n.path("totalWriteMs").asLong();
+            }
+            return new Pass(since > 0 ? since : first, last, writeMs);
+        }
+
+        Pass minusWrites(Pass before) {
+            return new Pass(start, end, writeMs - before.writeMs);
+        }
+
+        double seconds() {
+            return (end - start) / 1000.0;
+        }
     }
 
-    Pass minusWrites(Pass before) {
-      return new Pass(start, end, writeMs - before.writeMs);
+    /** The documents of {@code from} that match {@code query}, as index operations into {@code to}, 5,000 per chunk. */
+    @SuppressWarnings({"rawtypes", "unchecked"})
+    private static void collect(
+            ElasticsearchClient es, String from, Query query, String to, List<List<BulkOperation>> chunks)
+            throws Exception {
+        ResponseBody<Map> page =
+                es.search(s -> s.index(from).query(query).size(5000).scroll(t -> t.time("2m")), Map.class);
+        String scrollId = page.scrollId();
+        while (!page.hits().hits().isEmpty()) {
+            List<BulkOperation> chunk = new ArrayList<>();
+            for (Hit<Map> h : page.hits().hits()) {
+                Map doc = h.source();
+                chunk.add(BulkOperation.of(
+                        b -> b.index(i -> i.index(to).id(h.id()).document(doc))));
+            }
+            chunks.add(chunk);
+            String id = scrollId;
+            page = es.scroll(x -> x.scrollId(id).scroll(t -> t.time("2m")), Map.class);
+            scrollId = page.scrollId();
+        }
+        String id = scrollId;
+        if (id != null) es.clearScroll(c -> c.scrollId(id));
     }
-
-    double seconds() {
-      return (end - start) / 1000.0;
-    }
-  }
-
-  /** The documents of {@code from} that match {@code query}, as index operations into {@code to}, 5,000 per chunk. */
-  @SuppressWarnings({"rawtypes", "unchecked"})
-  private static void collect(ElasticsearchClient es, String from, Query query, String to, List<List<BulkOperation>> chunks) throws Exception {
-    ResponseBody<Map> page =
-        es.search(s -> s.index(from).query(query).size(5000).scroll(t -> t.time("2m")), Map.class);
-    String scrollId = page.scrollId();
-    while (!page.hits().hits().isEmpty()) {
-      List<BulkOperation> chunk = new ArrayList<>();
-      for (Hit<Map> h : page.hits().hits()) {
-        Map doc = h.source();
-        chunk.add(BulkOperation.of(b -> b.index(i -> i.index(to).id(h.id()).document(doc))));
-      }
-      chunks.add(chunk);
-      String id = scrollId;
-      page = es.scroll(x -> x.scrollId(id).scroll(t -> t.time("2m")), Map.class);
-      scrollId = page.scrollId();
-    }
-    String id = scrollId;
-    if (id != null) es.clearScroll(c -> c.scrollId(id));
-  }
 }

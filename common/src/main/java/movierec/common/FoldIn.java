@@ -11,134 +11,134 @@ import java.util.List;
  * which is what one ALS half-step computes: folding a user in gives the vector training would have given.
  */
 public final class FoldIn {
-  private FoldIn() {}
+    private FoldIn() {}
 
-  /** One rated item: its factors and the rating. */
-  public record Rated(float[] factors, double rating) {}
+    /** One rated item: its factors and the rating. */
+    public record Rated(float[] factors, double rating) {}
 
-  /**
-   * Recency weight of a user's rating by its position from the end of their history (0 = most recent):
-   * floor + (1 − floor)·exp(−age / scale). Recent tastes predict the next movies better than old ones (measured on
-   * the bundled data); training and every fold-in apply the same weights to the ratings.
-   */
-  public static double recencyWeight(int age, double scale, double floor) {
-    if (scale <= 0) return 1.0;
-    return floor + (1 - floor) * Math.exp(-age / scale);
-  }
-
-  /** Ratings of one user in time order (oldest first) -> the same ratings times their recency weights. */
-  public static double[] recencyWeighted(double[] ratingsOldestFirst, double scale, double floor) {
-    int n = ratingsOldestFirst.length;
-    double[] out = new double[n];
-    for (int i = 0; i < n; i++) out[i] = ratingsOldestFirst[i] * recencyWeight(n - 1 - i, scale, floor);
-    return out;
-  }
-
-  /** YᵀY over all item factors (k × k, row-major). */
-  public static double[] gram(Iterable<float[]> itemFactors, int rank) {
-    double[] g = new double[rank * rank];
-    for (float[] y : itemFactors) {
-      for (int a = 0; a < rank; a++) {
-        double ya = y[a];
-        for (int b = a; b < rank; b++) g[a * rank + b] += ya * y[b];
-      }
-    }
-    for (int a = 0; a < rank; a++) for (int b = 0; b < a; b++) g[a * rank + b] = g[b * rank + a];
-    return g;
-  }
-
-  /** The user's factors from the items they rated; null when they rated nothing the model knows. */
-  public static float[] userFactors(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
-    if (rated.isEmpty()) return null;
-    double[] b = new double[rank];
-    for (Rated r : rated) {
-      double c1 = alpha * Math.abs(r.rating());
-      for (int i = 0; i < rank; i++) b[i] += (1.0 + c1) * r.factors()[i];
-    }
-    double[] x = solveSymmetricPositiveDefinite(system(gram, rank, rated, lambda, alpha), b, rank);
-    float[] out = new float[rank];
-    for (int i = 0; i < rank; i++) out[i] = (float) x[i];
-    return out;
-  }
-
-  /**
-   * The user's system matrix A, factored once: A⁻¹·y for the factors y of each movie whose score is split into
-   * per-rated-movie contributions.
-   */
-  public static final class Inverse {
-    private final double[] l;
-    private final int n;
-
-    private Inverse(double[] l, int n) {
-      this.l = l;
-      this.n = n;
+    /**
+     * Recency weight of a user's rating by its position from the end of their history (0 = most recent):
+     * floor + (1 − floor)·exp(−age / scale). Recent tastes predict the next movies better than old ones (measured on
+     * the bundled data); training and every fold-in apply the same weights to the ratings.
+     */
+    public static double recencyWeight(int age, double scale, double floor) {
+        if (scale <= 0) return 1.0;
+        return floor + (1 - floor) * Math.exp(-age / scale);
     }
 
-    public double[] times(float[] y) {
-      double[] b = new double[n];
-      for (int i = 0; i < n; i++) b[i] = y[i];
-      return solveFactored(l, b, n);
+    /** Ratings of one user in time order (oldest first) -> the same ratings times their recency weights. */
+    public static double[] recencyWeighted(double[] ratingsOldestFirst, double scale, double floor) {
+        int n = ratingsOldestFirst.length;
+        double[] out = new double[n];
+        for (int i = 0; i < n; i++) out[i] = ratingsOldestFirst[i] * recencyWeight(n - 1 - i, scale, floor);
+        return out;
     }
-  }
 
-  /** A⁻¹ of the user who rated {@code rated} (not empty). */
-  public static Inverse inverse(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
-    return new Inverse(cholesky(system(gram, rank, rated, lambda, alpha), rank), rank);
-  }
-
-  /** A = YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I. */
-  private static double[] system(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
-    double[] a = gram.clone();
-    for (Rated r : rated) {
-      double c1 = alpha * Math.abs(r.rating());
-      float[] y = r.factors();
-      for (int i = 0; i < rank; i++) {
-        double cyi = c1 * y[i];
-        for (int j = 0; j < rank; j++) a[i * rank + j] += cyi * y[j];
-      }
-    }
-    double reg = lambda * rated.size();
-    for (int i = 0; i < rank; i++) a[i * rank + i] += reg;
-    return a;
-  }
-
-  /** Cholesky solve of A x = b for a symmetric positive-definite A (row-major n × n). */
-  static double[] solveSymmetricPositiveDefinite(double[] a, double[] b, int n) {
-    return solveFactored(cholesky(a, n), b, n);
-  }
-
-  /** L with A = L·Lᵀ (row-major, lower triangle). */
-  private static double[] cholesky(double[] a, int n) {
-    double[] l = new double[n * n];
-    for (int i = 0; i < n; i++) {
-      for (int j = 0; j <= i; j++) {
-        double sum = a[i * n + j];
-        for (int k = 0; k < j; k++) sum -= l[i * n + k] * l[j * n + k];
-        if (i == j) {
-          if (sum <= 0) throw new IllegalArgumentException("matrix is not positive definite");
-          l[i * n + i] = Math.sqrt(sum);
-        } else {
-          l[i * n + j] = sum / l[j * n + j];
+    /** YᵀY over all item factors (k × k, row-major). */
+    public static double[] gram(Iterable<float[]> itemFactors, int rank) {
+        double[] g = new double[rank * rank];
+        for (float[] y : itemFactors) {
+            for (int a = 0; a < rank; a++) {
+                double ya = y[a];
+                for (int b = a; b < rank; b++) g[a * rank + b] += ya * y[b];
+            }
         }
-      }
+        for (int a = 0; a < rank; a++) for (int b = 0; b < a; b++) g[a * rank + b] = g[b * rank + a];
+        return g;
     }
-    return l;
-  }
 
-  /** x with L·Lᵀ·x = b: forward, then back substitution. */
-  private static double[] solveFactored(double[] l, double[] b, int n) {
-    double[] y = new double[n];
-    for (int i = 0; i < n; i++) {
-      double sum = b[i];
-      for (int k = 0; k < i; k++) sum -= l[i * n + k] * y[k];
-      y[i] = sum / l[i * n + i];
+    /** The user's factors from the items they rated; null when they rated nothing the model knows. */
+    public static float[] userFactors(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+        if (rated.isEmpty()) return null;
+        double[] b = new double[rank];
+        for (Rated r : rated) {
+            double c1 = alpha * Math.abs(r.rating());
+            for (int i = 0; i < rank; i++) b[i] += (1.0 + c1) * r.factors()[i];
+        }
+        double[] x = solveSymmetricPositiveDefinite(system(gram, rank, rated, lambda, alpha), b, rank);
+        float[] out = new float[rank];
+        for (int i = 0; i < rank; i++) out[i] = (float) x[i];
+        return out;
     }
-    double[] x = new double[n];
-    for (int i = n - 1; i >= 0; i--) {
-      double sum = y[i];
-      for (int k = i + 1; k < n; k++) sum -= l[k * n + i] * x[k];
-      x[i] = sum / l[i * n + i];
+
+    /**
+     * The user's system matrix A, factored once: A⁻¹·y for the factors y of each movie whose score is split into
+     * per-rated-movie contributions.
+     */
+    public static final class Inverse {
+        private final double[] l;
+        private final int n;
+
+        private Inverse(double[] l, int n) {
+            this.l = l;
+            this.n = n;
+        }
+
+        public double[] times(float[] y) {
+            double[] b = new double[n];
+            for (int i = 0; i < n; i++) b[i] = y[i];
+            return solveFactored(l, b, n);
+        }
     }
-    return x;
-  }
+
+    /** A⁻¹ of the user who rated {@code rated} (not empty). */
+    public static Inverse inverse(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+        return new Inverse(cholesky(system(gram, rank, rated, lambda, alpha), rank), rank);
+    }
+
+    /** A = YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I. */
+    private static double[] system(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+        double[] a = gram.clone();
+        for (Rated r : rated) {
+            double c1 = alpha * Math.abs(r.rating());
+            float[] y = r.factors();
+            for (int i = 0; i < rank; i++) {
+                double cyi = c1 * y[i];
+                for (int j = 0; j < rank; j++) a[i * rank + j] += cyi * y[j];
+            }
+        }
+        double reg = lambda * rated.size();
+        for (int i = 0; i < rank; i++) a[i * rank + i] += reg;
+        return a;
+    }
+
+    /** Cholesky solve of A x = b for a symmetric positive-definite A (row-major n × n). */
+    static double[] solveSymmetricPositiveDefinite(double[] a, double[] b, int n) {
+        return solveFactored(cholesky(a, n), b, n);
+    }
+
+    /** L with A = L·Lᵀ (row-major, lower triangle). */
+    private static double[] cholesky(double[] a, int n) {
+        double[] l = new double[n * n];
+        for (int i = 0; i < n; i++) {
+            for (int j = 0; j <= i; j++) {
+                double sum = a[i * n + j];
+                for (int k = 0; k < j; k++) sum -= l[i * n + k] * l[j * n + k];
+                if (i == j) {
+                    if (sum <= 0) throw new IllegalArgumentException("matrix is not positive definite");
+                    l[i * n + i] = Math.sqrt(sum);
+                } else {
+                    l[i * n + j] = sum / l[j * n + j];
+                }
+            }
+        }
+        return l;
+    }
+
+    /** x with L·Lᵀ·x = b: forward, then back substitution. */
+    private static double[] solveFactored(double[] l, double[] b, int n) {
+        double[] y = new double[n];
+        for (int i = 0; i < n; i++) {
+            double sum = b[i];
+            for (int k = 0; k < i; k++) sum -= l[i * n + k] * y[k];
+            y[i] = sum / l[i * n + i];
+        }
+        double[] x = new double[n];
+        for (int i = n - 1; i >= 0; i--) {
+            double sum = y[i];
+            for (int k = i + 1; k < n; k++) sum -= l[k * n + i] * x[k];
+            x[i] = sum / l[i * n + i];
+        }
+        return x;
+    }
 }

@@ -10,21 +10,23 @@ import java.util.List;
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 public record MovieEvent(
-    @JsonProperty("id") Long id,
-    @JsonProperty("title") String title,
-    @JsonProperty("overview") String overview,
-    @JsonProperty("genre_ids") List<Integer> genreIds,
-    @JsonProperty("original_language") String originalLanguage,
-    @JsonProperty("release_date") String releaseDate,
-    @JsonProperty("vote_average") Double voteAverage,
-    @JsonProperty("vote_count") Long voteCount,
-    @JsonProperty("popularity") Double popularity,
-    @JsonProperty("poster_path") String posterPath,
-    @JsonProperty("runtime") Integer runtime,
-    @JsonProperty("director") String director,
-    @JsonProperty("tmdb_id") Long tmdbId,
-    @JsonProperty("source") String source) {
+        @JsonProperty("id") Long id,
+        @JsonProperty("title") String title,
+        @JsonProperty("overview") String overview,
+        @JsonProperty("genre_ids") List<Integer> genreIds,
+        @JsonProperty("original_language") String originalLanguage,
+        @JsonProperty("release_date") String releaseDate,
+        @JsonProperty("vote_average") Double voteAverage,
+        @JsonProperty("vote_count") Long voteCount,
+        @JsonProperty("popularity") Double popularity,
+        @JsonProperty("poster_path") String posterPath,
+        @JsonProperty("runtime") Integer runtime,
+        @JsonProperty("director") String director,
+        @JsonProperty("tmdb_id") Long tmdbId,
+        @JsonProperty("source") String source) {
 
-  /** The Kafka key: the movie id as decimal text, so compaction keeps the latest version of each movie. */
-  public String key() { return String.valueOf(id); }
+    /** The Kafka key: the movie id as decimal text, so compaction keeps the latest version of each movie. */
+    public String key() {
+        return String.valueOf(id);
+    }
 }

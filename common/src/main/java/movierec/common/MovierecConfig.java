@@ -14,113 +14,132 @@ import java.util.Properties;
  * Every key has a working local default, so an empty file runs the whole system on this machine.
  */
 public final class MovierecConfig {
-  private final Properties values;
-  private final Path home;
+    private final Properties values;
+    private final Path home;
 
-  private MovierecConfig(Path home, Properties values) {
-    this.home = home;
-    this.values = values;
-  }
-
-  /** Loads from {@code $MOVIEREC_HOME} (or the current directory) plus the process environment. */
-  public static MovierecConfig load() {
-    String homeEnv = System.getenv("MOVIEREC_HOME");
-    Path home = Path.of(homeEnv != null && !homeEnv.isBlank() ? homeEnv : ".").toAbsolutePath().normalize();
-    return load(home, System.getenv(), System.getProperties());
-  }
-
-  public static MovierecConfig load(Path home, Map<String, String> env, Properties systemProperties) {
-    Properties p = new Properties();
-    try (InputStream in = MovierecConfig.class.getResourceAsStream("/movierec-defaults.properties")) {
-      p.load(in);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    private MovierecConfig(Path home, Properties values) {
+        this.home = home;
+        this.values = values;
     }
-    Path file = home.resolve("movierec.properties");
-    if (Files.isRegularFile(file)) {
-      try (InputStream in = Files.newInputStream(file)) {
-        p.load(in);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read " + file, e);
-      }
+
+    /** Loads from {@code $MOVIEREC_HOME} (or the current directory) plus the process environment. */
+    public static MovierecConfig load() {
+        String homeEnv = System.getenv("MOVIEREC_HOME");
+        Path home = Path.of(homeEnv != null && !homeEnv.isBlank() ? homeEnv : ".")
+                .toAbsolutePath()
+                .normalize();
+        return load(home, System.getenv(), System.getProperties());
     }
-    for (String key : p.stringPropertyNames()) {
-      String fromEnv = env.get(envName(key));
-      if (fromEnv != null) p.setProperty(key, fromEnv);
-      String fromSys = systemProperties.getProperty("movierec." + key);
-      if (fromSys != null) p.setProperty(key, fromSys);
+
+    public static MovierecConfig load(Path home, Map<String, String> env, Properties systemProperties) {
+        Properties p = new Properties();
+        try (InputStream in = MovierecConfig.class.getResourceAsStream("/movierec-defaults.properties")) {
+            p.load(in);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Path file = home.resolve("movierec.properties");
+        if (Files.isRegularFile(file)) {
+            try (InputStream in = Files.newInputStream(file)) {
+                p.load(in);
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read " + file, e);
+            }
+        }
+        for (String key : p.stringPropertyNames()) {
+            String fromEnv = env.get(envName(key));
+            if (fromEnv != null) p.setProperty(key, fromEnv);
+            String fromSys = systemProperties.getProperty("movierec." + key);
+            if (fromSys != null) p.setProperty(key, fromSys);
+        }
+        return new MovierecConfig(home, p);
     }
-    return new MovierecConfig(home, p);
-  }
 
-  /** A copy with some keys replaced: used by tests and by {@code evaluate} to get an isolated namespace. */
-  public MovierecConfig with(Map<String, String> overrides) {
-    Properties copy = new Properties();
-    copy.putAll(values);
-    overrides.forEach(copy::setProperty);
-    return new MovierecConfig(home, copy);
-  }
-
-  /** The effective configuration as MOVIEREC_* variables: how child processes (job, API) get the same settings. */
-  public Map<String, String> toEnv() {
-    java.util.HashMap<String, String> env = new java.util.HashMap<>();
-    for (String k : values.stringPropertyNames()) env.put(envName(k), values.getProperty(k));
-    env.put("MOVIEREC_HOME", home.toString());
-    return env;
-  }
-
-  public static String envName(String key) {
-    return "MOVIEREC_" + key.toUpperCase().replace('.', '_').replace('-', '_');
-  }
-
-  public String get(String key) {
-    String v = values.getProperty(key);
-    if (v == null) throw new IllegalArgumentException("unknown configuration key " + key);
-    return v.trim();
-  }
-
-  public int getInt(String key) {
-    try {
-      return Integer.parseInt(get(key));
-    } catch (NumberFormatException e) {
-      throw new IllegalArgumentException(key + " must be an integer, got '" + get(key) + "' (set it in movierec.properties or " + envName(key) + ")");
+    /** A copy with some keys replaced: used by tests and by {@code evaluate} to get an isolated namespace. */
+    public MovierecConfig with(Map<String, String> overrides) {
+        Properties copy = new Properties();
+        copy.putAll(values);
+        overrides.forEach(copy::setProperty);
+        return new MovierecConfig(home, copy);
     }
-  }
 
-  public Path home() { return home; }
-
-  public Path dataDir() { return home.resolve(get("data.dir")).normalize(); }
-
-  /** Every key with its effective value, secrets masked: for {@code movierec status} and logs. */
-  public Map<String, String> describe() {
-    java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
-    for (String k : values.stringPropertyNames()) {
-      String v = values.getProperty(k);
-      boolean secret = k.contains("password") || k.contains("api.key") || k.contains("token");
-      out.put(k, secret && !v.isBlank() ? "****" : v);
+    /** The effective configuration as MOVIEREC_* variables: how child processes (job, API) get the same settings. */
+    public Map<String, String> toEnv() {
+        java.util.HashMap<String, String> env = new java.util.HashMap<>();
+        for (String k : values.stringPropertyNames()) env.put(envName(k), values.getProperty(k));
+        env.put("MOVIEREC_HOME", home.toString());
+        return env;
     }
-    return out;
-  }
 
-  // ---- Kafka ----
-  /** True when no external bootstrap is configured: {@code up} then runs the local broker. */
-  public boolean localKafka() { return get("kafka.bootstrap").isEmpty(); }
+    public static String envName(String key) {
+        return "MOVIEREC_" + key.toUpperCase().replace('.', '_').replace('-', '_');
+    }
 
-  public String kafkaBootstrap() {
-    return localKafka() ? "127.0.0.1:" + getInt("kafka.port") : get("kafka.bootstrap");
-  }
+    public String get(String key) {
+        String v = values.getProperty(key);
+        if (v == null) throw new IllegalArgumentException("unknown configuration key " + key);
+        return v.trim();
+    }
 
-  /** Topic names, with the namespace prefix that keeps tests and {@code evaluate} apart from live data. */
-  public String topic(String name) { return get("namespace") + name; }
+    public int getInt(String key) {
+        try {
+            return Integer.parseInt(get(key));
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + " must be an integer, got '" + get(key)
+                    + "' (set it in movierec.properties or " + envName(key) + ")");
+        }
+    }
 
-  // ---- Elasticsearch ----
-  public boolean localElasticsearch() { return get("es.url").isEmpty(); }
+    public Path home() {
+        return home;
+    }
 
-  public String esUrl() { return localElasticsearch() ? "http://127.0.0.1:" + getInt("es.port") : get("es.url"); }
+    public Path dataDir() {
+        return home.resolve(get("data.dir")).normalize();
+    }
 
-  /** Index and alias names with the namespace prefix. */
-  public String index(String name) { return get("namespace") + name; }
+    /** Every key with its effective value, secrets masked: for {@code movierec status} and logs. */
+    public Map<String, String> describe() {
+        java.util.TreeMap<String, String> out = new java.util.TreeMap<>();
+        for (String k : values.stringPropertyNames()) {
+            String v = values.getProperty(k);
+            boolean secret = k.contains("password") || k.contains("api.key") || k.contains("token");
+            out.put(k, secret && !v.isBlank() ? "****" : v);
+        }
+        return out;
+    }
 
-  // ---- API ----
-  public String apiUrl() { return "http://" + get("api.host") + ":" + getInt("api.port"); }
+    // ---- Kafka ----
+    /** True when no external bootstrap is configured: {@code up} then runs the local broker. */
+    public boolean localKafka() {
+        return get("kafka.bootstrap").isEmpty();
+    }
+
+    public String kafkaBootstrap() {
+        return localKafka() ? "127.0.0.1:" + getInt("kafka.port") : get("kafka.bootstrap");
+    }
+
+    /** Topic names, with the namespace prefix that keeps tests and {@code evaluate} apart from live data. */
+    public String topic(String name) {
+        return get("namespace") + name;
+    }
+
+    // ---- Elasticsearch ----
+    public boolean localElasticsearch() {
+        return get("es.url").isEmpty();
+    }
+
+    public String esUrl() {
+        return localElasticsearch() ? "http://127.0.0.1:" + getInt("es.port") : get("es.url");
+    }
+
+    /** Index and alias names with the namespace prefix. */
+    public String index(String name) {
+        return get("namespace") + name;
+    }
+
+    // ---- API ----
+    public String apiUrl() {
+        return "http://" + get("api.host") + ":" + getInt("api.port");
+    }
 }

@@ -7,46 +7,49 @@ import java.io.PrintStream;
  * (logs, CI), so long steps always show that they are moving.
  */
 public final class Progress {
-  private final String label;
-  private final long total;
-  private final PrintStream out;
-  private final boolean terminal;
-  private final long started = System.nanoTime();
-  private long lastPrint;
-  private long done;
+    private final String label;
+    private final long total;
+    private final PrintStream out;
+    private final boolean terminal;
+    private final long started = System.nanoTime();
+    private long lastPrint;
+    private long done;
 
-  public Progress(String label, long total, PrintStream out) {
-    this.label = label;
-    this.total = total;
-    this.out = out;
-    this.terminal = System.console() != null;
-  }
-
-  public void step(long n) {
-    done += n;
-    long now = System.nanoTime();
-    if (now - lastPrint > (terminal ? 100_000_000L : 5_000_000_000L)) {
-      lastPrint = now;
-      print(false);
+    public Progress(String label, long total, PrintStream out) {
+        this.label = label;
+        this.total = total;
+        this.out = out;
+        this.terminal = System.console() != null;
     }
-  }
 
-  public void finish() {
-    print(true);
-  }
+    public void step(long n) {
+        done += n;
+        long now = System.nanoTime();
+        if (now - lastPrint > (terminal ? 100_000_000L : 5_000_000_000L)) {
+            lastPrint = now;
+            print(false);
+        }
+    }
 
-  public double seconds() { return (System.nanoTime() - started) / 1e9; }
+    public void finish() {
+        print(true);
+    }
 
-  private void print(boolean last) {
-    double secs = seconds();
-    double pct = total > 0 ? 100.0 * done / total : 100;
-    int width = 30;
-    int filled = (int) Math.round(width * Math.min(1, pct / 100));
-    String bar = "#".repeat(filled) + "-".repeat(width - filled);
-    String line = String.format("%-8s [%s] %5.1f%% %,d/%,d  %,.0f/s  %.1fs", label, bar, pct, done, total,
-        secs > 0 ? done / secs : 0, secs);
-    if (terminal) out.print("\r" + line + (last ? "\n" : ""));
-    else out.println(line);
-    out.flush();
-  }
+    public double seconds() {
+        return (System.nanoTime() - started) / 1e9;
+    }
+
+    private void print(boolean last) {
+        double secs = seconds();
+        double pct = total > 0 ? 100.0 * done / total : 100;
+        int width = 30;
+        int filled = (int) Math.round(width * Math.min(1, pct / 100));
+        String bar = "#".repeat(filled) + "-".repeat(width - filled);
+        String line = String.format(
+                "%-8s [%s] %5.1f%% %,d/%,d  %,.0f/s  %.1fs",
+                label, bar, pct, done, total, secs > 0 ? done / secs : 0, secs);
+        if (terminal) out.print("\r" + line + (last ? "\n" : ""));
+        else out.println(line);
+        out.flush();
+    }
 }

@@ -12,28 +12,35 @@ import java.util.Comparator;
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record RatingEvent(Long userId, Long movieId, Double rating, Long timestamp, String source, Boolean deleted) {
-  /** A user's history order everywhere (split, training, fold-in): oldest first, ties by movie id. */
-  public static final Comparator<RatingEvent> OLDEST_FIRST =
-      Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId);
+    /** A user's history order everywhere (split, training, fold-in): oldest first, ties by movie id. */
+    public static final Comparator<RatingEvent> OLDEST_FIRST =
+            Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId);
 
+    public static RatingEvent of(long userId, long movieId, double rating, long timestampMs, String source) {
+        return new RatingEvent(userId, movieId, rating, timestampMs, source, null);
+    }
 
-  public static RatingEvent of(long userId, long movieId, double rating, long timestampMs, String source) {
-    return new RatingEvent(userId, movieId, rating, timestampMs, source, null);
-  }
+    public static RatingEvent retraction(long userId, long movieId, long timestampMs, String source) {
+        return new RatingEvent(userId, movieId, null, timestampMs, source, true);
+    }
 
-  public static RatingEvent retraction(long userId, long movieId, long timestampMs, String source) {
-    return new RatingEvent(userId, movieId, null, timestampMs, source, true);
-  }
+    /** True for a retraction ({@code "deleted": true}); absent means a rating. */
+    @JsonIgnore
+    public boolean isRetraction() {
+        return Boolean.TRUE.equals(deleted);
+    }
 
-  /** True for a retraction ({@code "deleted": true}); absent means a rating. */
-  @JsonIgnore
-  public boolean isRetraction() { return Boolean.TRUE.equals(deleted); }
+    public String key() {
+        return String.valueOf(userId);
+    }
 
-  public String key() { return String.valueOf(userId); }
+    /** Stable event id: replaying the same event yields the same id. */
+    public String eventId() {
+        return userId + ":" + movieId + ":" + timestamp;
+    }
 
-  /** Stable event id: replaying the same event yields the same id. */
-  public String eventId() { return userId + ":" + movieId + ":" + timestamp; }
-
-  /** Elasticsearch document id of the rating: one document per (user, movie). */
-  public String pairId() { return userId + ":" + movieId; }
+    /** Elasticsearch document id of the rating: one document per (user, movie). */
+    public String pairId() {
+        return userId + ":" + movieId;
+    }
 }

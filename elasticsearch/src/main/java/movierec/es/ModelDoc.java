@@ -9,5 +9,10 @@ import java.util.Map;
  * holds the training parameters and the vector layout's entries ({@link movierec.common.VectorLayout#params}).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record ModelDoc(String version, String algorithm, Map<String, Object> params, Map<String, Object> validation,
-                       @JsonProperty("trained_at") Long trainedAt, Boolean current) {}
+public record ModelDoc(
+        String version,
+        String algorithm,
+        Map<String, Object> params,
+        Map<String, Object> validation,
+        @JsonProperty("trained_at") Long trainedAt,
+        Boolean current) {}

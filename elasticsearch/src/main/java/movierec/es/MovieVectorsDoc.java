@@ -6,7 +6,7 @@ import java.util.List;
 
 /** What the model cache reads of a {@code movies} document: the movie's stored vectors, title and genres. */
 @JsonIgnoreProperties(ignoreUnknown = true)
-public record MovieVectorsDoc(@JsonProperty("movie_id") long movieId, String title, List<String> genres, float[] embedding,
-                              float[] context) {
-  static final List<String> FIELDS = List.of("movie_id", "title", "genres", "embedding", "context");
+public record MovieVectorsDoc(
+        @JsonProperty("movie_id") long movieId, String title, List<String> genres, float[] embedding, float[] context) {
+    static final List<String> FIELDS = List.of("movie_id", "title", "genres", "embedding", "context");
 }

@@ -1,7 +1,7 @@
 package movierec.it;
 
-import java.nio.file.Path;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import java.nio.file.Path;
 import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
 import movierec.api.LocalKey;
@@ -17,43 +17,47 @@ import movierec.kafka.replay.MovieLensReplay;
  * a trained ALS model, and the API server in this JVM on a random port (namespace {@code api_}).
  */
 public final class ApiFixture {
-  private static MovierecConfig config;
-  private static ApiServer server;
-  private static String localKey;
+    private static MovierecConfig config;
+    private static ApiServer server;
+    private static String localKey;
 
-  private ApiFixture() {}
+    private ApiFixture() {}
 
-  public static synchronized MovierecConfig config() throws Exception {
-    if (config != null) return config;
-    MovierecConfig c = TestStack.namespace("api_");
-    Path data = c.home().resolve("data");
-    try (EventProducer producer = new EventProducer(c)) {
-      new MovieLensReplay(producer, System.out).run(data.resolve("movielens/movies.csv"), data.resolve("movielens/ratings.csv"),
-          data.resolve("vega/movies.json"), 0);
+    public static synchronized MovierecConfig config() throws Exception {
+        if (config != null) return config;
+        MovierecConfig c = TestStack.namespace("api_");
+        Path data = c.home().resolve("data");
+        try (EventProducer producer = new EventProducer(c)) {
+            new MovieLensReplay(producer, System.out)
+                    .run(
+                            data.resolve("movielens/movies.csv"),
+                            data.resolve("movielens/ratings.csv"),
+                            data.resolve("vega/movies.json"),
+                            0);
+        }
+        TestStack.startStreamJob(c);
+        Waits.untilIndexed(c, 300, System.out);
+        new Stack(c).train(System.out);
+        // As `up` does: the local write key the web page gets and the tests use (auth stays on in every test).
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            LocalKey.ensure(c, new ApiKeys(es, c));
+        }
+        localKey = LocalKey.read(c);
+        server = new ApiServer(c).start("127.0.0.1", 0);
+        Runtime.getRuntime().addShutdownHook(new Thread(server::close));
+        config = c;
+        return config;
     }
-    TestStack.startStreamJob(c);
-    Waits.untilIndexed(c, 300, System.out);
-    new Stack(c).train(System.out);
-    // As `up` does: the local write key the web page gets and the tests use (auth stays on in every test).
-    try (ElasticsearchClient es = EsClients.create(c)) {
-      LocalKey.ensure(c, new ApiKeys(es, c));
+
+    /** The local write key (name {@code local}), as {@code up} creates it. */
+    public static String localKey() throws Exception {
+        config();
+        return localKey;
     }
-    localKey = LocalKey.read(c);
-    server = new ApiServer(c).start("127.0.0.1", 0);
-    Runtime.getRuntime().addShutdownHook(new Thread(server::close));
-    config = c;
-    return config;
-  }
 
-  /** The local write key (name {@code local}), as {@code up} creates it. */
-  public static String localKey() throws Exception {
-    config();
-    return localKey;
-  }
-
-  /** Base URL of the running API, e.g. http://127.0.0.1:41234 */
-  public static String baseUrl() throws Exception {
-    config();
-    return "http://127.0.0.1:" + server.port();
-  }
+    /** Base URL of the running API, e.g. http://127.0.0.1:41234 */
+    public static String baseUrl() throws Exception {
+        config();
+        return "http://127.0.0.1:" + server.port();
+    }
 }

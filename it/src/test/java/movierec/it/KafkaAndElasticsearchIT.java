@@ -22,79 +22,106 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
 
 class KafkaAndElasticsearchIT {
-  @Test
-  void producedRatingIsConsumedWithUserKey() throws Exception {
-    MovierecConfig c = TestStack.namespace("rt_");
-    try (EventProducer producer = new EventProducer(c)) {
-      producer.sendRating(RatingEvent.of(7, 1, 4.5, 1_000L, "test")).get();
+    @Test
+    void producedRatingIsConsumedWithUserKey() throws Exception {
+        MovierecConfig c = TestStack.namespace("rt_");
+        try (EventProducer producer = new EventProducer(c)) {
+            producer.sendRating(RatingEvent.of(7, 1, 4.5, 1_000L, "test")).get();
+        }
+        List<ConsumerRecord<String, String>> got = consumeAll(c, c.topic(Topics.RATINGS), 1);
+        assertThat(got).hasSize(1);
+        assertThat(got.get(0).key()).isEqualTo("7");
+        assertThat(got.get(0).value())
+                .isEqualTo("{\"userId\":7,\"movieId\":1,\"rating\":4.5,\"timestamp\":1000,\"source\":\"test\"}");
     }
-    List<ConsumerRecord<String, String>> got = consumeAll(c, c.topic(Topics.RATINGS), 1);
-    assertThat(got).hasSize(1);
-    assertThat(got.get(0).key()).isEqualTo("7");
-    assertThat(got.get(0).value()).isEqualTo("{\"userId\":7,\"movieId\":1,\"rating\":4.5,\"timestamp\":1000,\"source\":\"test\"}");
-  }
 
-  @Test
-  void topicsAreCreatedOnceWithTheirSettings() throws Exception {
-    MovierecConfig c = TestStack.namespace("topics_");
-    assertThat(Topics.ensure(c)).isEmpty(); // second call: nothing new
-    try (var admin = Topics.admin(c)) {
-      var d = admin.describeTopics(List.of(c.topic(Topics.RATINGS), c.topic(Topics.MOVIES))).allTopicNames().get();
-      assertThat(d.get(c.topic(Topics.RATINGS)).partitions()).hasSize(3);
-      var res = new org.apache.kafka.common.config.ConfigResource(org.apache.kafka.common.config.ConfigResource.Type.TOPIC, c.topic(Topics.MOVIES));
-      assertThat(admin.describeConfigs(List.of(res)).all().get().get(res).get("cleanup.policy").value()).isEqualTo("compact");
+    @Test
+    void topicsAreCreatedOnceWithTheirSettings() throws Exception {
+        MovierecConfig c = TestStack.namespace("topics_");
+        assertThat(Topics.ensure(c)).isEmpty(); // second call: nothing new
+        try (var admin = Topics.admin(c)) {
+            var d = admin.describeTopics(List.of(c.topic(Topics.RATINGS), c.topic(Topics.MOVIES)))
+                    .allTopicNames()
+                    .get();
+            assertThat(d.get(c.topic(Topics.RATINGS)).partitions()).hasSize(3);
+            var res = new org.apache.kafka.common.config.ConfigResource(
+                    org.apache.kafka.common.config.ConfigResource.Type.TOPIC, c.topic(Topics.MOVIES));
+            assertThat(admin.describeConfigs(List.of(res))
+                            .all()
+                            .get()
+                            .get(res)
+                            .get("cleanup.policy")
+                            .value())
+                    .isEqualTo("compact");
+        }
     }
-  }
 
-  @Test
-  void indexedDocumentIsSearchableThroughItsAlias() throws Exception {
-    MovierecConfig c = TestStack.namespace("es_");
-    try (ElasticsearchClient es = EsClients.create(c)) {
-      assertThat(new IndexBootstrap(es, c).ensure()).isEmpty(); // idempotent: already created by namespace()
-      es.index(i -> i.index(c.index("movies")).id("1").document(Map.of("id", "1", "movie_id", 1, "title", "Toy Story",
-          "description", "Toy Story. A cowboy doll is threatened by a new spaceman figure.", "genres", List.of("Animation"))).refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
-      SearchResponse<Map> r = es.search(s -> s.index(c.index("movies")).query(q -> q.match(m -> m.field("description").query("spaceman"))), Map.class);
-      assertThat(r.hits().hits()).extracting(h -> h.id()).containsExactly("1");
-      assertThat(new IndexBootstrap(es, c).currentIndex("movies")).isEqualTo("es_movies_v1");
+    @Test
+    void indexedDocumentIsSearchableThroughItsAlias() throws Exception {
+        MovierecConfig c = TestStack.namespace("es_");
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            assertThat(new IndexBootstrap(es, c).ensure()).isEmpty(); // idempotent: already created by namespace()
+            es.index(i -> i.index(c.index("movies"))
+                    .id("1")
+                    .document(Map.of(
+                            "id",
+                            "1",
+                            "movie_id",
+                            1,
+                            "title",
+                            "Toy Story",
+                            "description",
+                            "Toy Story. A cowboy doll is threatened by a new spaceman figure.",
+                            "genres",
+                            List.of("Animation")))
+                    .refresh(co.elastic.clients.elasticsearch._types.Refresh.True));
+            SearchResponse<Map> r = es.search(
+                    s -> s.index(c.index("movies"))
+                            .query(q -> q.match(m -> m.field("description").query("spaceman"))),
+                    Map.class);
+            assertThat(r.hits().hits()).extracting(h -> h.id()).containsExactly("1");
+            assertThat(new IndexBootstrap(es, c).currentIndex("movies")).isEqualTo("es_movies_v1");
+        }
     }
-  }
 
-  @Test
-  void migrateMovesAliasToNewVersionKeepingDocuments() throws Exception {
-    MovierecConfig c = TestStack.namespace("mig_");
-    try (ElasticsearchClient es = EsClients.create(c)) {
-      for (int i = 1; i <= 3; i++) {
-        int id = i;
-        es.index(x -> x.index(c.index("ratings")).id("1:" + id).document(Map.of("user_id", 1, "movie_id", id, "rating", 4.0, "timestamp", 1000L)));
-      }
-      IndexBootstrap b = new IndexBootstrap(es, c);
-      assertThat(b.migrate("ratings")).isEqualTo("mig_ratings_v2");
-      assertThat(b.currentIndex("ratings")).isEqualTo("mig_ratings_v2");
-      es.indices().refresh(r -> r.index(c.index("ratings")));
-      assertThat(es.count(x -> x.index(c.index("ratings"))).count()).isEqualTo(3);
+    @Test
+    void migrateMovesAliasToNewVersionKeepingDocuments() throws Exception {
+        MovierecConfig c = TestStack.namespace("mig_");
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            for (int i = 1; i <= 3; i++) {
+                int id = i;
+                es.index(x -> x.index(c.index("ratings"))
+                        .id("1:" + id)
+                        .document(Map.of("user_id", 1, "movie_id", id, "rating", 4.0, "timestamp", 1000L)));
+            }
+            IndexBootstrap b = new IndexBootstrap(es, c);
+            assertThat(b.migrate("ratings")).isEqualTo("mig_ratings_v2");
+            assertThat(b.currentIndex("ratings")).isEqualTo("mig_ratings_v2");
+            es.indices().refresh(r -> r.index(c.index("ratings")));
+            assertThat(es.count(x -> x.index(c.index("ratings"))).count()).isEqualTo(3);
+        }
     }
-  }
 
-  static List<ConsumerRecord<String, String>> consumeAll(MovierecConfig c, String topic, int expected) {
-    Properties p = new Properties();
-    p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
-    p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
-    p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-    p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-    p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-    List<ConsumerRecord<String, String>> out = new ArrayList<>();
-    try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-      consumer.subscribe(List.of(topic));
-      long deadline = System.currentTimeMillis() + 60_000;
-      int emptyPolls = 0;
-      while (System.currentTimeMillis() < deadline && (out.size() < expected || emptyPolls < 2)) {
-        var records = consumer.poll(Duration.ofMillis(500));
-        if (records.isEmpty()) emptyPolls++;
-        else emptyPolls = 0;
-        records.forEach(out::add);
-      }
+    static List<ConsumerRecord<String, String>> consumeAll(MovierecConfig c, String topic, int expected) {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
+        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
+        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
+        List<ConsumerRecord<String, String>> out = new ArrayList<>();
+        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
+            consumer.subscribe(List.of(topic));
+            long deadline = System.currentTimeMillis() + 60_000;
+            int emptyPolls = 0;
+            while (System.currentTimeMillis() < deadline && (out.size() < expected || emptyPolls < 2)) {
+                var records = consumer.poll(Duration.ofMillis(500));
+                if (records.isEmpty()) emptyPolls++;
+                else emptyPolls = 0;
+                records.forEach(out::add);
+            }
+        }
+        return out;
     }
-    return out;
-  }
 }

@@ -15,18 +15,20 @@ import org.junit.jupiter.api.Test;
  */
 class NdjsonIsUpToDateTest {
 
-  @Test
-  void committedExportEqualsTheOneGeneratedFromTheCharts() throws IOException {
-    Path module = NdjsonGenerator.moduleDir();
-    Path file = module.resolve(NdjsonGenerator.NDJSON_FILE);
-    if (Boolean.getBoolean("kibana.regenerate")) {
-      boolean changed = NdjsonGenerator.write(module);
-      System.out.println((changed ? "rewrote " : "already up to date: ") + file);
+    @Test
+    void committedExportEqualsTheOneGeneratedFromTheCharts() throws IOException {
+        Path module = NdjsonGenerator.moduleDir();
+        Path file = module.resolve(NdjsonGenerator.NDJSON_FILE);
+        if (Boolean.getBoolean("kibana.regenerate")) {
+            boolean changed = NdjsonGenerator.write(module);
+            System.out.println((changed ? "rewrote " : "already up to date: ") + file);
+        }
+        String generated = NdjsonGenerator.generate(module);
+        assertThat(Files.exists(file))
+                .as(file + " exists (generate it with -Dkibana.regenerate=true)")
+                .isTrue();
+        assertThat(Files.readString(file, StandardCharsets.UTF_8))
+                .as(file + " is stale: regenerate it with 'mvn -B -q -o -pl kibana test -Dkibana.regenerate=true'")
+                .isEqualTo(generated);
     }
-    String generated = NdjsonGenerator.generate(module);
-    assertThat(Files.exists(file)).as(file + " exists (generate it with -Dkibana.regenerate=true)").isTrue();
-    assertThat(Files.readString(file, StandardCharsets.UTF_8))
-        .as(file + " is stale: regenerate it with 'mvn -B -q -o -pl kibana test -Dkibana.regenerate=true'")
-        .isEqualTo(generated);
-  }
 }

@@ -21,185 +21,188 @@ import org.slf4j.LoggerFactory;
  * the query fails, and the restarted job replays the batch from its checkpoint: nothing is dropped.
  */
 public final class EsBulk {
-  private static final Logger LOG = LoggerFactory.getLogger(EsBulk.class);
-  static final int CHUNK = 5_000;
-  static final int ATTEMPTS = 8;
+    private static final Logger LOG = LoggerFactory.getLogger(EsBulk.class);
+    static final int CHUNK = 5_000;
+    static final int ATTEMPTS = 8;
 
-  /** The threads that send chunks, shared by every writer in the JVM (daemons: they never keep a JVM alive). */
-  private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
-    Thread t = new Thread(r, "es-bulk");
-    t.setDaemon(true);
-    return t;
-  });
+    /** The threads that send chunks, shared by every writer in the JVM (daemons: they never keep a JVM alive). */
+    private static final ExecutorService POOL = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "es-bulk");
+        t.setDaemon(true);
+        return t;
+    });
 
-  private final ElasticsearchClient es;
-  private final int concurrency;
+    private final ElasticsearchClient es;
+    private final int concurrency;
 
-  /** {@code concurrency}: chunks in flight at once (a shard indexes one bulk request on one write thread). */
-  public EsBulk(ElasticsearchClient es, int concurrency) {
-    this.es = es;
-    this.concurrency = Math.max(1, concurrency);
-  }
-
-  /** A partial update (created when missing); retried on a version conflict, since two queries update movies. */
-  public static BulkOperation upsert(String index, String id, Map<String, Object> doc) {
-    return BulkOperation.of(b -> b.update(u -> u.index(index).id(id).retryOnConflict(3).action(a -> a.doc(doc).docAsUpsert(true))));
-  }
-
-  /**
-   * Indexes the document if its id is new, else applies it as a partial update: a new document costs Elasticsearch a
-   * plain write, and an existing one (say with rating statistics or an embedding written by others) keeps its other
-   * fields. The write answers 409 for an existing id; {@link #write} then sends the same document as an upsert.
-   */
-  public static BulkOperation createOrUpdate(String index, String id, Map<String, Object> doc) {
-    return BulkOperation.of(b -> b.create(c -> c.index(index).id(id).document(doc)));
-  }
-
-  public static BulkOperation index(String index, String id, Map<String, Object> doc) {
-    return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).document(doc)));
-  }
-
-  public static BulkOperation delete(String index, String id) {
-    return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
-  }
-
-  @SuppressWarnings("unchecked")
-  private static BulkOperation asUpsert(BulkOperation create) {
-    return upsert(create.create().index(), create.create().id(), (Map<String, Object>) create.create().document());
-  }
-
-  /** Writes every operation (see {@link Writer}) and returns once Elasticsearch acknowledged all of them. */
-  public void write(List<BulkOperation> operations) {
-    try (Writer w = writer()) {
-      operations.forEach(w::add);
-    }
-  }
-
-  /** A writer for one task's output: chunks go out while the task is still producing the next ones. */
-  public Writer writer() {
-    return new Writer();
-  }
-
-  /**
-   * Sends each full chunk in the background as soon as it is complete, at most {@code concurrency} chunks in flight
-   * (adding blocks beyond that), so a task's own work (state, serialisation) overlaps Elasticsearch's indexing
-   * instead of waiting for it at the end. {@link #close} sends the rest and returns once everything is acknowledged,
-   * or throws the first failure. The operations given to one writer must touch distinct documents (each sink
-   * dedupes its batch), since chunks may land in any order.
-   */
-  public final class Writer implements AutoCloseable {
-    private final Semaphore slots = new Semaphore(concurrency);
-    private final List<Future<?>> sent = new ArrayList<>();
-    private List<BulkOperation> chunk = new ArrayList<>();
-    private long count;
-    private long blockedNanos;
-
-    private Writer() {}
-
-    public void add(BulkOperation operation) {
-      chunk.add(operation);
-      count++;
-      if (chunk.size() >= CHUNK) send();
+    /** {@code concurrency}: chunks in flight at once (a shard indexes one bulk request on one write thread). */
+    public EsBulk(ElasticsearchClient es, int concurrency) {
+        this.es = es;
+        this.concurrency = Math.max(1, concurrency);
     }
 
-    /** Operations added so far. */
-    public long count() {
-      return count;
+    /** A partial update (created when missing); retried on a version conflict, since two queries update movies. */
+    public static BulkOperation upsert(String index, String id, Map<String, Object> doc) {
+        return BulkOperation.of(b -> b.update(u ->
+                u.index(index).id(id).retryOnConflict(3).action(a -> a.doc(doc).docAsUpsert(true))));
     }
 
-    /** How long the task waited for Elasticsearch (a free slot, then the last acknowledgements). */
-    public long blockedMs() {
-      return blockedNanos / 1_000_000;
+    /**
+     * Indexes the document if its id is new, else applies it as a partial update: a new document costs Elasticsearch a
+     * plain write, and an existing one (say with rating statistics or an embedding written by others) keeps its other
+     * fields. The write answers 409 for an existing id; {@link #write} then sends the same document as an upsert.
+     */
+    public static BulkOperation createOrUpdate(String index, String id, Map<String, Object> doc) {
+        return BulkOperation.of(b -> b.create(c -> c.index(index).id(id).document(doc)));
     }
 
-    private void send() {
-      List<BulkOperation> full = chunk;
-      chunk = new ArrayList<>();
-      long t0 = System.nanoTime();
-      try {
-        slots.acquire();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } finally {
-        blockedNanos += System.nanoTime() - t0;
-      }
-      sent.add(POOL.submit(() -> {
-        try {
-          writeChunk(full);
-        } finally {
-          slots.release();
+    public static BulkOperation index(String index, String id, Map<String, Object> doc) {
+        return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).document(doc)));
+    }
+
+    public static BulkOperation delete(String index, String id) {
+        return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static BulkOperation asUpsert(BulkOperation create) {
+        return upsert(create.create().index(), create.create().id(), (Map<String, Object>)
+                create.create().document());
+    }
+
+    /** Writes every operation (see {@link Writer}) and returns once Elasticsearch acknowledged all of them. */
+    public void write(List<BulkOperation> operations) {
+        try (Writer w = writer()) {
+            operations.forEach(w::add);
         }
-      }));
     }
 
-    @Override
-    public void close() {
-      if (!chunk.isEmpty()) send();
-      long t0 = System.nanoTime();
-      try {
-        for (Future<?> f : sent) f.get();
-      } catch (ExecutionException e) {
-        throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(e);
-      } finally {
-        blockedNanos += System.nanoTime() - t0;
-      }
+    /** A writer for one task's output: chunks go out while the task is still producing the next ones. */
+    public Writer writer() {
+        return new Writer();
     }
-  }
 
-  private void writeChunk(List<BulkOperation> chunk) {
-    List<BulkOperation> pending = chunk;
-    long delayMs = 500;
-    for (int attempt = 1; ; attempt++) {
-      String problem;
-      try {
-        List<BulkOperation> sending = pending;
-        BulkResponse r = es.bulk(b -> b.operations(sending));
-        if (!r.errors()) return;
-        List<BulkOperation> retry = new ArrayList<>();
-        List<BulkOperation> existing = new ArrayList<>();
-        for (int i = 0; i < r.items().size(); i++) {
-          BulkResponseItem item = r.items().get(i);
-          if (item.error() == null) continue;
-          if (item.status() == 404 && item.operationType().jsonValue().equals("delete")) continue;
-          if (item.status() == 409 && pending.get(i).isCreate()) {
-            existing.add(asUpsert(pending.get(i)));
-          } else if (item.status() == 429 || item.status() >= 500) {
-            retry.add(pending.get(i));
-          } else {
-            // A document Elasticsearch rejects (mapping) would fail on every replay too: stop loudly.
-            throw new IllegalStateException("Elasticsearch rejected document " + item.id() + " in " + item.index()
-                + ": " + item.error().reason());
-          }
+    /**
+     * Sends each full chunk in the background as soon as it is complete, at most {@code concurrency} chunks in flight
+     * (adding blocks beyond that), so a task's own work (state, serialisation) overlaps Elasticsearch's indexing
+     * instead of waiting for it at the end. {@link #close} sends the rest and returns once everything is acknowledged,
+     * or throws the first failure. The operations given to one writer must touch distinct documents (each sink
+     * dedupes its batch), since chunks may land in any order.
+     */
+    public final class Writer implements AutoCloseable {
+        private final Semaphore slots = new Semaphore(concurrency);
+        private final List<Future<?>> sent = new ArrayList<>();
+        private List<BulkOperation> chunk = new ArrayList<>();
+        private long count;
+        private long blockedNanos;
+
+        private Writer() {}
+
+        public void add(BulkOperation operation) {
+            chunk.add(operation);
+            count++;
+            if (chunk.size() >= CHUNK) send();
         }
-        if (retry.isEmpty() && existing.isEmpty()) return;
-        if (retry.isEmpty()) { // the ids that exist already: update them now, no back-off needed
-          pending = existing;
-          attempt--;
-          continue;
+
+        /** Operations added so far. */
+        public long count() {
+            return count;
         }
-        retry.addAll(existing);
-        problem = retry.size() + " items answered 429/5xx";
-        pending = retry;
-      } catch (IllegalStateException e) {
-        throw e;
-      } catch (Exception e) {
-        problem = e.getClass().getSimpleName() + ": " + e.getMessage();
-      }
-      if (attempt >= ATTEMPTS) {
-        throw new IllegalStateException("bulk write failed after " + attempt + " attempts (" + problem + "); the batch will be replayed");
-      }
-      LOG.warn("bulk write attempt {} failed ({}); retrying in {} ms", attempt, problem, delayMs);
-      try {
-        Thread.sleep(delayMs);
-      } catch (InterruptedException ie) {
-        Thread.currentThread().interrupt();
-        throw new IllegalStateException(ie);
-      }
-      delayMs = Math.min(delayMs * 2, 15_000);
+
+        /** How long the task waited for Elasticsearch (a free slot, then the last acknowledgements). */
+        public long blockedMs() {
+            return blockedNanos / 1_000_000;
+        }
+
+        private void send() {
+            List<BulkOperation> full = chunk;
+            chunk = new ArrayList<>();
+            long t0 = System.nanoTime();
+            try {
+                slots.acquire();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                blockedNanos += System.nanoTime() - t0;
+            }
+            sent.add(POOL.submit(() -> {
+                try {
+                    writeChunk(full);
+                } finally {
+                    slots.release();
+                }
+            }));
+        }
+
+        @Override
+        public void close() {
+            if (!chunk.isEmpty()) send();
+            long t0 = System.nanoTime();
+            try {
+                for (Future<?> f : sent) f.get();
+            } catch (ExecutionException e) {
+                throw e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(e);
+            } finally {
+                blockedNanos += System.nanoTime() - t0;
+            }
+        }
     }
-  }
+
+    private void writeChunk(List<BulkOperation> chunk) {
+        List<BulkOperation> pending = chunk;
+        long delayMs = 500;
+        for (int attempt = 1; ; attempt++) {
+            String problem;
+            try {
+                List<BulkOperation> sending = pending;
+                BulkResponse r = es.bulk(b -> b.operations(sending));
+                if (!r.errors()) return;
+                List<BulkOperation> retry = new ArrayList<>();
+                List<BulkOperation> existing = new ArrayList<>();
+                for (int i = 0; i < r.items().size(); i++) {
+                    BulkResponseItem item = r.items().get(i);
+                    if (item.error() == null) continue;
+                    if (item.status() == 404 && item.operationType().jsonValue().equals("delete")) continue;
+                    if (item.status() == 409 && pending.get(i).isCreate()) {
+                        existing.add(asUpsert(pending.get(i)));
+                    } else if (item.status() == 429 || item.status() >= 500) {
+                        retry.add(pending.get(i));
+                    } else {
+                        // A document Elasticsearch rejects (mapping) would fail on every replay too: stop loudly.
+                        throw new IllegalStateException("Elasticsearch rejected document " + item.id() + " in "
+                                + item.index() + ": " + item.error().reason());
+                    }
+                }
+                if (retry.isEmpty() && existing.isEmpty()) return;
+                if (retry.isEmpty()) { // the ids that exist already: update them now, no back-off needed
+                    pending = existing;
+                    attempt--;
+                    continue;
+                }
+                retry.addAll(existing);
+                problem = retry.size() + " items answered 429/5xx";
+                pending = retry;
+            } catch (IllegalStateException e) {
+                throw e;
+            } catch (Exception e) {
+                problem = e.getClass().getSimpleName() + ": " + e.getMessage();
+            }
+            if (attempt >= ATTEMPTS) {
+                throw new IllegalStateException("bulk write failed after " + attempt + " attempts (" + problem
+                        + "); the batch will be replayed");
+            }
+            LOG.warn("bulk write attempt {} failed ({}); retrying in {} ms", attempt, problem, delayMs);
+            try {
+                Thread.sleep(delayMs);
+            } catch (InterruptedException ie) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException(ie);
+            }
+            delayMs = Math.min(delayMs * 2, 15_000);
+        }
+    }
 }

@@ -1,10 +1,10 @@
 package movierec.spark;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.nio.file.Path;
 import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.ConcurrentHashMap;
-import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import movierec.es.ModelCache;
@@ -16,23 +16,23 @@ import movierec.es.ModelCache;
  * {@code MOVIEREC_*} variables the driver was started with.
  */
 final class ExecutorClients {
-  private static final Map<Map<String, String>, ExecutorClients> BY_SETTINGS = new ConcurrentHashMap<>();
+    private static final Map<Map<String, String>, ExecutorClients> BY_SETTINGS = new ConcurrentHashMap<>();
 
-  final MovierecConfig config;
-  final ElasticsearchClient es;
-  final EsBulk bulk;
-  final KafkaWrites kafka;
-  final ModelCache models;
+    final MovierecConfig config;
+    final ElasticsearchClient es;
+    final EsBulk bulk;
+    final KafkaWrites kafka;
+    final ModelCache models;
 
-  private ExecutorClients(Map<String, String> settings) {
-    config = MovierecConfig.load(Path.of(settings.getOrDefault("MOVIEREC_HOME", ".")), settings, new Properties());
-    es = EsClients.create(config);
-    bulk = new EsBulk(es, config.getInt("es.bulk.concurrency"));
-    kafka = new KafkaWrites(config.kafkaBootstrap());
-    models = new ModelCache(es, config);
-  }
+    private ExecutorClients(Map<String, String> settings) {
+        config = MovierecConfig.load(Path.of(settings.getOrDefault("MOVIEREC_HOME", ".")), settings, new Properties());
+        es = EsClients.create(config);
+        bulk = new EsBulk(es, config.getInt("es.bulk.concurrency"));
+        kafka = new KafkaWrites(config.kafkaBootstrap());
+        models = new ModelCache(es, config);
+    }
 
-  static ExecutorClients of(Map<String, String> settings) {
-    return BY_SETTINGS.computeIfAbsent(settings, ExecutorClients::new);
-  }
+    static ExecutorClients of(Map<String, String> settings) {
+        return BY_SETTINGS.computeIfAbsent(settings, ExecutorClients::new);
+    }
 }

@@ -12,34 +12,39 @@ import org.apache.spark.sql.Dataset;
  * with its JVM's {@link ExecutorClients}, then the batch's counts (accumulators: the only thing the driver gets back).
  */
 final class ExecutorSink<T> implements VoidFunction2<Dataset<T>, Long> {
-  /** Writes one partition of a batch; it may only return once everything it wrote is acknowledged. */
-  @FunctionalInterface
-  interface PartitionWriter<T> extends Serializable {
-    void write(ExecutorClients clients, Iterator<T> rows, BatchMetrics metrics);
-  }
+    /** Writes one partition of a batch; it may only return once everything it wrote is acknowledged. */
+    @FunctionalInterface
+    interface PartitionWriter<T> extends Serializable {
+        void write(ExecutorClients clients, Iterator<T> rows, BatchMetrics metrics);
+    }
 
-  private final String query;
-  private final Map<String, String> settings;
-  private final BatchMetrics metrics;
-  private final transient StreamStatus status;
-  private final PartitionWriter<T> writer;
+    private final String query;
+    private final Map<String, String> settings;
+    private final BatchMetrics metrics;
+    private final transient StreamStatus status;
+    private final PartitionWriter<T> writer;
 
-  ExecutorSink(String query, Map<String, String> settings, BatchMetrics metrics, StreamStatus status, PartitionWriter<T> writer) {
-    this.query = query;
-    this.settings = settings;
-    this.metrics = metrics;
-    this.status = status;
-    this.writer = writer;
-  }
+    ExecutorSink(
+            String query,
+            Map<String, String> settings,
+            BatchMetrics metrics,
+            StreamStatus status,
+            PartitionWriter<T> writer) {
+        this.query = query;
+        this.settings = settings;
+        this.metrics = metrics;
+        this.status = status;
+        this.writer = writer;
+    }
 
-  @Override
-  public void call(Dataset<T> batch, Long batchId) {
-    long[] before = metrics.totals();
-    // the task closure: the settings, the counters and the writer, nothing of the driver's
-    Map<String, String> s = settings;
-    BatchMetrics m = metrics;
-    PartitionWriter<T> w = writer;
-    batch.foreachPartition((ForeachPartitionFunction<T>) rows -> w.write(ExecutorClients.of(s), rows, m));
-    status.recordBatch(query, batchId, before, metrics.totals());
-  }
+    @Override
+    public void call(Dataset<T> batch, Long batchId) {
+        long[] before = metrics.totals();
+        // the task closure: the settings, the counters and the writer, nothing of the driver's
+        Map<String, String> s = settings;
+        BatchMetrics m = metrics;
+        PartitionWriter<T> w = writer;
+        batch.foreachPartition((ForeachPartitionFunction<T>) rows -> w.write(ExecutorClients.of(s), rows, m));
+        status.recordBatch(query, batchId, before, metrics.totals());
+    }
 }

@@ -19,83 +19,122 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
  * topic/partition/offset identify it).
  */
 public final class KafkaWrites implements AutoCloseable {
-  private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaProducer<byte[], byte[]> producer;
 
-  public KafkaWrites(String bootstrap) {
-    Properties p = new Properties();
-    p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
-    p.put(ProducerConfig.ACKS_CONFIG, "all");
-    p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
-    p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024)); // the bad value may be large
-    p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
-    p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
-    p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
-    producer = new KafkaProducer<>(p);
-  }
-
-  /** A rejected record: its Kafka coordinates and original bytes, and why. */
-  public static final class DeadLetter implements Serializable {
-    private byte[] key;
-    private byte[] value;
-    private String topic;
-    private int partition;
-    private long offset;
-    private String error;
-
-    public DeadLetter() {}
-
-    public DeadLetter(byte[] key, byte[] value, String topic, int partition, long offset, String error) {
-      this.key = key;
-      this.value = value;
-      this.topic = topic;
-      this.partition = partition;
-      this.offset = offset;
-      this.error = error;
+    public KafkaWrites(String bootstrap) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
+        p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024)); // the bad value may be large
+        p.put(ProducerConfig.COMPRESSION_TYPE_CONFIG, "lz4");
+        p.put(ProducerConfig.LINGER_MS_CONFIG, "1");
+        p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
+        producer = new KafkaProducer<>(p);
     }
 
-    public byte[] getKey() { return key; }
-    public void setKey(byte[] v) { key = v; }
-    public byte[] getValue() { return value; }
-    public void setValue(byte[] v) { value = v; }
-    public String getTopic() { return topic; }
-    public void setTopic(String v) { topic = v; }
-    public int getPartition() { return partition; }
-    public void setPartition(int v) { partition = v; }
-    public long getOffset() { return offset; }
-    public void setOffset(long v) { offset = v; }
-    public String getError() { return error; }
-    public void setError(String v) { error = v; }
-  }
+    /** A rejected record: its Kafka coordinates and original bytes, and why. */
+    public static final class DeadLetter implements Serializable {
+        private byte[] key;
+        private byte[] value;
+        private String topic;
+        private int partition;
+        private long offset;
+        private String error;
 
-  public Future<RecordMetadata> deadLetter(String dlqTopic, DeadLetter l) {
-    ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlqTopic, l.getKey(), l.getValue());
-    r.headers().add("error", utf8(l.getError()));
-    r.headers().add("topic", utf8(l.getTopic()));
-    r.headers().add("partition", utf8(String.valueOf(l.getPartition())));
-    r.headers().add("offset", utf8(String.valueOf(l.getOffset())));
-    return producer.send(r);
-  }
+        public DeadLetter() {}
 
-  public Future<RecordMetadata> send(String topic, String key, byte[] value) {
-    return producer.send(new ProducerRecord<>(topic, utf8(key), value));
-  }
+        public DeadLetter(byte[] key, byte[] value, String topic, int partition, long offset, String error) {
+            this.key = key;
+            this.value = value;
+            this.topic = topic;
+            this.partition = partition;
+            this.offset = offset;
+            this.error = error;
+        }
 
-  /** Waits until every send is acknowledged; a failure fails the task, so Spark retries it and the batch. */
-  public void await(List<Future<RecordMetadata>> sends) {
-    if (sends.isEmpty()) return;
-    producer.flush();
-    for (Future<RecordMetadata> f : sends) {
-      try {
-        f.get();
-      } catch (Exception e) {
-        throw new IllegalStateException("could not write to Kafka: " + e.getMessage(), e);
-      }
+        public byte[] getKey() {
+            return key;
+        }
+
+        public void setKey(byte[] v) {
+            key = v;
+        }
+
+        public byte[] getValue() {
+            return value;
+        }
+
+        public void setValue(byte[] v) {
+            value = v;
+        }
+
+        public String getTopic() {
+            return topic;
+        }
+
+        public void setTopic(String v) {
+            topic = v;
+        }
+
+        public int getPartition() {
+            return partition;
+        }
+
+        public void setPartition(int v) {
+            partition = v;
+        }
+
+        public long getOffset() {
+            return offset;
+        }
+
+        public void setOffset(long v) {
+            offset = v;
+        }
+
+        public String getError() {
+            return error;
+        }
+
+        public void setError(String v) {
+            error = v;
+        }
     }
-  }
 
-  private static byte[] utf8(String s) { return s.getBytes(StandardCharsets.UTF_8); }
+    public Future<RecordMetadata> deadLetter(String dlqTopic, DeadLetter l) {
+        ProducerRecord<byte[], byte[]> r = new ProducerRecord<>(dlqTopic, l.getKey(), l.getValue());
+        r.headers().add("error", utf8(l.getError()));
+        r.headers().add("topic", utf8(l.getTopic()));
+        r.headers().add("partition", utf8(String.valueOf(l.getPartition())));
+        r.headers().add("offset", utf8(String.valueOf(l.getOffset())));
+        return producer.send(r);
+    }
 
-  @Override
-  public void close() { producer.close(); }
+    public Future<RecordMetadata> send(String topic, String key, byte[] value) {
+        return producer.send(new ProducerRecord<>(topic, utf8(key), value));
+    }
+
+    /** Waits until every send is acknowledged; a failure fails the task, so Spark retries it and the batch. */
+    public void await(List<Future<RecordMetadata>> sends) {
+        if (sends.isEmpty()) return;
+        producer.flush();
+        for (Future<RecordMetadata> f : sends) {
+            try {
+                f.get();
+            } catch (Exception e) {
+                throw new IllegalStateException("could not write to Kafka: " + e.getMessage(), e);
+            }
+        }
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+    }
 }

@@ -16,15 +16,17 @@ import org.apache.hadoop.fs.permission.FsPermission;
  * that checksummed reads and writes (which the state store's snapshots rely on) stay as they are.
  */
 public final class NioLocalFileSystem extends LocalFileSystem {
-  public NioLocalFileSystem() {
-    super(new NioRaw());
-  }
-
-  static final class NioRaw extends RawLocalFileSystem {
-    @Override
-    public void setPermission(Path p, FsPermission permission) throws IOException {
-      String rwx = permission.getUserAction().SYMBOL + permission.getGroupAction().SYMBOL + permission.getOtherAction().SYMBOL;
-      Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(rwx));
+    public NioLocalFileSystem() {
+        super(new NioRaw());
     }
-  }
+
+    static final class NioRaw extends RawLocalFileSystem {
+        @Override
+        public void setPermission(Path p, FsPermission permission) throws IOException {
+            String rwx = permission.getUserAction().SYMBOL
+                    + permission.getGroupAction().SYMBOL
+                    + permission.getOtherAction().SYMBOL;
+            Files.setPosixFilePermissions(pathToFile(p).toPath(), PosixFilePermissions.fromString(rwx));
+        }
+    }
 }

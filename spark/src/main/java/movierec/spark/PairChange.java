@@ -12,64 +12,108 @@ import java.util.List;
  * {@link RatingsByUser} reads (key {@code userId:movieId}, so compaction keeps each pair's latest value).
  */
 public final class PairChange implements Serializable {
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  private long userId;
-  private long movieId;
-  private Double rating;
-  private long timestamp;
-  private long offset;
-  private String source;
-  private List<String> genres;
+    private long userId;
+    private long movieId;
+    private Double rating;
+    private long timestamp;
+    private long offset;
+    private String source;
+    private List<String> genres;
 
-  public PairChange() {}
+    public PairChange() {}
 
-  static PairChange of(RatingsByMovie.Event e, List<String> genres) {
-    PairChange p = new PairChange();
-    p.userId = e.getUserId();
-    p.movieId = e.getMovieId();
-    p.rating = e.getRating();
-    p.timestamp = e.getTimestamp();
-    p.offset = e.getOffset();
-    p.source = e.getSource();
-    p.genres = genres;
-    return p;
-  }
-
-  public String id() { return userId + ":" + movieId; }
-
-  public PairVersion version() { return new PairVersion(rating, timestamp, offset); }
-
-  public byte[] toJson() {
-    try {
-      return JSON.writeValueAsBytes(this);
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+    static PairChange of(RatingsByMovie.Event e, List<String> genres) {
+        PairChange p = new PairChange();
+        p.userId = e.getUserId();
+        p.movieId = e.getMovieId();
+        p.rating = e.getRating();
+        p.timestamp = e.getTimestamp();
+        p.offset = e.getOffset();
+        p.source = e.getSource();
+        p.genres = genres;
+        return p;
     }
-  }
 
-  public static PairChange fromJson(byte[] json) {
-    try {
-      return JSON.readValue(json, PairChange.class);
-    } catch (IOException e) {
-      // only this job writes the topic: an unreadable record is a bug, not bad input
-      throw new UncheckedIOException("unreadable pair change: " + e.getMessage(), e);
+    public String id() {
+        return userId + ":" + movieId;
     }
-  }
 
-  public long getUserId() { return userId; }
-  public void setUserId(long v) { userId = v; }
-  public long getMovieId() { return movieId; }
-  public void setMovieId(long v) { movieId = v; }
-  /** Null once retracted. */
-  public Double getRating() { return rating; }
-  public void setRating(Double v) { rating = v; }
-  public long getTimestamp() { return timestamp; }
-  public void setTimestamp(long v) { timestamp = v; }
-  public long getOffset() { return offset; }
-  public void setOffset(long v) { offset = v; }
-  public String getSource() { return source; }
-  public void setSource(String v) { source = v; }
-  public List<String> getGenres() { return genres == null ? List.of() : genres; }
-  public void setGenres(List<String> v) { genres = v; }
+    public PairVersion version() {
+        return new PairVersion(rating, timestamp, offset);
+    }
+
+    public byte[] toJson() {
+        try {
+            return JSON.writeValueAsBytes(this);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static PairChange fromJson(byte[] json) {
+        try {
+            return JSON.readValue(json, PairChange.class);
+        } catch (IOException e) {
+            // only this job writes the topic: an unreadable record is a bug, not bad input
+            throw new UncheckedIOException("unreadable pair change: " + e.getMessage(), e);
+        }
+    }
+
+    public long getUserId() {
+        return userId;
+    }
+
+    public void setUserId(long v) {
+        userId = v;
+    }
+
+    public long getMovieId() {
+        return movieId;
+    }
+
+    public void setMovieId(long v) {
+        movieId = v;
+    }
+    /** Null once retracted. */
+    public Double getRating() {
+        return rating;
+    }
+
+    public void setRating(Double v) {
+        rating = v;
+    }
+
+    public long getTimestamp() {
+        return timestamp;
+    }
+
+    public void setTimestamp(long v) {
+        timestamp = v;
+    }
+
+    public long getOffset() {
+        return offset;
+    }
+
+    public void setOffset(long v) {
+        offset = v;
+    }
+
+    public String getSource() {
+        return source;
+    }
+
+    public void setSource(String v) {
+        source = v;
+    }
+
+    public List<String> getGenres() {
+        return genres == null ? List.of() : genres;
+    }
+
+    public void setGenres(List<String> v) {
+        genres = v;
+    }
 }

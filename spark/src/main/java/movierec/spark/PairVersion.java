@@ -8,32 +8,51 @@ import java.io.Serializable;
  * partition, so offset order is production order); anything older, or the same event again, changes nothing.
  */
 public final class PairVersion implements Serializable {
-  private Double rating;
-  private long timestamp;
-  private long offset;
+    private Double rating;
+    private long timestamp;
+    private long offset;
 
-  public PairVersion() {}
+    public PairVersion() {}
 
-  public PairVersion(Double rating, long timestamp, long offset) {
-    this.rating = rating;
-    this.timestamp = timestamp;
-    this.offset = offset;
-  }
+    public PairVersion(Double rating, long timestamp, long offset) {
+        this.rating = rating;
+        this.timestamp = timestamp;
+        this.offset = offset;
+    }
 
-  /** True when this event should replace {@code prev} (null: the pair has no value yet). */
-  public boolean isNewerThan(PairVersion prev) {
-    if (prev == null) return true;
-    if (timestamp != prev.timestamp) return timestamp > prev.timestamp;
-    if (java.util.Objects.equals(rating, prev.rating)) return false; // the same event produced twice
-    return offset > prev.offset;
-  }
+    /** True when this event should replace {@code prev} (null: the pair has no value yet). */
+    public boolean isNewerThan(PairVersion prev) {
+        if (prev == null) return true;
+        if (timestamp != prev.timestamp) return timestamp > prev.timestamp;
+        if (java.util.Objects.equals(rating, prev.rating)) return false; // the same event produced twice
+        return offset > prev.offset;
+    }
 
-  public boolean active() { return rating != null; }
+    public boolean active() {
+        return rating != null;
+    }
 
-  public Double getRating() { return rating; }
-  public void setRating(Double v) { rating = v; }
-  public long getTimestamp() { return timestamp; }
-  public void setTimestamp(long v) { timestamp = v; }
-  public long getOffset() { return offset; }
-  public void setOffset(long v) { offset = v; }
+    public Double getRating() {
+        return rating;
+    }
+
+    public void setRating(Double v) {
+        rating = v;
+    }
+
+    public long getTimestamp() {
+        return timestamp;
+    }
+
+    public void setTimestamp(long v) {
+        timestamp = v;
+    }
+
+    public long getOffset() {
+        return offset;
+    }
+
+    public void setOffset(long v) {
+        offset = v;
+    }
 }

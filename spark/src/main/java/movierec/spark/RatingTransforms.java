@@ -22,62 +22,85 @@ import org.apache.spark.sql.types.StructType;
  * announces the movie and its genres; the movies query writes the movie itself.
  */
 public final class RatingTransforms {
-  private RatingTransforms() {}
+    private RatingTransforms() {}
 
-  /**
-   * What parsing one record gives: {@code error} (null when valid) and the event's fields (zero/null when invalid,
-   * with {@code movieId} {@link RatingsByMovie#UNPARSEABLE}).
-   */
-  public static final StructType PARSED = new StructType()
-      .add("error", DataTypes.StringType)
-      .add("movieId", DataTypes.LongType, false)
-      .add("movie", DataTypes.BooleanType, false)
-      .add("genres", DataTypes.createArrayType(DataTypes.StringType))
-      .add("userId", DataTypes.LongType, false)
-      .add("rating", DataTypes.DoubleType)
-      .add("timestamp", DataTypes.LongType, false)
-      .add("source", DataTypes.StringType);
+    /**
+     * What parsing one record gives: {@code error} (null when valid) and the event's fields (zero/null when invalid,
+     * with {@code movieId} {@link RatingsByMovie#UNPARSEABLE}).
+     */
+    public static final StructType PARSED = new StructType()
+            .add("error", DataTypes.StringType)
+            .add("movieId", DataTypes.LongType, false)
+            .add("movie", DataTypes.BooleanType, false)
+            .add("genres", DataTypes.createArrayType(DataTypes.StringType))
+            .add("userId", DataTypes.LongType, false)
+            .add("rating", DataTypes.DoubleType)
+            .add("timestamp", DataTypes.LongType, false)
+            .add("source", DataTypes.StringType);
 
-  /** One record -> a {@link #PARSED} row; {@code moviesTopic} tells the two topics apart. */
-  static Row parseRecord(String topic, byte[] value, String moviesTopic) {
-    if (topic.equals(moviesTopic)) {
-      Events.Parsed<MovieEvent> p = Events.parseMovie(value);
-      if (!p.ok()) return RowFactory.create(p.error(), RatingsByMovie.UNPARSEABLE, true, null, 0L, null, 0L, null);
-      MovieEvent m = p.value();
-      return RowFactory.create(null, m.id(), true, Genres.names(m.genreIds()), 0L, null, 0L, m.source());
+    /** One record -> a {@link #PARSED} row; {@code moviesTopic} tells the two topics apart. */
+    static Row parseRecord(String topic, byte[] value, String moviesTopic) {
+        if (topic.equals(moviesTopic)) {
+            Events.Parsed<MovieEvent> p = Events.parseMovie(value);
+            if (!p.ok())
+                return RowFactory.create(p.error(), RatingsByMovie.UNPARSEABLE, true, null, 0L, null, 0L, null);
+            MovieEvent m = p.value();
+            return RowFactory.create(null, m.id(), true, Genres.names(m.genreIds()), 0L, null, 0L, m.source());
+        }
+        Events.Parsed<RatingEvent> p = Events.parseRating(value);
+        if (!p.ok()) return RowFactory.create(p.error(), RatingsByMovie.UNPARSEABLE, false, null, 0L, null, 0L, null);
+        RatingEvent r = p.value();
+        return RowFactory.create(
+                null,
+                r.movieId(),
+                false,
+                null,
+                r.userId(),
+                r.isRetraction() ? null : r.rating(),
+                r.timestamp(),
+                r.source());
     }
-    Events.Parsed<RatingEvent> p = Events.parseRating(value);
-    if (!p.ok()) return RowFactory.create(p.error(), RatingsByMovie.UNPARSEABLE, false, null, 0L, null, 0L, null);
-    RatingEvent r = p.value();
-    return RowFactory.create(null, r.movieId(), false, null, r.userId(), r.isRetraction() ? null : r.rating(), r.timestamp(), r.source());
-  }
 
-  /**
-   * Kafka rows ({@code key, value, topic, partition, offset}) of both topics -> the same columns plus the
-   * {@link #PARSED} columns and {@code heldSince}: exactly the fields of {@link RatingsByMovie.Event}. Invalid movie
-   * records are dropped here (the movies query dead-letters them); invalid ratings stay, keyed
-   * {@link RatingsByMovie#UNPARSEABLE}. One Jackson parse per record; nondeterministic so Spark evaluates it once.
-   */
-  public static Dataset<Row> parse(Dataset<Row> kafka, String moviesTopic) {
-    var parse = udf((UDF2<String, byte[], Row>) (topic, value) -> parseRecord(topic, value, moviesTopic), PARSED).asNondeterministic();
-    return kafka
-        .withColumn("parsed", parse.apply(col("topic"), col("value")))
-        .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("parsed.*"))
-        .filter(col("error").isNull().or(col("topic").notEqual(moviesTopic)))
-        .withColumn("heldSince", lit(0L));
-  }
+    /**
+     * Kafka rows ({@code key, value, topic, partition, offset}) of both topics -> the same columns plus the
+     * {@link #PARSED} columns and {@code heldSince}: exactly the fields of {@link RatingsByMovie.Event}. Invalid movie
+     * records are dropped here (the movies query dead-letters them); invalid ratings stay, keyed
+     * {@link RatingsByMovie#UNPARSEABLE}. One Jackson parse per record; nondeterministic so Spark evaluates it once.
+     */
+    public static Dataset<Row> parse(Dataset<Row> kafka, String moviesTopic) {
+        var parse = udf((UDF2<String, byte[], Row>) (topic, value) -> parseRecord(topic, value, moviesTopic), PARSED)
+                .asNondeterministic();
+        return kafka.withColumn("parsed", parse.apply(col("topic"), col("value")))
+                .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("parsed.*"))
+                .filter(col("error").isNull().or(col("topic").notEqual(moviesTopic)))
+                .withColumn("heldSince", lit(0L));
+    }
 
-  /**
-   * One {@link RatingsByMovie#HEARTBEAT} row a second (Spark's rate source), in {@link #parse}'s columns. Spark runs a
-   * batch of a processing-time stateful query at every trigger, data or not; with no-data batches switched off, this
-   * heartbeat bounds how late an expired timer fires to about a second while costing one small batch a second.
-   */
-  public static Dataset<Row> heartbeat(SparkSession spark) {
-    return spark.readStream().format("rate").option("rowsPerSecond", "1").option("numPartitions", "1").load()
-        .select(lit(null).cast("binary").as("key"), lit(null).cast("binary").as("value"), lit("heartbeat").as("topic"),
-            lit(0).as("partition"), col("value").as("offset"), lit(null).cast("string").as("error"),
-            lit(RatingsByMovie.HEARTBEAT).as("movieId"), lit(false).as("movie"), lit(null).cast("array<string>").as("genres"),
-            lit(0L).as("userId"), lit(null).cast("double").as("rating"), lit(0L).as("timestamp"), lit(null).cast("string").as("source"),
-            lit(0L).as("heldSince"));
-  }
+    /**
+     * One {@link RatingsByMovie#HEARTBEAT} row a second (Spark's rate source), in {@link #parse}'s columns. Spark runs a
+     * batch of a processing-time stateful query at every trigger, data or not; with no-data batches switched off, this
+     * heartbeat bounds how late an expired timer fires to about a second while costing one small batch a second.
+     */
+    public static Dataset<Row> heartbeat(SparkSession spark) {
+        return spark.readStream()
+                .format("rate")
+                .option("rowsPerSecond", "1")
+                .option("numPartitions", "1")
+                .load()
+                .select(
+                        lit(null).cast("binary").as("key"),
+                        lit(null).cast("binary").as("value"),
+                        lit("heartbeat").as("topic"),
+                        lit(0).as("partition"),
+                        col("value").as("offset"),
+                        lit(null).cast("string").as("error"),
+                        lit(RatingsByMovie.HEARTBEAT).as("movieId"),
+                        lit(false).as("movie"),
+                        lit(null).cast("array<string>").as("genres"),
+                        lit(0L).as("userId"),
+                        lit(null).cast("double").as("rating"),
+                        lit(0L).as("timestamp"),
+                        lit(null).cast("string").as("source"),
+                        lit(0L).as("heldSince"));
+    }
 }

@@ -34,259 +34,401 @@ import scala.jdk.javaapi.CollectionConverters;
  * re-index the whole movie document, vectors included; a movie rated now and then is still current at once.
  */
 public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie.Event, RatingsByMovie.Emitted> {
-  /**
-   * The key of rating records that failed to parse: they pass through this operator to become dead letters, so one
-   * pass over the batch (one Kafka read, one parse) serves valid and invalid records alike. It never holds state.
-   */
-  public static final long UNPARSEABLE = -1;
-  /**
-   * The key of the heartbeat (one row a second from Spark's rate source): it makes the query run a batch, and with it
-   * the expired timers of every key, at least once a second while idle, instead of a no-data batch at every trigger.
-   */
-  public static final long HEARTBEAT = -2;
+    /**
+     * The key of rating records that failed to parse: they pass through this operator to become dead letters, so one
+     * pass over the batch (one Kafka read, one parse) serves valid and invalid records alike. It never holds state.
+     */
+    public static final long UNPARSEABLE = -1;
+    /**
+     * The key of the heartbeat (one row a second from Spark's rate source): it makes the query run a batch, and with it
+     * the expired timers of every key, at least once a second while idle, instead of a no-data batch at every trigger.
+     */
+    public static final long HEARTBEAT = -2;
 
-  private final long holdMs;
-  private final long statsIntervalMs;
-  private transient ValueState<MovieInfo> movie;
-  private transient MapState<Long, PairVersion> pairs;
-  private transient ValueState<MovieStats> stats;
-  private transient ListState<Event> held;
-  /** When the statistics were last emitted. */
-  private transient ValueState<Long> statsWrittenAt;
-  /** When the pending statistics are due to be emitted; absent when the last emitted ones are current. */
-  private transient ValueState<Long> statsDue;
+    private final long holdMs;
+    private final long statsIntervalMs;
+    private transient ValueState<MovieInfo> movie;
+    private transient MapState<Long, PairVersion> pairs;
+    private transient ValueState<MovieStats> stats;
+    private transient ListState<Event> held;
+    /** When the statistics were last emitted. */
+    private transient ValueState<Long> statsWrittenAt;
+    /** When the pending statistics are due to be emitted; absent when the last emitted ones are current. */
+    private transient ValueState<Long> statsDue;
 
-  /** {@code statsIntervalMs} 0 emits the statistics in every batch that changes them. */
-  public RatingsByMovie(long holdMs, long statsIntervalMs) {
-    this.holdMs = holdMs;
-    this.statsIntervalMs = statsIntervalMs;
-  }
-
-  @Override
-  public void init(OutputMode outputMode, TimeMode timeMode) {
-    movie = getHandle().getValueState("movie", Encoders.bean(MovieInfo.class), TTLConfig.NONE());
-    pairs = getHandle().getMapState("pairs", Encoders.LONG(), Encoders.bean(PairVersion.class), TTLConfig.NONE());
-    stats = getHandle().getValueState("stats", Encoders.bean(MovieStats.class), TTLConfig.NONE());
-    held = getHandle().getListState("held", Encoders.bean(Event.class), TTLConfig.NONE());
-    statsWrittenAt = getHandle().getValueState("statsWrittenAt", Encoders.LONG(), TTLConfig.NONE());
-    statsDue = getHandle().getValueState("statsDue", Encoders.LONG(), TTLConfig.NONE());
-  }
-
-  @Override
-  public scala.collection.Iterator<Emitted> handleInputRows(Long movieId, scala.collection.Iterator<Event> rows, TimerValues timers) {
-    List<Emitted> out = new ArrayList<>();
-    if (movieId == HEARTBEAT) return CollectionConverters.asScala(out).iterator();
-    if (movieId == UNPARSEABLE) {
-      rows.foreach(e -> out.add(Emitted.deadLetter(e, e.getError())));
-      return CollectionConverters.asScala(out).iterator();
-    }
-    List<Event> ratings = new ArrayList<>();
-    boolean announced = false;
-    while (rows.hasNext()) {
-      Event e = rows.next();
-      if (e.isMovie()) {
-        // a movie's events share a Kafka partition: the highest offset is its latest version
-        MovieInfo known = movie.exists() ? movie.get() : null;
-        if (known == null || e.getOffset() >= known.getOffset()) movie.update(new MovieInfo(e.getGenres(), e.getOffset()));
-        announced = true;
-      } else {
-        ratings.add(e);
-      }
-    }
-    if (!movie.exists()) {
-      long now = timers.getCurrentProcessingTimeInMs();
-      for (Event e : ratings) {
-        e.setHeldSince(now);
-        held.appendValue(e);
-      }
-      if (!ratings.isEmpty()) getHandle().registerTimer(now + holdMs);
-      return CollectionConverters.asScala(out).iterator();
-    }
-    if (announced && held.exists()) {
-      held.get().foreach(ratings::add);
-      held.clear();
-      getHandle().listTimers().foreach(t -> { getHandle().deleteTimer((Long) t); return null; });
-    }
-    apply(movieId, ratings, timers.getCurrentProcessingTimeInMs(), out);
-    return CollectionConverters.asScala(out).iterator();
-  }
-
-  @Override
-  public scala.collection.Iterator<Emitted> handleExpiredTimer(Long movieId, TimerValues timers, ExpiredTimerInfo expired) {
-    List<Emitted> out = new ArrayList<>();
-    if (movie.exists()) {
-      if (statsDue.exists() && statsDue.get() <= expired.getExpiryTimeInMs()) {
-        out.add(Emitted.stats(movieId, stats.get()));
-        statsWrittenAt.update(timers.getCurrentProcessingTimeInMs());
-        statsDue.clear();
-      }
-      return CollectionConverters.asScala(out).iterator();
-    }
-    if (!held.exists()) return CollectionConverters.asScala(out).iterator();
-    List<Event> keep = new ArrayList<>();
-    held.get().foreach(e -> {
-      if (e.getHeldSince() + holdMs <= expired.getExpiryTimeInMs()) out.add(Emitted.deadLetter(e, "unknown movieId " + movieId));
-      else keep.add(e);
-      return null;
-    });
-    held.clear();
-    if (!keep.isEmpty()) held.put(keep.toArray(new Event[0]));
-    return CollectionConverters.asScala(out).iterator();
-  }
-
-  /**
-   * Applies rating events to the pairs and the statistics; emits each changed pair once, then the statistics (or
-   * leaves them to the timer, see the class comment).
-   */
-  private void apply(long movieId, List<Event> ratings, long now, List<Emitted> out) {
-    if (ratings.isEmpty()) return;
-    MovieStats s = stats.exists() ? stats.get() : new MovieStats();
-    Map<Long, Event> changed = new LinkedHashMap<>();
-    for (Event e : ratings) {
-      PairVersion prev = pairs.getValue(e.getUserId()); // null when absent
-      PairVersion next = new PairVersion(e.getRating(), e.getTimestamp(), e.getOffset());
-      if (!next.isNewerThan(prev)) continue;
-      s.replace(prev, next);
-      pairs.updateValue(e.getUserId(), next);
-      changed.put(e.getUserId(), e);
-    }
-    if (changed.isEmpty()) return;
-    stats.update(s);
-    List<String> genres = movie.get().getGenres();
-    for (Event e : changed.values()) out.add(Emitted.pair(PairChange.of(e, genres)));
-    if (statsDue.exists()) return; // the timer will emit the latest
-    long next = statsWrittenAt.exists() ? statsWrittenAt.get() + statsIntervalMs : now;
-    if (next <= now) {
-      out.add(Emitted.stats(movieId, s));
-      statsWrittenAt.update(now);
-    } else {
-      statsDue.update(next);
-      getHandle().registerTimer(next);
-    }
-  }
-
-  /** One movie-keyed input: a movie announcement (its genres) or a rating event with its Kafka coordinates. */
-  public static final class Event implements Serializable {
-    private String error;
-    private long movieId;
-    private boolean movie;
-    private List<String> genres;
-    private long userId;
-    private Double rating;
-    private long timestamp;
-    private String source;
-    private String topic;
-    private int partition;
-    private long offset;
-    private byte[] key;
-    private byte[] value;
-    private long heldSince;
-
-    /** Why the record failed to parse (then {@code movieId} is {@link #UNPARSEABLE}); null when valid. */
-    public String getError() { return error; }
-    public void setError(String v) { error = v; }
-    public long getMovieId() { return movieId; }
-    public void setMovieId(long v) { movieId = v; }
-    public boolean isMovie() { return movie; }
-    public void setMovie(boolean v) { movie = v; }
-    public List<String> getGenres() { return genres; }
-    public void setGenres(List<String> v) { genres = v; }
-    public long getUserId() { return userId; }
-    public void setUserId(long v) { userId = v; }
-    /** Null for a retraction. */
-    public Double getRating() { return rating; }
-    public void setRating(Double v) { rating = v; }
-    public long getTimestamp() { return timestamp; }
-    public void setTimestamp(long v) { timestamp = v; }
-    public String getSource() { return source; }
-    public void setSource(String v) { source = v; }
-    public String getTopic() { return topic; }
-    public void setTopic(String v) { topic = v; }
-    public int getPartition() { return partition; }
-    public void setPartition(int v) { partition = v; }
-    public long getOffset() { return offset; }
-    public void setOffset(long v) { offset = v; }
-    public byte[] getKey() { return key; }
-    public void setKey(byte[] v) { key = v; }
-    public byte[] getValue() { return value; }
-    public void setValue(byte[] v) { value = v; }
-    public long getHeldSince() { return heldSince; }
-    public void setHeldSince(long v) { heldSince = v; }
-  }
-
-  /** What the movie state knows of the movie itself. */
-  public static final class MovieInfo implements Serializable {
-    private List<String> genres;
-    private long offset;
-
-    public MovieInfo() {}
-
-    MovieInfo(List<String> genres, long offset) {
-      this.genres = genres == null ? List.of() : genres;
-      this.offset = offset;
+    /** {@code statsIntervalMs} 0 emits the statistics in every batch that changes them. */
+    public RatingsByMovie(long holdMs, long statsIntervalMs) {
+        this.holdMs = holdMs;
+        this.statsIntervalMs = statsIntervalMs;
     }
 
-    public List<String> getGenres() { return genres == null ? List.of() : genres; }
-    public void setGenres(List<String> v) { genres = v; }
-    public long getOffset() { return offset; }
-    public void setOffset(long v) { offset = v; }
-  }
-
-  /**
-   * One of the stage's outputs: a changed pair ({@code kind = "pair"}), a movie's statistics ({@code "stats"}) or a
-   * dead letter ({@code "dead"}). One bean so that one pass over the batch writes all three.
-   */
-  public static final class Emitted implements Serializable {
-    private String kind;
-    private PairChange pair;
-    private long movieId;
-    private long count;
-    private double sum;
-    private long lastRatedAt;
-    private KafkaWrites.DeadLetter letter;
-
-    static Emitted pair(PairChange p) {
-      Emitted e = new Emitted();
-      e.kind = "pair";
-      e.pair = p;
-      e.movieId = p.getMovieId();
-      return e;
+    @Override
+    public void init(OutputMode outputMode, TimeMode timeMode) {
+        movie = getHandle().getValueState("movie", Encoders.bean(MovieInfo.class), TTLConfig.NONE());
+        pairs = getHandle().getMapState("pairs", Encoders.LONG(), Encoders.bean(PairVersion.class), TTLConfig.NONE());
+        stats = getHandle().getValueState("stats", Encoders.bean(MovieStats.class), TTLConfig.NONE());
+        held = getHandle().getListState("held", Encoders.bean(Event.class), TTLConfig.NONE());
+        statsWrittenAt = getHandle().getValueState("statsWrittenAt", Encoders.LONG(), TTLConfig.NONE());
+        statsDue = getHandle().getValueState("statsDue", Encoders.LONG(), TTLConfig.NONE());
     }
 
-    static Emitted stats(long movieId, MovieStats s) {
-      Emitted e = new Emitted();
-      e.kind = "stats";
-      e.movieId = movieId;
-      e.count = s.getCount();
-      e.sum = s.getSum();
-      e.lastRatedAt = s.getLastRatedAt();
-      return e;
+    @Override
+    public scala.collection.Iterator<Emitted> handleInputRows(
+            Long movieId, scala.collection.Iterator<Event> rows, TimerValues timers) {
+        List<Emitted> out = new ArrayList<>();
+        if (movieId == HEARTBEAT) return CollectionConverters.asScala(out).iterator();
+        if (movieId == UNPARSEABLE) {
+            rows.foreach(e -> out.add(Emitted.deadLetter(e, e.getError())));
+            return CollectionConverters.asScala(out).iterator();
+        }
+        List<Event> ratings = new ArrayList<>();
+        boolean announced = false;
+        while (rows.hasNext()) {
+            Event e = rows.next();
+            if (e.isMovie()) {
+                // a movie's events share a Kafka partition: the highest offset is its latest version
+                MovieInfo known = movie.exists() ? movie.get() : null;
+                if (known == null || e.getOffset() >= known.getOffset())
+                    movie.update(new MovieInfo(e.getGenres(), e.getOffset()));
+                announced = true;
+            } else {
+                ratings.add(e);
+            }
+        }
+        if (!movie.exists()) {
+            long now = timers.getCurrentProcessingTimeInMs();
+            for (Event e : ratings) {
+                e.setHeldSince(now);
+                held.appendValue(e);
+            }
+            if (!ratings.isEmpty()) getHandle().registerTimer(now + holdMs);
+            return CollectionConverters.asScala(out).iterator();
+        }
+        if (announced && held.exists()) {
+            held.get().foreach(ratings::add);
+            held.clear();
+            getHandle().listTimers().foreach(t -> {
+                getHandle().deleteTimer((Long) t);
+                return null;
+            });
+        }
+        apply(movieId, ratings, timers.getCurrentProcessingTimeInMs(), out);
+        return CollectionConverters.asScala(out).iterator();
     }
 
-    static Emitted deadLetter(Event r, String error) {
-      return deadLetter(new KafkaWrites.DeadLetter(r.getKey(), r.getValue(), r.getTopic(), r.getPartition(), r.getOffset(), error));
+    @Override
+    public scala.collection.Iterator<Emitted> handleExpiredTimer(
+            Long movieId, TimerValues timers, ExpiredTimerInfo expired) {
+        List<Emitted> out = new ArrayList<>();
+        if (movie.exists()) {
+            if (statsDue.exists() && statsDue.get() <= expired.getExpiryTimeInMs()) {
+                out.add(Emitted.stats(movieId, stats.get()));
+                statsWrittenAt.update(timers.getCurrentProcessingTimeInMs());
+                statsDue.clear();
+            }
+            return CollectionConverters.asScala(out).iterator();
+        }
+        if (!held.exists()) return CollectionConverters.asScala(out).iterator();
+        List<Event> keep = new ArrayList<>();
+        held.get().foreach(e -> {
+            if (e.getHeldSince() + holdMs <= expired.getExpiryTimeInMs())
+                out.add(Emitted.deadLetter(e, "unknown movieId " + movieId));
+            else keep.add(e);
+            return null;
+        });
+        held.clear();
+        if (!keep.isEmpty()) held.put(keep.toArray(new Event[0]));
+        return CollectionConverters.asScala(out).iterator();
     }
 
-    private static Emitted deadLetter(KafkaWrites.DeadLetter l) {
-      Emitted e = new Emitted();
-      e.kind = "dead";
-      e.letter = l;
-      return e;
+    /**
+     * Applies rating events to the pairs and the statistics; emits each changed pair once, then the statistics (or
+     * leaves them to the timer, see the class comment).
+     */
+    private void apply(long movieId, List<Event> ratings, long now, List<Emitted> out) {
+        if (ratings.isEmpty()) return;
+        MovieStats s = stats.exists() ? stats.get() : new MovieStats();
+        Map<Long, Event> changed = new LinkedHashMap<>();
+        for (Event e : ratings) {
+            PairVersion prev = pairs.getValue(e.getUserId()); // null when absent
+            PairVersion next = new PairVersion(e.getRating(), e.getTimestamp(), e.getOffset());
+            if (!next.isNewerThan(prev)) continue;
+            s.replace(prev, next);
+            pairs.updateValue(e.getUserId(), next);
+            changed.put(e.getUserId(), e);
+        }
+        if (changed.isEmpty()) return;
+        stats.update(s);
+        List<String> genres = movie.get().getGenres();
+        for (Event e : changed.values()) out.add(Emitted.pair(PairChange.of(e, genres)));
+        if (statsDue.exists()) return; // the timer will emit the latest
+        long next = statsWrittenAt.exists() ? statsWrittenAt.get() + statsIntervalMs : now;
+        if (next <= now) {
+            out.add(Emitted.stats(movieId, s));
+            statsWrittenAt.update(now);
+        } else {
+            statsDue.update(next);
+            getHandle().registerTimer(next);
+        }
     }
 
-    public String getKind() { return kind; }
-    public void setKind(String v) { kind = v; }
-    public PairChange getPair() { return pair; }
-    public void setPair(PairChange v) { pair = v; }
-    public long getMovieId() { return movieId; }
-    public void setMovieId(long v) { movieId = v; }
-    public long getCount() { return count; }
-    public void setCount(long v) { count = v; }
-    public double getSum() { return sum; }
-    public void setSum(double v) { sum = v; }
-    public long getLastRatedAt() { return lastRatedAt; }
-    public void setLastRatedAt(long v) { lastRatedAt = v; }
-    public KafkaWrites.DeadLetter getLetter() { return letter; }
-    public void setLetter(KafkaWrites.DeadLetter v) { letter = v; }
-  }
+    /** One movie-keyed input: a movie announcement (its genres) or a rating event with its Kafka coordinates. */
+    public static final class Event implements Serializable {
+        private String error;
+        private long movieId;
+        private boolean movie;
+        private List<String> genres;
+        private long userId;
+        private Double rating;
+        private long timestamp;
+        private String source;
+        private String topic;
+        private int partition;
+        private long offset;
+        private byte[] key;
+        private byte[] value;
+        private long heldSince;
+
+        /** Why the record failed to parse (then {@code movieId} is {@link #UNPARSEABLE}); null when valid. */
+        public String getError() {
+            return error;
+        }
+
+        public void setError(String v) {
+            error = v;
+        }
+
+        public long getMovieId() {
+            return movieId;
+        }
+
+        public void setMovieId(long v) {
+            movieId = v;
+        }
+
+        public boolean isMovie() {
+            return movie;
+        }
+
+        public void setMovie(boolean v) {
+            movie = v;
+        }
+
+        public List<String> getGenres() {
+            return genres;
+        }
+
+        public void setGenres(List<String> v) {
+            genres = v;
+        }
+
+        public long getUserId() {
+            return userId;
+        }
+
+        public void setUserId(long v) {
+            userId = v;
+        }
+        /** Null for a retraction. */
+        public Double getRating() {
+            return rating;
+        }
+
+        public void setRating(Double v) {
+            rating = v;
+        }
+
+        public long getTimestamp() {
+            return timestamp;
+        }
+
+        public void setTimestamp(long v) {
+            timestamp = v;
+        }
+
+        public String getSource() {
+            return source;
+        }
+
+        public void setSource(String v) {
+            source = v;
+        }
+
+        public String getTopic() {
+            return topic;
+        }
+
+        public void setTopic(String v) {
+            topic = v;
+        }
+
+        public int getPartition() {
+            return partition;
+        }
+
+        public void setPartition(int v) {
+            partition = v;
+        }
+
+        public long getOffset() {
+            return offset;
+        }
+
+        public void setOffset(long v) {
+            offset = v;
+        }
+
+        public byte[] getKey() {
+            return key;
+        }
+
+        public void setKey(byte[] v) {
+            key = v;
+        }
+
+        public byte[] getValue() {
+            return value;
+        }
+
+        public void setValue(byte[] v) {
+            value = v;
+        }
+
+        public long getHeldSince() {
+            return heldSince;
+        }
+
+        public void setHeldSince(long v) {
+            heldSince = v;
+        }
+    }
+
+    /** What the movie state knows of the movie itself. */
+    public static final class MovieInfo implements Serializable {
+        private List<String> genres;
+        private long offset;
+
+        public MovieInfo() {}
+
+        MovieInfo(List<String> genres, long offset) {
+            this.genres = genres == null ? List.of() : genres;
+            this.offset = offset;
+        }
+
+        public List<String> getGenres() {
+            return genres == null ? List.of() : genres;
+        }
+
+        public void setGenres(List<String> v) {
+            genres = v;
+        }
+
+        public long getOffset() {
+            return offset;
+        }
+
+        public void setOffset(long v) {
+            offset = v;
+        }
+    }
+
+    /**
+     * One of the stage's outputs: a changed pair ({@code kind = "pair"}), a movie's statistics ({@code "stats"}) or a
+     * dead letter ({@code "dead"}). One bean so that one pass over the batch writes all three.
+     */
+    public static final class Emitted implements Serializable {
+        private String kind;
+        private PairChange pair;
+        private long movieId;
+        private long count;
+        private double sum;
+        private long lastRatedAt;
+        private KafkaWrites.DeadLetter letter;
+
+        static Emitted pair(PairChange p) {
+            Emitted e = new Emitted();
+            e.kind = "pair";
+            e.pair = p;
+            e.movieId = p.getMovieId();
+            return e;
+        }
+
+        static Emitted stats(long movieId, MovieStats s) {
+            Emitted e = new Emitted();
+            e.kind = "stats";
+            e.movieId = movieId;
+            e.count = s.getCount();
+            e.sum = s.getSum();
+            e.lastRatedAt = s.getLastRatedAt();
+            return e;
+        }
+
+        static Emitted deadLetter(Event r, String error) {
+            return deadLetter(new KafkaWrites.DeadLetter(
+                    r.getKey(), r.getValue(), r.getTopic(), r.getPartition(), r.getOffset(), error));
+        }
+
+        private static Emitted deadLetter(KafkaWrites.DeadLetter l) {
+            Emitted e = new Emitted();
+            e.kind = "dead";
+            e.letter = l;
+            return e;
+        }
+
+        public String getKind() {
+            return kind;
+        }
+
+        public void setKind(String v) {
+            kind = v;
+        }
+
+        public PairChange getPair() {
+            return pair;
+        }
+
+        public void setPair(PairChange v) {
+            pair = v;
+        }
+
+        public long getMovieId() {
+            return movieId;
+        }
+
+        public void setMovieId(long v) {
+            movieId = v;
+        }
+
+        public long getCount() {
+            return count;
+        }
+
+        public void setCount(long v) {
+            count = v;
+        }
+
+        public double getSum() {
+            return sum;
+        }
+
+        public void setSum(double v) {
+            sum = v;
+        }
+
+        public long getLastRatedAt() {
+            return lastRatedAt;
+        }
+
+        public void setLastRatedAt(long v) {
+            lastRatedAt = v;
+        }
+
+        public KafkaWrites.DeadLetter getLetter() {
+            return letter;
+        }
+
+        public void setLetter(KafkaWrites.DeadLetter v) {
+            letter = v;
+        }
+    }
 }

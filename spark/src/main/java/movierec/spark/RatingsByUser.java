@@ -21,98 +21,164 @@ import scala.jdk.javaapi.CollectionConverters;
  * state store. For every user with changes in a batch it emits the whole profile; the writer adds the live vector.
  */
 public final class RatingsByUser extends StatefulProcessor<Long, PairChange, RatingsByUser.Profile> {
-  public static final int TOP_GENRES = 3;
-  public static final int RECENT = 10;
+    public static final int TOP_GENRES = 3;
+    public static final int RECENT = 10;
 
-  /** movie id -> the pair's latest change (retractions kept, so an older event cannot bring a rating back). */
-  private transient MapState<Long, PairChange> ratings;
+    /** movie id -> the pair's latest change (retractions kept, so an older event cannot bring a rating back). */
+    private transient MapState<Long, PairChange> ratings;
 
-  @Override
-  public void init(OutputMode outputMode, TimeMode timeMode) {
-    ratings = getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(PairChange.class), TTLConfig.NONE());
-  }
-
-  @Override
-  public scala.collection.Iterator<Profile> handleInputRows(Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
-    while (changes.hasNext()) {
-      PairChange c = changes.next();
-      PairChange prev = ratings.getValue(c.getMovieId()); // null when absent
-      if (prev == null || c.version().isNewerThan(prev.version())) ratings.updateValue(c.getMovieId(), c);
+    @Override
+    public void init(OutputMode outputMode, TimeMode timeMode) {
+        ratings =
+                getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(PairChange.class), TTLConfig.NONE());
     }
-    Map<Long, PairChange> current = new HashMap<>();
-    ratings.iterator().foreach(t -> {
-      if (t._2().getRating() != null) current.put(t._1(), t._2());
-      return null;
-    });
-    return CollectionConverters.asScala(List.of(profile(userId, current))).iterator();
-  }
 
-  /**
-   * Count, mean, the user's top genres (most frequent among the movies they rated at or above their own mean, ties
-   * by name), the most recently rated movies, every rated movie id (excluded from their recommendations) and the
-   * whole history oldest first (ties by movie id, as in training) for the live vector.
-   */
-  static Profile profile(long userId, Map<Long, PairChange> current) {
-    Profile p = new Profile();
-    p.userId = userId;
-    p.count = current.size();
-    if (current.isEmpty()) return p;
-    double sum = 0;
-    long last = 0;
-    for (PairChange r : current.values()) {
-      sum += r.getRating();
-      last = Math.max(last, r.getTimestamp());
+    @Override
+    public scala.collection.Iterator<Profile> handleInputRows(
+            Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
+        while (changes.hasNext()) {
+            PairChange c = changes.next();
+            PairChange prev = ratings.getValue(c.getMovieId()); // null when absent
+            if (prev == null || c.version().isNewerThan(prev.version())) ratings.updateValue(c.getMovieId(), c);
+        }
+        Map<Long, PairChange> current = new HashMap<>();
+        ratings.iterator().foreach(t -> {
+            if (t._2().getRating() != null) current.put(t._1(), t._2());
+            return null;
+        });
+        return CollectionConverters.asScala(List.of(profile(userId, current))).iterator();
     }
-    double mean = sum / current.size();
-    Map<String, Integer> genreCounts = new HashMap<>();
-    current.values().forEach(r -> {
-      if (r.getRating() >= mean) for (String g : r.getGenres()) genreCounts.merge(g, 1, Integer::sum);
-    });
-    p.mean = mean;
-    p.lastRatedAt = last;
-    p.topGenres = genreCounts.entrySet().stream()
-        .sorted(Map.Entry.<String, Integer>comparingByValue().reversed().thenComparing(Map.Entry.comparingByKey()))
-        .limit(TOP_GENRES).map(Map.Entry::getKey).toList();
-    List<Map.Entry<Long, PairChange>> byTime = new ArrayList<>(current.entrySet());
-    byTime.sort(Comparator.comparingLong((Map.Entry<Long, PairChange> e) -> e.getValue().getTimestamp()).thenComparingLong(Map.Entry::getKey));
-    p.historyMovieIds = byTime.stream().map(Map.Entry::getKey).toList();
-    p.historyRatings = byTime.stream().map(e -> e.getValue().getRating()).toList();
-    p.recentMovieIds = current.entrySet().stream()
-        .sorted(Comparator.comparingLong((Map.Entry<Long, PairChange> e) -> e.getValue().getTimestamp()).reversed().thenComparing(Map.Entry::getKey))
-        .limit(RECENT).map(Map.Entry::getKey).toList();
-    p.ratedMovieIds = current.keySet().stream().sorted().toList();
-    return p;
-  }
 
-  /** A user's whole profile as the {@code users} document needs it, plus the history the live vector is folded from. */
-  public static final class Profile implements Serializable {
-    private long userId;
-    private long count;
-    private Double mean;
-    private List<String> topGenres = List.of();
-    private List<Long> recentMovieIds = List.of();
-    private List<Long> ratedMovieIds = List.of();
-    private Long lastRatedAt;
-    private List<Long> historyMovieIds = List.of();
-    private List<Double> historyRatings = List.of();
+    /**
+     * Count, mean, the user's top genres (most frequent among the movies they rated at or above their own mean, ties
+     * by name), the most recently rated movies, every rated movie id (excluded from their recommendations) and the
+     * whole history oldest first (ties by movie id, as in training) for the live vector.
+     */
+    static Profile profile(long userId, Map<Long, PairChange> current) {
+        Profile p = new Profile();
+        p.userId = userId;
+        p.count = current.size();
+        if (current.isEmpty()) return p;
+        double sum = 0;
+        long last = 0;
+        for (PairChange r : current.values()) {
+            sum += r.getRating();
+            last = Math.max(last, r.getTimestamp());
+        }
+        double mean = sum / current.size();
+        Map<String, Integer> genreCounts = new HashMap<>();
+        current.values().forEach(r -> {
+            if (r.getRating() >= mean) for (String g : r.getGenres()) genreCounts.merge(g, 1, Integer::sum);
+        });
+        p.mean = mean;
+        p.lastRatedAt = last;
+        p.topGenres = genreCounts.entrySet().stream()
+                .sorted(Map.Entry.<String, Integer>comparingByValue()
+                        .reversed()
+                        .thenComparing(Map.Entry.comparingByKey()))
+                .limit(TOP_GENRES)
+                .map(Map.Entry::getKey)
+                .toList();
+        List<Map.Entry<Long, PairChange>> byTime = new ArrayList<>(current.entrySet());
+        byTime.sort(Comparator.comparingLong(
+                        (Map.Entry<Long, PairChange> e) -> e.getValue().getTimestamp())
+                .thenComparingLong(Map.Entry::getKey));
+        p.historyMovieIds = byTime.stream().map(Map.Entry::getKey).toList();
+        p.historyRatings = byTime.stream().map(e -> e.getValue().getRating()).toList();
+        p.recentMovieIds = current.entrySet().stream()
+                .sorted(Comparator.comparingLong(
+                                (Map.Entry<Long, PairChange> e) -> e.getValue().getTimestamp())
+                        .reversed()
+                        .thenComparing(Map.Entry::getKey))
+                .limit(RECENT)
+                .map(Map.Entry::getKey)
+                .toList();
+        p.ratedMovieIds = current.keySet().stream().sorted().toList();
+        return p;
+    }
 
-    public long getUserId() { return userId; }
-    public void setUserId(long v) { userId = v; }
-    public long getCount() { return count; }
-    public void setCount(long v) { count = v; }
-    public Double getMean() { return mean; }
-    public void setMean(Double v) { mean = v; }
-    public List<String> getTopGenres() { return topGenres; }
-    public void setTopGenres(List<String> v) { topGenres = v; }
-    public List<Long> getRecentMovieIds() { return recentMovieIds; }
-    public void setRecentMovieIds(List<Long> v) { recentMovieIds = v; }
-    public List<Long> getRatedMovieIds() { return ratedMovieIds; }
-    public void setRatedMovieIds(List<Long> v) { ratedMovieIds = v; }
-    public Long getLastRatedAt() { return lastRatedAt; }
-    public void setLastRatedAt(Long v) { lastRatedAt = v; }
-    public List<Long> getHistoryMovieIds() { return historyMovieIds; }
-    public void setHistoryMovieIds(List<Long> v) { historyMovieIds = v; }
-    public List<Double> getHistoryRatings() { return historyRatings; }
-    public void setHistoryRatings(List<Double> v) { historyRatings = v; }
-  }
+    /** A user's whole profile as the {@code users} document needs it, plus the history the live vector is folded from. */
+    public static final class Profile implements Serializable {
+        private long userId;
+        private long count;
+        private Double mean;
+        private List<String> topGenres = List.of();
+        private List<Long> recentMovieIds = List.of();
+        private List<Long> ratedMovieIds = List.of();
+        private Long lastRatedAt;
+        private List<Long> historyMovieIds = List.of();
+        private List<Double> historyRatings = List.of();
+
+        public long getUserId() {
+            return userId;
+        }
+
+        public void setUserId(long v) {
+            userId = v;
+        }
+
+        public long getCount() {
+            return count;
+        }
+
+        public void setCount(long v) {
+            count = v;
+        }
+
+        public Double getMean() {
+            return mean;
+        }
+
+        public void setMean(Double v) {
+            mean = v;
+        }
+
+        public List<String> getTopGenres() {
+            return topGenres;
+        }
+
+        public void setTopGenres(List<String> v) {
+            topGenres = v;
+        }
+
+        public List<Long> getRecentMovieIds() {
+            return recentMovieIds;
+        }
+
+        public void setRecentMovieIds(List<Long> v) {
+            recentMovieIds = v;
+        }
+
+        public List<Long> getRatedMovieIds() {
+            return ratedMovieIds;
+        }
+
+        public void setRatedMovieIds(List<Long> v) {
+            ratedMovieIds = v;
+        }
+
+        public Long getLastRatedAt() {
+            return lastRatedAt;
+        }
+
+        public void setLastRatedAt(Long v) {
+            lastRatedAt = v;
+        }
+
+        public List<Long> getHistoryMovieIds() {
+            return historyMovieIds;
+        }
+
+        public void setHistoryMovieIds(List<Long> v) {
+            historyMovieIds = v;
+        }
+
+        public List<Double> getHistoryRatings() {
+            return historyRatings;
+        }
+
+        public void setHistoryRatings(List<Double> v) {
+            historyRatings = v;
+        }
+    }
 }

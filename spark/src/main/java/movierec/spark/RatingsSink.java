@@ -16,59 +16,62 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * checkpoint never runs ahead of the writes.
  */
 public final class RatingsSink {
-  private RatingsSink() {}
+    private RatingsSink() {}
 
-  /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
-  static void write(ExecutorClients x, Iterator<RatingsByMovie.Emitted> rows, BatchMetrics metrics) {
-    String ratingsIndex = x.config.index("ratings");
-    String moviesIndex = x.config.index("movies");
-    String pairsTopic = x.config.topic("ratings.pairs");
-    String dlqTopic = x.config.topic("ratings.dlq");
-    List<Future<RecordMetadata>> sends = new ArrayList<>();
-    long letters = 0;
-    EsBulk.Writer ops = x.bulk.writer();
-    while (rows.hasNext()) {
-      RatingsByMovie.Emitted e = rows.next();
-      switch (e.getKind()) {
-        case "pair" -> {
-          PairChange p = e.getPair();
-          ops.add(p.getRating() == null ? EsBulk.delete(ratingsIndex, p.id()) : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
-          sends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
+    /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
+    static void write(ExecutorClients x, Iterator<RatingsByMovie.Emitted> rows, BatchMetrics metrics) {
+        String ratingsIndex = x.config.index("ratings");
+        String moviesIndex = x.config.index("movies");
+        String pairsTopic = x.config.topic("ratings.pairs");
+        String dlqTopic = x.config.topic("ratings.dlq");
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        long letters = 0;
+        EsBulk.Writer ops = x.bulk.writer();
+        while (rows.hasNext()) {
+            RatingsByMovie.Emitted e = rows.next();
+            switch (e.getKind()) {
+                case "pair" -> {
+                    PairChange p = e.getPair();
+                    ops.add(
+                            p.getRating() == null
+                                    ? EsBulk.delete(ratingsIndex, p.id())
+                                    : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
+                    sends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
+                }
+                case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
+                case "dead" -> {
+                    sends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));
+                    letters++;
+                }
+                default -> throw new IllegalStateException("unknown output kind " + e.getKind());
+            }
         }
-        case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
-        case "dead" -> {
-          sends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));
-          letters++;
-        }
-        default -> throw new IllegalStateException("unknown output kind " + e.getKind());
-      }
+        ops.close();
+        long waiting = System.nanoTime();
+        x.kafka.await(sends);
+        metrics.writeMs.add(ops.blockedMs() + (System.nanoTime() - waiting) / 1_000_000);
+        metrics.out.add(ops.count());
+        metrics.dlq.add(letters);
     }
-    ops.close();
-    long waiting = System.nanoTime();
-    x.kafka.await(sends);
-    metrics.writeMs.add(ops.blockedMs() + (System.nanoTime() - waiting) / 1_000_000);
-    metrics.out.add(ops.count());
-    metrics.dlq.add(letters);
-  }
 
-  static Map<String, Object> ratingDocument(PairChange p) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("user_id", p.getUserId());
-    doc.put("movie_id", p.getMovieId());
-    doc.put("rating", p.getRating());
-    doc.put("timestamp", p.getTimestamp());
-    doc.put("genres", p.getGenres());
-    doc.put("source", p.getSource());
-    return doc;
-  }
+    static Map<String, Object> ratingDocument(PairChange p) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("user_id", p.getUserId());
+        doc.put("movie_id", p.getMovieId());
+        doc.put("rating", p.getRating());
+        doc.put("timestamp", p.getTimestamp());
+        doc.put("genres", p.getGenres());
+        doc.put("source", p.getSource());
+        return doc;
+    }
 
-  static Map<String, Object> statsDocument(RatingsByMovie.Emitted s) {
-    MovieStats stats = new MovieStats(s.getCount(), s.getSum(), s.getLastRatedAt());
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("rating_count", stats.getCount());
-    doc.put("rating_sum", stats.getSum());
-    doc.put("rating_avg", stats.average());
-    doc.put("last_rated_at", stats.getLastRatedAt() == 0 ? null : stats.getLastRatedAt());
-    return doc;
-  }
+    static Map<String, Object> statsDocument(RatingsByMovie.Emitted s) {
+        MovieStats stats = new MovieStats(s.getCount(), s.getSum(), s.getLastRatedAt());
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("rating_count", stats.getCount());
+        doc.put("rating_sum", stats.getSum());
+        doc.put("rating_avg", stats.average());
+        doc.put("last_rated_at", stats.getLastRatedAt() == 0 ? null : stats.getLastRatedAt());
+        return doc;
+    }
 }

@@ -39,152 +39,207 @@ import org.slf4j.LoggerFactory;
  * supervisor that restarts it). Checkpoints live in {@code <data.dir>/checkpoints/}; a replay rewrites the same ids.
  */
 public final class StreamJob {
-  private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
 
-  public static void main(String[] args) {
-    int code = 0;
-    try {
-      run(MovierecConfig.load());
-    } catch (Throwable t) {
-      LOG.error("stream job stopped: {}", t.toString(), t);
-      code = 1;
-    }
-    // Spark leaves non-daemon threads behind: exit explicitly so the supervisor sees the end and restarts.
-    System.exit(code);
-  }
-
-  static void run(MovierecConfig config) throws Exception {
-    waitForTopics(config);
-    try (ElasticsearchClient es = EsClients.create(config)) {
-      waitForElasticsearch(es, config);
-    }
-    SparkSession spark = session(config);
-    Path checkpoints = config.dataDir().resolve("checkpoints").resolve(config.get("namespace") + "stream");
-    StreamStatus status = new StreamStatus(config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"));
-    spark.streams().addListener(status);
-    for (String q : List.of("movies", "ratings", "users")) status.seedFromCheckpoint(q, checkpoints.resolve(checkpointName(q)));
-    // The settings travel to the executors with each task; there they build their clients once per JVM.
-    Map<String, String> settings = config.toEnv();
-    Trigger trigger = Trigger.ProcessingTime(config.getInt("spark.trigger.ms"), TimeUnit.MILLISECONDS);
-
-    StreamingQuery movies = MovieTransforms.enrich(MovieTransforms.parse(readTopics(spark, config, config.topic("movies"), true)))
-        .writeStream().queryName("movies")
-        .option("checkpointLocation", checkpoints.resolve(checkpointName("movies")).toString())
-        .trigger(trigger)
-        .foreachBatch(new ExecutorSink<>("movies", settings, new BatchMetrics(spark.sparkContext(), "movies"), status, MoviesSink::write))
-        .start();
-
-    // Two sources: the movies topic unthrottled, so that every movie produced before a rating reaches the state no
-    // later than the rating does, even when a backlog of ratings is read 100,000 at a time.
-    Dataset<Row> moviesAndRatings = readTopics(spark, config, config.topic("movies"), false)
-        .union(readTopics(spark, config, config.topic("ratings"), true));
-    StreamingQuery ratings = RatingTransforms.parse(moviesAndRatings, config.topic("movies"))
-        .unionByName(RatingTransforms.heartbeat(spark))
-        .as(Encoders.bean(RatingsByMovie.Event.class))
-        .groupByKey((MapFunction<RatingsByMovie.Event, Long>) RatingsByMovie.Event::getMovieId, Encoders.LONG())
-        // processing time: the hold of ratings whose movie is unknown, and the pacing of statistics writes, are timers
-        .transformWithState(new RatingsByMovie(config.getInt("stream.unknown.movie.hold.ms"), config.getInt("stream.movie.stats.interval.ms")),
-            TimeMode.ProcessingTime(),
-            OutputMode.Update(), Encoders.bean(RatingsByMovie.Emitted.class))
-        .writeStream().queryName("ratings")
-        .option("checkpointLocation", checkpoints.resolve(checkpointName("ratings")).toString())
-        .trigger(trigger)
-        .foreachBatch(new ExecutorSink<>("ratings", settings, new BatchMetrics(spark.sparkContext(), "ratings"), status, RatingsSink::write))
-        .start();
-
-    StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
-        .select(col("value")).as(Encoders.BINARY())
-        .map((MapFunction<byte[], PairChange>) PairChange::fromJson, Encoders.bean(PairChange.class))
-        .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
-        .transformWithState(new RatingsByUser(), TimeMode.None(), OutputMode.Update(), Encoders.bean(RatingsByUser.Profile.class))
-        .writeStream().queryName("users")
-        .option("checkpointLocation", checkpoints.resolve(checkpointName("users")).toString())
-        .trigger(trigger)
-        .foreachBatch(new ExecutorSink<>("users", settings, new BatchMetrics(spark.sparkContext(), "users"), status, UsersSink::write))
-        .start();
-
-    LOG.info("stream job running: {} and {} -> Elasticsearch {} (trigger {} ms)", config.topic("movies"), config.topic("ratings"),
-        config.esUrl(), config.getInt("spark.trigger.ms"));
-    spark.streams().awaitAnyTermination();
-    for (StreamingQuery q : List.of(movies, ratings, users)) {
-      if (q.exception().isDefined()) throw q.exception().get();
-    }
-  }
-
-  /**
-   * A query's checkpoint directory. The ratings query's sources and state changed when its work moved to the executors:
-   * its checkpoint has a new name, so a job upgraded from the driver-side design starts it fresh — replaying the
-   * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
-   */
-  static String checkpointName(String query) {
-    return query.equals("ratings") ? "ratings-by-movie" : query;
-  }
-
-  static SparkSession session(MovierecConfig config) {
-    return SparkSession.builder()
-        .appName("movierec-stream")
-        .master(config.get("spark.master"))
-        .config("spark.ui.enabled", "false")
-        // State per key lives in RocksDB on the executors' disks (off the JVM heap), checkpointed with each batch as
-        // a changelog, so a batch writes only what changed.
-        .config("spark.sql.streaming.stateStore.providerClass",
-            "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
-        .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
-        // Counting keys makes every put read the key first; the count is only a metric.
-        .config("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "false")
-        // The number of state partitions is fixed when a checkpoint is created: it caps how many executors share
-        // the stateful work. Batches here are small; raise it (on a fresh checkpoint) for a bigger cluster.
-        .config("spark.sql.shuffle.partitions", config.get("spark.state.partitions"))
-        // Spark would run a batch of the ratings query (processing-time timers) at every trigger even when idle; its
-        // heartbeat source (RatingTransforms.heartbeat) fires the timers instead, at one small batch a second.
-        .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
-        // Each batch writes a dozen small checkpoint files (offsets, commits, state changelogs). Without Hadoop's
-        // native library the local file system forks chmod for each; NioLocalFileSystem does not. Renames are atomic
-        // on a local (or NFS) disk, so the plain FileSystem-based manager is safe and skips FileContext's extra calls.
-        .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
-        .config("spark.sql.streaming.checkpointFileManagerClass",
-            "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager")
-        .getOrCreate();
-  }
-
-  /** A Kafka source: earliest offsets on first start, the checkpoint afterwards; {@code bounded}: at most 100,000 a batch. */
-  static Dataset<Row> readTopics(SparkSession spark, MovierecConfig config, String topics, boolean bounded) {
-    var reader = spark.readStream().format("kafka")
-        .option("kafka.bootstrap.servers", config.kafkaBootstrap())
-        .option("subscribe", topics)
-        .option("startingOffsets", "earliest")
-        // The default 500 ms fetch wait would add up to half a second to every micro-batch.
-        .option("kafka.fetch.max.wait.ms", "5")
-        // movies and ratings.pairs are compacted: offsets removed by compaction are expected, not data loss.
-        .option("failOnDataLoss", "false");
-    // Bounded batches keep a replay's batches (and their memory on the executors) bounded.
-    return (bounded ? reader.option("maxOffsetsPerTrigger", "100000") : reader).load();
-  }
-
-  /** The Kafka source fails on a missing topic: wait for {@code movierec up} (or the admin) to create them. */
-  static void waitForTopics(MovierecConfig config) throws InterruptedException {
-    Properties p = new Properties();
-    p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-    Set<String> needed = Set.of(config.topic("movies"), config.topic("ratings"), config.topic("movies.dlq"), config.topic("ratings.dlq"),
-        config.topic("ratings.pairs"));
-    try (Admin admin = Admin.create(p)) {
-      for (int attempt = 0; ; attempt++) {
+    public static void main(String[] args) {
+        int code = 0;
         try {
-          if (admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(needed)) return;
-        } catch (Exception e) {
-          // broker not reachable yet
+            run(MovierecConfig.load());
+        } catch (Throwable t) {
+            LOG.error("stream job stopped: {}", t.toString(), t);
+            code = 1;
         }
-        if (attempt % 10 == 0) LOG.warn("waiting for Kafka topics {} at {} (run ./movierec up)", needed, config.kafkaBootstrap());
-        Thread.sleep(1000);
-      }
+        // Spark leaves non-daemon threads behind: exit explicitly so the supervisor sees the end and restarts.
+        System.exit(code);
     }
-  }
 
-  static void waitForElasticsearch(ElasticsearchClient es, MovierecConfig config) throws Exception {
-    for (int attempt = 0; ; attempt++) {
-      if (EsClients.health(es) != null && es.indices().existsAlias(a -> a.name(config.index("ratings"))).value()) return;
-      if (attempt % 10 == 0) LOG.warn("waiting for Elasticsearch at {} and its indices (run ./movierec up)", config.esUrl());
-      Thread.sleep(1000);
+    static void run(MovierecConfig config) throws Exception {
+        waitForTopics(config);
+        try (ElasticsearchClient es = EsClients.create(config)) {
+            waitForElasticsearch(es, config);
+        }
+        SparkSession spark = session(config);
+        Path checkpoints = config.dataDir().resolve("checkpoints").resolve(config.get("namespace") + "stream");
+        StreamStatus status = new StreamStatus(
+                config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"));
+        spark.streams().addListener(status);
+        for (String q : List.of("movies", "ratings", "users"))
+            status.seedFromCheckpoint(q, checkpoints.resolve(checkpointName(q)));
+        // The settings travel to the executors with each task; there they build their clients once per JVM.
+        Map<String, String> settings = config.toEnv();
+        Trigger trigger = Trigger.ProcessingTime(config.getInt("spark.trigger.ms"), TimeUnit.MILLISECONDS);
+
+        StreamingQuery movies = MovieTransforms.enrich(
+                        MovieTransforms.parse(readTopics(spark, config, config.topic("movies"), true)))
+                .writeStream()
+                .queryName("movies")
+                .option(
+                        "checkpointLocation",
+                        checkpoints.resolve(checkpointName("movies")).toString())
+                .trigger(trigger)
+                .foreachBatch(new ExecutorSink<>(
+                        "movies",
+                        settings,
+                        new BatchMetrics(spark.sparkContext(), "movies"),
+                        status,
+                        MoviesSink::write))
+                .start();
+
+        // Two sources: the movies topic unthrottled, so that every movie produced before a rating reaches the state no
+        // later than the rating does, even when a backlog of ratings is read 100,000 at a time.
+        Dataset<Row> moviesAndRatings = readTopics(spark, config, config.topic("movies"), false)
+                .union(readTopics(spark, config, config.topic("ratings"), true));
+        StreamingQuery ratings = RatingTransforms.parse(moviesAndRatings, config.topic("movies"))
+                .unionByName(RatingTransforms.heartbeat(spark))
+                .as(Encoders.bean(RatingsByMovie.Event.class))
+                .groupByKey((MapFunction<RatingsByMovie.Event, Long>) RatingsByMovie.Event::getMovieId, Encoders.LONG())
+                // processing time: the hold of ratings whose movie is unknown, and the pacing of statistics writes, are
+                // timers
+                .transformWithState(
+                        new RatingsByMovie(
+                                config.getInt("stream.unknown.movie.hold.ms"),
+                                config.getInt("stream.movie.stats.interval.ms")),
+                        TimeMode.ProcessingTime(),
+                        OutputMode.Update(),
+                        Encoders.bean(RatingsByMovie.Emitted.class))
+                .writeStream()
+                .queryName("ratings")
+                .option(
+                        "checkpointLocation",
+                        checkpoints.resolve(checkpointName("ratings")).toString())
+                .trigger(trigger)
+                .foreachBatch(new ExecutorSink<>(
+                        "ratings",
+                        settings,
+                        new BatchMetrics(spark.sparkContext(), "ratings"),
+                        status,
+                        RatingsSink::write))
+                .start();
+
+        StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
+                .select(col("value"))
+                .as(Encoders.BINARY())
+                .map((MapFunction<byte[], PairChange>) PairChange::fromJson, Encoders.bean(PairChange.class))
+                .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
+                .transformWithState(
+                        new RatingsByUser(),
+                        TimeMode.None(),
+                        OutputMode.Update(),
+                        Encoders.bean(RatingsByUser.Profile.class))
+                .writeStream()
+                .queryName("users")
+                .option(
+                        "checkpointLocation",
+                        checkpoints.resolve(checkpointName("users")).toString())
+                .trigger(trigger)
+                .foreachBatch(new ExecutorSink<>(
+                        "users", settings, new BatchMetrics(spark.sparkContext(), "users"), status, UsersSink::write))
+                .start();
+
+        LOG.info(
+                "stream job running: {} and {} -> Elasticsearch {} (trigger {} ms)",
+                config.topic("movies"),
+                config.topic("ratings"),
+                config.esUrl(),
+                config.getInt("spark.trigger.ms"));
+        spark.streams().awaitAnyTermination();
+        for (StreamingQuery q : List.of(movies, ratings, users)) {
+            if (q.exception().isDefined()) throw q.exception().get();
+        }
     }
-  }
+
+    /**
+     * A query's checkpoint directory. The ratings query's sources and state changed when its work moved to the executors:
+     * its checkpoint has a new name, so a job upgraded from the driver-side design starts it fresh — replaying the
+     * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
+     */
+    static String checkpointName(String query) {
+        return query.equals("ratings") ? "ratings-by-movie" : query;
+    }
+
+    static SparkSession session(MovierecConfig config) {
+        return SparkSession.builder()
+                .appName("movierec-stream")
+                .master(config.get("spark.master"))
+                .config("spark.ui.enabled", "false")
+                // State per key lives in RocksDB on the executors' disks (off the JVM heap), checkpointed with each
+                // batch as
+                // a changelog, so a batch writes only what changed.
+                .config(
+                        "spark.sql.streaming.stateStore.providerClass",
+                        "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
+                .config("spark.sql.streaming.stateStore.rocksdb.changelogCheckpointing.enabled", "true")
+                // Counting keys makes every put read the key first; the count is only a metric.
+                .config("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "false")
+                // The number of state partitions is fixed when a checkpoint is created: it caps how many executors
+                // share
+                // the stateful work. Batches here are small; raise it (on a fresh checkpoint) for a bigger cluster.
+                .config("spark.sql.shuffle.partitions", config.get("spark.state.partitions"))
+                // Spark would run a batch of the ratings query (processing-time timers) at every trigger even when
+                // idle; its
+                // heartbeat source (RatingTransforms.heartbeat) fires the timers instead, at one small batch a second.
+                .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
+                // Each batch writes a dozen small checkpoint files (offsets, commits, state changelogs). Without
+                // Hadoop's
+                // native library the local file system forks chmod for each; NioLocalFileSystem does not. Renames are
+                // atomic
+                // on a local (or NFS) disk, so the plain FileSystem-based manager is safe and skips FileContext's extra
+                // calls.
+                .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
+                .config(
+                        "spark.sql.streaming.checkpointFileManagerClass",
+                        "org.apache.spark.sql.execution.streaming.checkpointing.FileSystemBasedCheckpointFileManager")
+                .getOrCreate();
+    }
+
+    /** A Kafka source: earliest offsets on first start, the checkpoint afterwards; {@code bounded}: at most 100,000 a batch. */
+    static Dataset<Row> readTopics(SparkSession spark, MovierecConfig config, String topics, boolean bounded) {
+        var reader = spark.readStream()
+                .format("kafka")
+                .option("kafka.bootstrap.servers", config.kafkaBootstrap())
+                .option("subscribe", topics)
+                .option("startingOffsets", "earliest")
+                // The default 500 ms fetch wait would add up to half a second to every micro-batch.
+                .option("kafka.fetch.max.wait.ms", "5")
+                // movies and ratings.pairs are compacted: offsets removed by compaction are expected, not data loss.
+                .option("failOnDataLoss", "false");
+        // Bounded batches keep a replay's batches (and their memory on the executors) bounded.
+        return (bounded ? reader.option("maxOffsetsPerTrigger", "100000") : reader).load();
+    }
+
+    /** The Kafka source fails on a missing topic: wait for {@code movierec up} (or the admin) to create them. */
+    static void waitForTopics(MovierecConfig config) throws InterruptedException {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
+        Set<String> needed = Set.of(
+                config.topic("movies"),
+                config.topic("ratings"),
+                config.topic("movies.dlq"),
+                config.topic("ratings.dlq"),
+                config.topic("ratings.pairs"));
+        try (Admin admin = Admin.create(p)) {
+            for (int attempt = 0; ; attempt++) {
+                try {
+                    if (admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(needed)) return;
+                } catch (Exception e) {
+                    // broker not reachable yet
+                }
+                if (attempt % 10 == 0)
+                    LOG.warn("waiting for Kafka topics {} at {} (run ./movierec up)", needed, config.kafkaBootstrap());
+                Thread.sleep(1000);
+            }
+        }
+    }
+
+    static void waitForElasticsearch(ElasticsearchClient es, MovierecConfig config) throws Exception {
+        for (int attempt = 0; ; attempt++) {
+            if (EsClients.health(es) != null
+                    && es.indices()
+                            .existsAlias(a -> a.name(config.index("ratings")))
+                            .value()) return;
+            if (attempt % 10 == 0)
+                LOG.warn("waiting for Elasticsearch at {} and its indices (run ./movierec up)", config.esUrl());
+            Thread.sleep(1000);
+        }
+    }
 }

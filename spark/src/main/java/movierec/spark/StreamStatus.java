@@ -21,169 +21,198 @@ import org.slf4j.LoggerFactory;
  * the batch's figures, running totals and the Kafka offsets the query has reached (lag = topic end - these).
  */
 public final class StreamStatus extends StreamingQueryListener {
-  private static final Logger LOG = LoggerFactory.getLogger(StreamStatus.class);
-  private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Logger LOG = LoggerFactory.getLogger(StreamStatus.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
 
-  /** Figures of one query's latest batch plus running totals. */
-  static final class Counts {
-    long batchId = -1;
-    long rowsIn;
-    long rowsOut;
-    long dlq;
-    long totalIn;
-    long totalOut;
-    long totalDlq;
-    long totalWriteMs;
-    long lastProgressAt;
-  }
+    /** Figures of one query's latest batch plus running totals. */
+    static final class Counts {
+        long batchId = -1;
+        long rowsIn;
+        long rowsOut;
+        long dlq;
+        long totalIn;
+        long totalOut;
+        long totalDlq;
+        long totalWriteMs;
+        long lastProgressAt;
+    }
 
-  private final Path file;
-  private final Map<String, Counts> counts = new ConcurrentHashMap<>();
-  private final Map<String, JsonNode> offsets = new ConcurrentHashMap<>();
-  private final Map<String, Long> durations = new ConcurrentHashMap<>();
-  private final Map<String, Long> firstBusyStart = new ConcurrentHashMap<>();
-  private final Map<String, Long> lastBusyEnd = new ConcurrentHashMap<>();
+    private final Path file;
+    private final Map<String, Counts> counts = new ConcurrentHashMap<>();
+    private final Map<String, JsonNode> offsets = new ConcurrentHashMap<>();
+    private final Map<String, Long> durations = new ConcurrentHashMap<>();
+    private final Map<String, Long> firstBusyStart = new ConcurrentHashMap<>();
+    private final Map<String, Long> lastBusyEnd = new ConcurrentHashMap<>();
 
-  public StreamStatus(Path file) {
-    this.file = file;
-  }
+    public StreamStatus(Path file) {
+        this.file = file;
+    }
 
-  /**
-   * Called by a sink at the end of its batch with its {@link BatchMetrics} totals before and after it ({out, dlq,
-   * writeMs}: documents written, dead letters, milliseconds in Elasticsearch {@code _bulk} writes).
-   */
-  public synchronized void recordBatch(String query, long batchId, long[] before, long[] after) {
-    Counts c = counts.computeIfAbsent(query, q -> new Counts());
-    c.batchId = batchId;
-    c.rowsOut = after[0] - before[0];
-    c.dlq = after[1] - before[1];
-    c.totalOut += c.rowsOut;
-    c.totalDlq += c.dlq;
-    c.totalWriteMs += after[2] - before[2];
-  }
+    /**
+     * Called by a sink at the end of its batch with its {@link BatchMetrics} totals before and after it ({out, dlq,
+     * writeMs}: documents written, dead letters, milliseconds in Elasticsearch {@code _bulk} writes).
+     */
+    public synchronized void recordBatch(String query, long batchId, long[] before, long[] after) {
+        Counts c = counts.computeIfAbsent(query, q -> new Counts());
+        c.batchId = batchId;
+        c.rowsOut = after[0] - before[0];
+        c.dlq = after[1] - before[1];
+        c.totalOut += c.rowsOut;
+        c.totalDlq += c.dlq;
+        c.totalWriteMs += after[2] - before[2];
+    }
 
-  /**
-   * Seeds a query's offsets from its checkpoint (the last committed batch's offset log entry), so that after a
-   * restart with nothing new to read — when Spark reports no progress — the lag shown is still right.
-   */
-  public void seedFromCheckpoint(String query, Path checkpoint) {
-    try {
-      Path offsetsDir = checkpoint.resolve("offsets");
-      Path commitsDir = checkpoint.resolve("commits");
-      if (!Files.isDirectory(offsetsDir)) return;
-      long last = -1;
-      try (var files = Files.list(commitsDir)) {
-        for (Path f : (Iterable<Path>) files::iterator) {
-          String name = f.getFileName().toString();
-          if (name.matches("\\d+")) last = Math.max(last, Long.parseLong(name));
+    /**
+     * Seeds a query's offsets from its checkpoint (the last committed batch's offset log entry), so that after a
+     * restart with nothing new to read — when Spark reports no progress — the lag shown is still right.
+     */
+    public void seedFromCheckpoint(String query, Path checkpoint) {
+        try {
+            Path offsetsDir = checkpoint.resolve("offsets");
+            Path commitsDir = checkpoint.resolve("commits");
+            if (!Files.isDirectory(offsetsDir)) return;
+            long last = -1;
+            try (var files = Files.list(commitsDir)) {
+                for (Path f : (Iterable<Path>) files::iterator) {
+                    String name = f.getFileName().toString();
+                    if (name.matches("\\d+")) last = Math.max(last, Long.parseLong(name));
+                }
+            }
+            if (last < 0) return;
+            // the offset log: a version line, the batch's metadata, then one line per source
+            List<String> lines = Files.readAllLines(offsetsDir.resolve(Long.toString(last)));
+            ObjectNode merged = JSON.createObjectNode();
+            for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
+                if (line.startsWith("{")) mergeKafkaOffsets(merged, JSON.readTree(line));
+            }
+            offsets.put(query, merged);
+            write();
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("cannot read the checkpoint of {}: {}", query, e.toString());
         }
-      }
-      if (last < 0) return;
-      // the offset log: a version line, the batch's metadata, then one line per source
-      List<String> lines = Files.readAllLines(offsetsDir.resolve(Long.toString(last)));
-      ObjectNode merged = JSON.createObjectNode();
-      for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
-        if (line.startsWith("{")) mergeKafkaOffsets(merged, JSON.readTree(line));
-      }
-      offsets.put(query, merged);
-      write();
-    } catch (IOException | RuntimeException e) {
-      LOG.warn("cannot read the checkpoint of {}: {}", query, e.toString());
     }
-  }
 
-  /** Adds a Kafka source offset ({@code {"topic": {"partition": offset}}}) to {@code into}; other sources' are skipped. */
-  static void mergeKafkaOffsets(ObjectNode into, JsonNode sourceOffset) {
-    if (!sourceOffset.isObject()) return;
-    sourceOffset.fields().forEachRemaining(topic -> {
-      if (topic.getValue().isObject()) into.set(topic.getKey(), topic.getValue());
-    });
-  }
-
-  @Override
-  public void onQueryStarted(QueryStartedEvent event) {}
-
-  @Override
-  public void onQueryProgress(QueryProgressEvent event) {
-    StreamingQueryProgress p = event.progress();
-    String query = p.name();
-    try {
-      // each Kafka source's {"movies": {"0": 9066}}, merged: topic -> partition -> next offset (the heartbeat's skipped)
-      ObjectNode merged = JSON.createObjectNode();
-      for (var source : p.sources()) {
-        if (source.endOffset() != null) mergeKafkaOffsets(merged, JSON.readTree(source.endOffset()));
-      }
-      if (!merged.isEmpty()) offsets.put(query, merged);
-    } catch (IOException e) {
-      LOG.warn("unreadable offsets in progress of {}: {}", query, e.getMessage());
+    /** Adds a Kafka source offset ({@code {"topic": {"partition": offset}}}) to {@code into}; other sources' are skipped. */
+    static void mergeKafkaOffsets(ObjectNode into, JsonNode sourceOffset) {
+        if (!sourceOffset.isObject()) return;
+        sourceOffset.fields().forEachRemaining(topic -> {
+            if (topic.getValue().isObject()) into.set(topic.getKey(), topic.getValue());
+        });
     }
-    Long d = p.durationMs().get("triggerExecution");
-    if (d != null) durations.put(query, d);
-    Counts c = counts.computeIfAbsent(query, q -> new Counts());
-    c.lastProgressAt = System.currentTimeMillis();
-    c.rowsIn = p.numInputRows();
-    c.totalIn += p.numInputRows();
-    // A batch that wrote nothing (the ratings query's heartbeat, a replayed event) is not work: keep it out of the
-    // busy span and out of the log.
-    if (c.rowsOut + c.dlq > 0) {
-      // wall-clock span of the batches that did work: what `movierec bench` divides the documents by
-      long start = java.time.Instant.parse(p.timestamp()).toEpochMilli();
-      firstBusyStart.putIfAbsent(query, start);
-      lastBusyEnd.put(query, start + (d == null ? 0 : d));
-      StringBuilder state = new StringBuilder();
-      for (var op : p.stateOperators()) {
-        state.append(String.format("; %s %,d keys, %,d updated in %d ms, commit %d ms", op.operatorName(), op.numRowsTotal(),
-            op.numRowsUpdated(), op.allUpdatesTimeMs(), op.commitTimeMs()));
-      }
-      LOG.info("{} batch {}: in {} out {} dlq {} in {} ms (totals in {} out {} dlq {}; phases {}{})", query, p.batchId(),
-          p.numInputRows(), c.rowsOut, c.dlq, d, c.totalIn, c.totalOut, c.totalDlq, p.durationMs(), state);
-    }
-    write();
-  }
 
-  @Override
-  public void onQueryTerminated(QueryTerminatedEvent event) {}
+    @Override
+    public void onQueryStarted(QueryStartedEvent event) {}
 
-  /**
-   * Heap in use after the latest collection of the old generation (live data, not garbage yet to be collected), in
-   * MB: the driver's footprint that `bench --scale` compares across history sizes. Falls back to the heap in use.
-   */
-  static long heapUsedAfterGcMb() {
-    long used = -1;
-    for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
-      var u = pool.getCollectionUsage();
-      if (pool.getType() == java.lang.management.MemoryType.HEAP && u != null && pool.getName().matches("(?i).*(old|tenured).*")) {
-        used = Math.max(used, 0) + u.getUsed();
-      }
+    @Override
+    public void onQueryProgress(QueryProgressEvent event) {
+        StreamingQueryProgress p = event.progress();
+        String query = p.name();
+        try {
+            // each Kafka source's {"movies": {"0": 9066}}, merged: topic -> partition -> next offset (the heartbeat's
+            // skipped)
+            ObjectNode merged = JSON.createObjectNode();
+            for (var source : p.sources()) {
+                if (source.endOffset() != null) mergeKafkaOffsets(merged, JSON.readTree(source.endOffset()));
+            }
+            if (!merged.isEmpty()) offsets.put(query, merged);
+        } catch (IOException e) {
+            LOG.warn("unreadable offsets in progress of {}: {}", query, e.getMessage());
+        }
+        Long d = p.durationMs().get("triggerExecution");
+        if (d != null) durations.put(query, d);
+        Counts c = counts.computeIfAbsent(query, q -> new Counts());
+        c.lastProgressAt = System.currentTimeMillis();
+        c.rowsIn = p.numInputRows();
+        c.totalIn += p.numInputRows();
+        // A batch that wrote nothing (the ratings query's heartbeat, a replayed event) is not work: keep it out of the
+        // busy span and out of the log.
+        if (c.rowsOut + c.dlq > 0) {
+            // wall-clock span of the batches that did work: what `movierec bench` divides the documents by
+            long start = java.time.Instant.parse(p.timestamp()).toEpochMilli();
+            firstBusyStart.putIfAbsent(query, start);
+            lastBusyEnd.put(query, start + (d == null ? 0 : d));
+            StringBuilder state = new StringBuilder();
+            for (var op : p.stateOperators()) {
+                state.append(String.format(
+                        "; %s %,d keys, %,d updated in %d ms, commit %d ms",
+                        op.operatorName(),
+                        op.numRowsTotal(),
+                        op.numRowsUpdated(),
+                        op.allUpdatesTimeMs(),
+                        op.commitTimeMs()));
+            }
+            LOG.info(
+                    "{} batch {}: in {} out {} dlq {} in {} ms (totals in {} out {} dlq {}; phases {}{})",
+                    query,
+                    p.batchId(),
+                    p.numInputRows(),
+                    c.rowsOut,
+                    c.dlq,
+                    d,
+                    c.totalIn,
+                    c.totalOut,
+                    c.totalDlq,
+                    p.durationMs(),
+                    state);
+        }
+        write();
     }
-    if (used < 0) used = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
-    return used / (1024 * 1024);
-  }
 
-  private synchronized void write() {
-    ObjectNode root = JSON.createObjectNode();
-    root.put("at", System.currentTimeMillis());
-    root.put("pid", ProcessHandle.current().pid());
-    root.put("heapUsedMb", heapUsedAfterGcMb());
-    root.put("heapMaxMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
-    ObjectNode queries = root.putObject("queries");
-    for (String q : offsets.keySet()) {
-      ObjectNode n = queries.putObject(q);
-      Counts c = counts.getOrDefault(q, new Counts());
-      n.put("batchId", c.batchId).put("rowsIn", c.rowsIn).put("rowsOut", c.rowsOut).put("dlq", c.dlq)
-          .put("totalIn", c.totalIn).put("totalOut", c.totalOut).put("totalDlq", c.totalDlq).put("totalWriteMs", c.totalWriteMs)
-          .put("lastProgressAt", c.lastProgressAt)
-          .put("durationMs", durations.getOrDefault(q, 0L))
-          .put("firstBusyStart", firstBusyStart.getOrDefault(q, 0L)).put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L));
-      n.set("offsets", offsets.get(q));
+    @Override
+    public void onQueryTerminated(QueryTerminatedEvent event) {}
+
+    /**
+     * Heap in use after the latest collection of the old generation (live data, not garbage yet to be collected), in
+     * MB: the driver's footprint that `bench --scale` compares across history sizes. Falls back to the heap in use.
+     */
+    static long heapUsedAfterGcMb() {
+        long used = -1;
+        for (var pool : java.lang.management.ManagementFactory.getMemoryPoolMXBeans()) {
+            var u = pool.getCollectionUsage();
+            if (pool.getType() == java.lang.management.MemoryType.HEAP
+                    && u != null
+                    && pool.getName().matches("(?i).*(old|tenured).*")) {
+                used = Math.max(used, 0) + u.getUsed();
+            }
+        }
+        if (used < 0)
+            used = java.lang.management.ManagementFactory.getMemoryMXBean()
+                    .getHeapMemoryUsage()
+                    .getUsed();
+        return used / (1024 * 1024);
     }
-    try {
-      Files.createDirectories(file.getParent());
-      Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-      JSON.writeValue(tmp.toFile(), root);
-      Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-    } catch (IOException e) {
-      LOG.warn("cannot write {}: {}", file, e.getMessage());
+
+    private synchronized void write() {
+        ObjectNode root = JSON.createObjectNode();
+        root.put("at", System.currentTimeMillis());
+        root.put("pid", ProcessHandle.current().pid());
+        root.put("heapUsedMb", heapUsedAfterGcMb());
+        root.put("heapMaxMb", Runtime.getRuntime().maxMemory() / (1024 * 1024));
+        ObjectNode queries = root.putObject("queries");
+        for (String q : offsets.keySet()) {
+            ObjectNode n = queries.putObject(q);
+            Counts c = counts.getOrDefault(q, new Counts());
+            n.put("batchId", c.batchId)
+                    .put("rowsIn", c.rowsIn)
+                    .put("rowsOut", c.rowsOut)
+                    .put("dlq", c.dlq)
+                    .put("totalIn", c.totalIn)
+                    .put("totalOut", c.totalOut)
+                    .put("totalDlq", c.totalDlq)
+                    .put("totalWriteMs", c.totalWriteMs)
+                    .put("lastProgressAt", c.lastProgressAt)
+                    .put("durationMs", durations.getOrDefault(q, 0L))
+                    .put("firstBusyStart", firstBusyStart.getOrDefault(q, 0L))
+                    .put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L));
+            n.set("offsets", offsets.get(q));
+        }
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            JSON.writeValue(tmp.toFile(), root);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            LOG.warn("cannot write {}: {}", file, e.getMessage());
+        }
     }
-  }
 }

@@ -47,298 +47,441 @@ import org.slf4j.LoggerFactory;
  * {@code movierec train} does).
  */
 public final class TrainJob {
-  private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
+    private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
 
-  /** One hyper-parameter setting. */
-  public record Params(int rank, double regParam, double alpha, int maxIter, double recencyScale, double recencyFloor) {}
+    /** One hyper-parameter setting. */
+    public record Params(
+            int rank, double regParam, double alpha, int maxIter, double recencyScale, double recencyFloor) {}
 
-  /** The grid searched on the validation split; chosen from offline measurements on the bundled data. */
-  static final List<Params> GRID = List.of(
-      // first = the default for train.grid=fixed: the best on the bundled data's validation split (NDCG@10 ≈ 0.099)
-      new Params(64, 0.3, 5, 10, 2, 0.1), new Params(64, 0.3, 8, 10, 2, 0.1), new Params(64, 0.3, 5, 10, 3, 0.1),
-      new Params(64, 0.3, 3, 10, 2, 0.1));
+    /** The grid searched on the validation split; chosen from offline measurements on the bundled data. */
+    static final List<Params> GRID = List.of(
+            // first = the default for train.grid=fixed: the best on the bundled data's validation split (NDCG@10 ≈
+            // 0.099)
+            new Params(64, 0.3, 5, 10, 2, 0.1),
+            new Params(64, 0.3, 8, 10, 2, 0.1),
+            new Params(64, 0.3, 5, 10, 3, 0.1),
+            new Params(64, 0.3, 3, 10, 2, 0.1));
 
-  static final StructType SCHEMA = new StructType()
-      .add("userId", DataTypes.IntegerType).add("movieId", DataTypes.IntegerType).add("rating", DataTypes.FloatType);
+    static final StructType SCHEMA = new StructType()
+            .add("userId", DataTypes.IntegerType)
+            .add("movieId", DataTypes.IntegerType)
+            .add("rating", DataTypes.FloatType);
 
-  public static void main(String[] args) {
-    int code = 0;
-    try {
-      run(MovierecConfig.load());
-    } catch (Throwable t) {
-      LOG.error("training failed: {}", t.toString(), t);
-      code = 1;
-    }
-    System.exit(code);
-  }
-
-  /** What training reads: every rating, and each movie's genres. */
-  record Data(List<RatingEvent> ratings, Map<Integer, List<String>> genres) {}
-
-  /** The tuning's outcome: the best setting, its ALS model (fit on the training split) and every setting's figures. */
-  record Tuned(Params best, ALSModel model, Map<String, Object> validation) {}
-
-  /** Load, split, tune, validate the combination, fit on everything, publish. */
-  static void run(MovierecConfig config) throws Exception {
-    long t0 = System.currentTimeMillis();
-    try (ElasticsearchClient es = EsClients.create(config)) {
-      Data data = load(es, config);
-      SparkSession spark = SparkSession.builder().appName("movierec-train").master(config.get("spark.master"))
-          .config("spark.ui.enabled", "false").config("spark.sql.shuffle.partitions", "4").getOrCreate();
-      spark.sparkContext().setCheckpointDir(config.dataDir().resolve("checkpoints/als").toString());
-      TemporalSplit.Split split = TemporalSplit.of(data.ratings(), 0.1);
-      // train.grid=fixed skips tuning and validates only the first setting (tests, quick demos).
-      Tuned tuned = tune(spark, split, config.get("train.grid").equals("fixed") ? GRID.subList(0, 1) : GRID);
-      long t = System.currentTimeMillis();
-      Ranking.Metrics chosen = validate(Trained.of(tuned.model(), split.train(), data.genres()), split);
-      LOG.info("ALS {} + sequential: validation NDCG@10 {} P@10 {} ({} ms)", tuned.best(), String.format("%.4f", chosen.ndcg()),
-          String.format("%.4f", chosen.precision()), System.currentTimeMillis() - t);
-      Params best = tuned.best();
-      Trained model = Trained.of(als(best).fit(toDataset(spark, weighted(data.ratings(), best))), data.ratings(), data.genres());
-      String version = publish(es, config, model, best, chosen, tuned.validation());
-      LOG.info("model {} ({}) written: {} movies, {} users, validation NDCG@10 {} in {} s", version, best, model.items().size(),
-          model.users().size(), String.format("%.4f", chosen.ndcg()), (System.currentTimeMillis() - t0) / 1000);
-      spark.stop();
-    }
-  }
-
-  static Data load(ElasticsearchClient es, MovierecConfig config) throws IOException {
-    List<RatingEvent> ratings = new ArrayList<>();
-    EsScan.scan(es, config.index("ratings"), null, List.of("user_id", "movie_id"), List.of("user_id", "movie_id", "rating", "timestamp"),
-        RatingDoc.class, d -> ratings.add(RatingEvent.of(d.userId(), d.movieId(), d.rating(), d.timestamp(), null)));
-    if (ratings.isEmpty()) throw new IllegalStateException("no ratings in " + config.index("ratings") + ": load data first");
-    LOG.info("training on {} ratings", ratings.size());
-    Map<Integer, List<String>> genres = new HashMap<>();
-    EsScan.scan(es, config.index("movies"), null, List.of("movie_id"), List.of("movie_id", "genres"), MovieVectorsDoc.class,
-        d -> genres.put((int) d.movieId(), d.genres() == null ? List.of() : d.genres()));
-    return new Data(ratings, genres);
-  }
-
-  /** Grid search of ALS on the training split, each setting scored on the validation split (NDCG@10). */
-  static Tuned tune(SparkSession spark, TemporalSplit.Split split, List<Params> grid) {
-    Dataset<Row> fit = null;
-    Params best = null;
-    ALSModel bestModel = null;
-    double bestNdcg = -1;
-    Map<String, Object> validation = new LinkedHashMap<>();
-    for (Params p : grid) {
-      long t = System.currentTimeMillis();
-      if (fit != null) fit.unpersist();
-      fit = toDataset(spark, weighted(split.train(), p)).cache();
-      ALSModel m = als(p).fit(fit);
-      Ranking.Metrics metrics = validate(Trained.alsOnly(m), split);
-      validation.put(p.toString(), Map.of("ndcg10", metrics.ndcg(), "precision10", metrics.precision(),
-          "recall10", metrics.recall(), "hit10", metrics.hit(), "seconds", (System.currentTimeMillis() - t) / 1000.0));
-      LOG.info("ALS {}: validation NDCG@10 {} P@10 {} ({} ms)", p, String.format("%.4f", metrics.ndcg()),
-          String.format("%.4f", metrics.precision()), System.currentTimeMillis() - t);
-      if (metrics.ndcg() > bestNdcg) {
-        bestNdcg = metrics.ndcg();
-        best = p;
-        bestModel = m;
-      }
-    }
-    if (fit != null) fit.unpersist();
-    return new Tuned(best, bestModel, validation);
-  }
-
-  /** Writes the vectors, then the model document, then switches {@code current} to it; returns the version. */
-  static String publish(ElasticsearchClient es, MovierecConfig config, Trained model, Params best, Ranking.Metrics chosen,
-                        Map<String, Object> validation) throws IOException {
-    String version = "als-seq-" + System.currentTimeMillis();
-    writeVectors(es, config, version, model);
-    Map<String, Object> params = new LinkedHashMap<>(Map.of("rank", best.rank(), "regParam", best.regParam(), "alpha", best.alpha(),
-        "maxIter", best.maxIter(), "implicitPrefs", true, "recencyScale", best.recencyScale(), "recencyFloor", best.recencyFloor()));
-    params.putAll(model.layout().params());
-    ModelDoc doc = new ModelDoc(version, "als-implicit+sequential", params, Map.of("chosen", Map.of("ndcg10", chosen.ndcg(),
-        "precision10", chosen.precision(), "recall10", chosen.recall(), "hit10", chosen.hit()), "als_grid", validation),
-        System.currentTimeMillis(), true);
-    es.index(i -> i.index(config.index("models")).id(version).document(doc));
-    // "current" is what the stream job and the API poll: switched last, after every vector is written.
-    es.index(i -> i.index(config.index("models")).id("current").document(doc).refresh(Refresh.True));
-    return version;
-  }
-
-  /** Weight of the sequential scores beside the ALS scores, each first divided by its typical top score (measured). */
-  static final double SEQ_WEIGHT = 2.0;
-
-  /**
-   * A trained model: ALS item and user factors, the sequential vectors over the same movies and the genre taste, put
-   * together by the {@link VectorLayout}, whose two scales put the ALS and sequential halves on one footing (each the
-   * mean over users of their top-10 scores).
-   */
-  record Trained(Map<Integer, float[]> items, Map<Integer, float[]> users, Map<Integer, Integer> index,
-                 SequenceModel.Vectors seq, Map<Integer, float[]> userSeq, VectorLayout layout,
-                 Map<Integer, List<String>> genres, Map<Integer, float[]> userGenres) {
-
-    static Trained alsOnly(ALSModel m) {
-      Map<Integer, float[]> items = factors(m.itemFactors());
-      return new Trained(items, factors(m.userFactors()), Map.of(), null, Map.of(), VectorLayout.alsOnly(m.rank()), Map.of(),
-          Map.of());
-    }
-
-    /** The ALS model plus the sequential model trained on the same ratings' histories. */
-    static Trained of(ALSModel m, List<RatingEvent> ratings, Map<Integer, List<String>> genres) {
-      Map<Integer, float[]> items = factors(m.itemFactors());
-      Map<Integer, float[]> users = factors(m.userFactors());
-      List<Integer> ids = new ArrayList<>(new java.util.TreeSet<>(items.keySet()));
-      Map<Integer, Integer> index = new HashMap<>();
-      for (int i = 0; i < ids.size(); i++) index.put(ids.get(i), i);
-      Map<Integer, int[]> histories = histories(ratings, index);
-      SequenceModel.Vectors seq = SequenceModel.train(new ArrayList<>(histories.values()), ids.size(), 42);
-      Map<Integer, float[]> userSeq = new HashMap<>();
-      Map<Integer, float[]> userGenres = new HashMap<>();
-      histories.forEach((u, h) -> {
-        List<float[]> contexts = new ArrayList<>(h.length);
-        List<List<String>> rated = new ArrayList<>(h.length);
-        for (int i : h) {
-          contexts.add(seq.context(i));
-          rated.add(genres.getOrDefault(ids.get(i), List.of()));
+    public static void main(String[] args) {
+        int code = 0;
+        try {
+            run(MovierecConfig.load());
+        } catch (Throwable t) {
+            LOG.error("training failed: {}", t.toString(), t);
+            code = 1;
         }
-        userSeq.put(u, movierec.common.Sequence.userVector(contexts, seq.rank()));
-        userGenres.put(u, GenreTaste.userVector(rated));
-      });
-      Map<Integer, float[]> seqItems = new HashMap<>();
-      index.forEach((id, i) -> seqItems.put(id, seq.item(i)));
-      VectorLayout layout = new VectorLayout(m.rank(), seq.rank(), GenreTaste.GENRES.size(), meanTopScore(users, items),
-          meanTopScore(userSeq, seqItems), SEQ_WEIGHT);
-      return new Trained(items, users, index, seq, userSeq, layout, genres, userGenres);
+        System.exit(code);
     }
 
-    /** The stored movie vector (before the cosine augmentation). */
-    float[] itemVector(int movieId) {
-      float[] v = items.get(movieId);
-      if (seq == null) return v;
-      return layout.item(v, seq.item(index.get(movieId)), GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
-    }
+    /** What training reads: every rating, and each movie's genres. */
+    record Data(List<RatingEvent> ratings, Map<Integer, List<String>> genres) {}
 
-    /** The user's query vector; null for a user without factors. */
-    float[] userVector(int userId) {
-      float[] u = users.get(userId);
-      if (u == null || seq == null) return u;
-      return layout.user(u, userSeq.getOrDefault(userId, new float[seq.rank()]),
-          userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]));
-    }
-  }
+    /** The tuning's outcome: the best setting, its ALS model (fit on the training split) and every setting's figures. */
+    record Tuned(Params best, ALSModel model, Map<String, Object> validation) {}
 
-  /** Each user's movies (as item indices) in time order, ties by movie id: the order live updates use too. */
-  static Map<Integer, int[]> histories(List<RatingEvent> ratings, Map<Integer, Integer> index) {
-    Map<Integer, List<RatingEvent>> byUser = new HashMap<>();
-    for (RatingEvent r : ratings) byUser.computeIfAbsent(r.userId().intValue(), u -> new ArrayList<>()).add(r);
-    Map<Integer, int[]> out = new HashMap<>();
-    byUser.forEach((u, mine) -> {
-      mine.sort(RatingEvent.OLDEST_FIRST);
-      out.put(u, mine.stream().map(r -> index.get(r.movieId().intValue())).filter(java.util.Objects::nonNull)
-          .mapToInt(Integer::intValue).toArray());
-    });
-    return out;
-  }
-
-  /** Mean over users of the mean of their 10 best scores over every movie: the typical size of a top score. */
-  static double meanTopScore(Map<Integer, float[]> users, Map<Integer, float[]> items) {
-    double sum = 0;
-    int n = 0;
-    List<float[]> all = new ArrayList<>(items.values());
-    for (float[] x : users.values()) {
-      PriorityQueue<Double> top = new PriorityQueue<>();
-      for (float[] y : all) {
-        double s = Vectors.dot(x, y);
-        if (top.size() < 10) top.add(s);
-        else if (s > top.peek()) {
-          top.poll();
-          top.add(s);
+    /** Load, split, tune, validate the combination, fit on everything, publish. */
+    static void run(MovierecConfig config) throws Exception {
+        long t0 = System.currentTimeMillis();
+        try (ElasticsearchClient es = EsClients.create(config)) {
+            Data data = load(es, config);
+            SparkSession spark = SparkSession.builder()
+                    .appName("movierec-train")
+                    .master(config.get("spark.master"))
+                    .config("spark.ui.enabled", "false")
+                    .config("spark.sql.shuffle.partitions", "4")
+                    .getOrCreate();
+            spark.sparkContext()
+                    .setCheckpointDir(
+                            config.dataDir().resolve("checkpoints/als").toString());
+            TemporalSplit.Split split = TemporalSplit.of(data.ratings(), 0.1);
+            // train.grid=fixed skips tuning and validates only the first setting (tests, quick demos).
+            Tuned tuned = tune(spark, split, config.get("train.grid").equals("fixed") ? GRID.subList(0, 1) : GRID);
+            long t = System.currentTimeMillis();
+            Ranking.Metrics chosen = validate(Trained.of(tuned.model(), split.train(), data.genres()), split);
+            LOG.info(
+                    "ALS {} + sequential: validation NDCG@10 {} P@10 {} ({} ms)",
+                    tuned.best(),
+                    String.format("%.4f", chosen.ndcg()),
+                    String.format("%.4f", chosen.precision()),
+                    System.currentTimeMillis() - t);
+            Params best = tuned.best();
+            Trained model = Trained.of(
+                    als(best).fit(toDataset(spark, weighted(data.ratings(), best))), data.ratings(), data.genres());
+            String version = publish(es, config, model, best, chosen, tuned.validation());
+            LOG.info(
+                    "model {} ({}) written: {} movies, {} users, validation NDCG@10 {} in {} s",
+                    version,
+                    best,
+                    model.items().size(),
+                    model.users().size(),
+                    String.format("%.4f", chosen.ndcg()),
+                    (System.currentTimeMillis() - t0) / 1000);
+            spark.stop();
         }
-      }
-      sum += top.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-      n++;
     }
-    return n == 0 || sum <= 0 ? 1 : sum / n;
-  }
 
-  /** Each user's ratings times their recency weights ({@link FoldIn#recencyWeight}), by position in time. */
-  static List<RatingEvent> weighted(List<RatingEvent> ratings, Params p) {
-    Map<Long, List<RatingEvent>> byUser = new HashMap<>();
-    for (RatingEvent r : ratings) byUser.computeIfAbsent(r.userId(), u -> new ArrayList<>()).add(r);
-    List<RatingEvent> out = new ArrayList<>(ratings.size());
-    for (List<RatingEvent> mine : byUser.values()) {
-      mine.sort(RatingEvent.OLDEST_FIRST);
-      for (int i = 0; i < mine.size(); i++) {
-        RatingEvent r = mine.get(i);
-        double w = FoldIn.recencyWeight(mine.size() - 1 - i, p.recencyScale(), p.recencyFloor());
-        out.add(RatingEvent.of(r.userId(), r.movieId(), r.rating() * w, r.timestamp(), null));
-      }
+    static Data load(ElasticsearchClient es, MovierecConfig config) throws IOException {
+        List<RatingEvent> ratings = new ArrayList<>();
+        EsScan.scan(
+                es,
+                config.index("ratings"),
+                null,
+                List.of("user_id", "movie_id"),
+                List.of("user_id", "movie_id", "rating", "timestamp"),
+                RatingDoc.class,
+                d -> ratings.add(RatingEvent.of(d.userId(), d.movieId(), d.rating(), d.timestamp(), null)));
+        if (ratings.isEmpty())
+            throw new IllegalStateException("no ratings in " + config.index("ratings") + ": load data first");
+        LOG.info("training on {} ratings", ratings.size());
+        Map<Integer, List<String>> genres = new HashMap<>();
+        EsScan.scan(
+                es,
+                config.index("movies"),
+                null,
+                List.of("movie_id"),
+                List.of("movie_id", "genres"),
+                MovieVectorsDoc.class,
+                d -> genres.put((int) d.movieId(), d.genres() == null ? List.of() : d.genres()));
+        return new Data(ratings, genres);
     }
-    return out;
-  }
 
-  static ALS als(Params p) {
-    return new ALS().setImplicitPrefs(true).setRank(p.rank()).setRegParam(p.regParam()).setAlpha(p.alpha())
-        .setMaxIter(p.maxIter()).setUserCol("userId").setItemCol("movieId").setRatingCol("rating")
-        .setSeed(42).setColdStartStrategy("drop").setCheckpointInterval(5);
-  }
-
-  static Dataset<Row> toDataset(SparkSession spark, List<RatingEvent> ratings) {
-    List<Row> rows = new ArrayList<>(ratings.size());
-    for (RatingEvent r : ratings) rows.add(RowFactory.create(r.userId().intValue(), r.movieId().intValue(), r.rating().floatValue()));
-    return spark.createDataFrame(rows, SCHEMA).repartition(4);
-  }
-
-  static Map<Integer, float[]> factors(Dataset<Row> df) {
-    Map<Integer, float[]> out = new HashMap<>();
-    for (Row r : df.collectAsList()) {
-      List<Float> f = r.getList(1);
-      float[] v = new float[f.size()];
-      for (int i = 0; i < v.length; i++) v[i] = f.get(i);
-      out.put(r.getInt(0), v);
+    /** Grid search of ALS on the training split, each setting scored on the validation split (NDCG@10). */
+    static Tuned tune(SparkSession spark, TemporalSplit.Split split, List<Params> grid) {
+        Dataset<Row> fit = null;
+        Params best = null;
+        ALSModel bestModel = null;
+        double bestNdcg = -1;
+        Map<String, Object> validation = new LinkedHashMap<>();
+        for (Params p : grid) {
+            long t = System.currentTimeMillis();
+            if (fit != null) fit.unpersist();
+            fit = toDataset(spark, weighted(split.train(), p)).cache();
+            ALSModel m = als(p).fit(fit);
+            Ranking.Metrics metrics = validate(Trained.alsOnly(m), split);
+            validation.put(
+                    p.toString(),
+                    Map.of(
+                            "ndcg10",
+                            metrics.ndcg(),
+                            "precision10",
+                            metrics.precision(),
+                            "recall10",
+                            metrics.recall(),
+                            "hit10",
+                            metrics.hit(),
+                            "seconds",
+                            (System.currentTimeMillis() - t) / 1000.0));
+            LOG.info(
+                    "ALS {}: validation NDCG@10 {} P@10 {} ({} ms)",
+                    p,
+                    String.format("%.4f", metrics.ndcg()),
+                    String.format("%.4f", metrics.precision()),
+                    System.currentTimeMillis() - t);
+            if (metrics.ndcg() > bestNdcg) {
+                bestNdcg = metrics.ndcg();
+                best = p;
+                bestModel = m;
+            }
+        }
+        if (fit != null) fit.unpersist();
+        return new Tuned(best, bestModel, validation);
     }
-    return out;
-  }
 
-  /** NDCG@10 etc. of the model on the held-out part, ranking every movie with factors the user has not rated. */
-  static Ranking.Metrics validate(Trained m, TemporalSplit.Split split) {
-    Map<Integer, float[]> items = new HashMap<>();
-    for (int id : m.items().keySet()) items.put(id, m.itemVector(id));
-    Map<Long, Set<Long>> seen = new HashMap<>();
-    for (RatingEvent r : split.train()) seen.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
-    Map<Long, Set<Long>> held = new HashMap<>();
-    for (RatingEvent r : split.test()) held.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
-    List<Ranking.Metrics> all = new ArrayList<>();
-    for (Map.Entry<Long, Set<Long>> e : held.entrySet()) {
-      float[] x = m.userVector(e.getKey().intValue());
-      if (x == null) continue;
-      all.add(Ranking.of(topK(x, items, seen.getOrDefault(e.getKey(), Set.of()), 10), e.getValue(), 10));
+    /** Writes the vectors, then the model document, then switches {@code current} to it; returns the version. */
+    static String publish(
+            ElasticsearchClient es,
+            MovierecConfig config,
+            Trained model,
+            Params best,
+            Ranking.Metrics chosen,
+            Map<String, Object> validation)
+            throws IOException {
+        String version = "als-seq-" + System.currentTimeMillis();
+        writeVectors(es, config, version, model);
+        Map<String, Object> params = new LinkedHashMap<>(Map.of(
+                "rank",
+                best.rank(),
+                "regParam",
+                best.regParam(),
+                "alpha",
+                best.alpha(),
+                "maxIter",
+                best.maxIter(),
+                "implicitPrefs",
+                true,
+                "recencyScale",
+                best.recencyScale(),
+                "recencyFloor",
+                best.recencyFloor()));
+        params.putAll(model.layout().params());
+        ModelDoc doc = new ModelDoc(
+                version,
+                "als-implicit+sequential",
+                params,
+                Map.of(
+                        "chosen",
+                        Map.of(
+                                "ndcg10",
+                                chosen.ndcg(),
+                                "precision10",
+                                chosen.precision(),
+                                "recall10",
+                                chosen.recall(),
+                                "hit10",
+                                chosen.hit()),
+                        "als_grid",
+                        validation),
+                System.currentTimeMillis(),
+                true);
+        es.index(i -> i.index(config.index("models")).id(version).document(doc));
+        // "current" is what the stream job and the API poll: switched last, after every vector is written.
+        es.index(
+                i -> i.index(config.index("models")).id("current").document(doc).refresh(Refresh.True));
+        return version;
     }
-    return Ranking.mean(all);
-  }
 
-  static List<Long> topK(float[] x, Map<Integer, float[]> items, Set<Long> exclude, int k) {
-    PriorityQueue<Map.Entry<Integer, Double>> heap = new PriorityQueue<>(Map.Entry.comparingByValue());
-    for (Map.Entry<Integer, float[]> it : items.entrySet()) {
-      if (exclude.contains(it.getKey().longValue())) continue;
-      double s = Vectors.dot(x, it.getValue());
-      if (heap.size() < k) heap.add(Map.entry(it.getKey(), s));
-      else if (s > heap.peek().getValue()) {
-        heap.poll();
-        heap.add(Map.entry(it.getKey(), s));
-      }
-    }
-    List<Map.Entry<Integer, Double>> sorted = new ArrayList<>(heap);
-    sorted.sort(Map.Entry.<Integer, Double>comparingByValue().reversed());
-    return sorted.stream().map(e -> (long) e.getKey()).toList();
-  }
+    /** Weight of the sequential scores beside the ALS scores, each first divided by its typical top score (measured). */
+    static final double SEQ_WEIGHT = 2.0;
 
-  private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Trained model) throws IOException {
-    Map<Integer, float[]> stored = new HashMap<>();
-    for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
-    int dims = model.layout().dims() + 1; // the cosine coordinate
-    new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
-    double maxNorm = stored.values().stream().mapToDouble(v -> Math.sqrt(Vectors.dot(v, v))).max().orElse(1);
-    List<BulkOperation> ops = new ArrayList<>();
-    stored.forEach((id, v) -> ops.add(EsBulk.upsert(config.index("movies"), String.valueOf(id), Map.of(
-        "embedding", VectorLayout.itemForCosine(v, maxNorm), "context", model.seq().context(model.index().get(id)), "model_version", version))));
-    for (int id : model.users().keySet()) {
-      ops.add(EsBulk.upsert(config.index("users"), String.valueOf(id),
-          Map.of("embedding", VectorLayout.userForCosine(model.userVector(id)), "model_version", version)));
+    /**
+     * A trained model: ALS item and user factors, the sequential vectors over the same movies and the genre taste, put
+     * together by the {@link VectorLayout}, whose two scales put the ALS and sequential halves on one footing (each the
+     * mean over users of their top-10 scores).
+     */
+    record Trained(
+            Map<Integer, float[]> items,
+            Map<Integer, float[]> users,
+            Map<Integer, Integer> index,
+            SequenceModel.Vectors seq,
+            Map<Integer, float[]> userSeq,
+            VectorLayout layout,
+            Map<Integer, List<String>> genres,
+            Map<Integer, float[]> userGenres) {
+
+        static Trained alsOnly(ALSModel m) {
+            Map<Integer, float[]> items = factors(m.itemFactors());
+            return new Trained(
+                    items,
+                    factors(m.userFactors()),
+                    Map.of(),
+                    null,
+                    Map.of(),
+                    VectorLayout.alsOnly(m.rank()),
+                    Map.of(),
+                    Map.of());
+        }
+
+        /** The ALS model plus the sequential model trained on the same ratings' histories. */
+        static Trained of(ALSModel m, List<RatingEvent> ratings, Map<Integer, List<String>> genres) {
+            Map<Integer, float[]> items = factors(m.itemFactors());
+            Map<Integer, float[]> users = factors(m.userFactors());
+            List<Integer> ids = new ArrayList<>(new java.util.TreeSet<>(items.keySet()));
+            Map<Integer, Integer> index = new HashMap<>();
+            for (int i = 0; i < ids.size(); i++) index.put(ids.get(i), i);
+            Map<Integer, int[]> histories = histories(ratings, index);
+            SequenceModel.Vectors seq = SequenceModel.train(new ArrayList<>(histories.values()), ids.size(), 42);
+            Map<Integer, float[]> userSeq = new HashMap<>();
+            Map<Integer, float[]> userGenres = new HashMap<>();
+            histories.forEach((u, h) -> {
+                List<float[]> contexts = new ArrayList<>(h.length);
+                List<List<String>> rated = new ArrayList<>(h.length);
+                for (int i : h) {
+                    contexts.add(seq.context(i));
+                    rated.add(genres.getOrDefault(ids.get(i), List.of()));
+                }
+                userSeq.put(u, movierec.common.Sequence.userVector(contexts, seq.rank()));
+                userGenres.put(u, GenreTaste.userVector(rated));
+            });
+            Map<Integer, float[]> seqItems = new HashMap<>();
+            index.forEach((id, i) -> seqItems.put(id, seq.item(i)));
+            VectorLayout layout = new VectorLayout(
+                    m.rank(),
+                    seq.rank(),
+                    GenreTaste.GENRES.size(),
+                    meanTopScore(users, items),
+                    meanTopScore(userSeq, seqItems),
+                    SEQ_WEIGHT);
+            return new Trained(items, users, index, seq, userSeq, layout, genres, userGenres);
+        }
+
+        /** The stored movie vector (before the cosine augmentation). */
+        float[] itemVector(int movieId) {
+            float[] v = items.get(movieId);
+            if (seq == null) return v;
+            return layout.item(
+                    v, seq.item(index.get(movieId)), GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
+        }
+
+        /** The user's query vector; null for a user without factors. */
+        float[] userVector(int userId) {
+            float[] u = users.get(userId);
+            if (u == null || seq == null) return u;
+            return layout.user(
+                    u,
+                    userSeq.getOrDefault(userId, new float[seq.rank()]),
+                    userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]));
+        }
     }
-    new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
-  }
+
+    /** Each user's movies (as item indices) in time order, ties by movie id: the order live updates use too. */
+    static Map<Integer, int[]> histories(List<RatingEvent> ratings, Map<Integer, Integer> index) {
+        Map<Integer, List<RatingEvent>> byUser = new HashMap<>();
+        for (RatingEvent r : ratings)
+            byUser.computeIfAbsent(r.userId().intValue(), u -> new ArrayList<>())
+                    .add(r);
+        Map<Integer, int[]> out = new HashMap<>();
+        byUser.forEach((u, mine) -> {
+            mine.sort(RatingEvent.OLDEST_FIRST);
+            out.put(
+                    u,
+                    mine.stream()
+                            .map(r -> index.get(r.movieId().intValue()))
+                            .filter(java.util.Objects::nonNull)
+                            .mapToInt(Integer::intValue)
+                            .toArray());
+        });
+        return out;
+    }
+
+    /** Mean over users of the mean of their 10 best scores over every movie: the typical size of a top score. */
+    static double meanTopScore(Map<Integer, float[]> users, Map<Integer, float[]> items) {
+        double sum = 0;
+        int n = 0;
+        List<float[]> all = new ArrayList<>(items.values());
+        for (float[] x : users.values()) {
+            PriorityQueue<Double> top = new PriorityQueue<>();
+            for (float[] y : all) {
+                double s = Vectors.dot(x, y);
+                if (top.size() < 10) top.add(s);
+                else if (s > top.peek()) {
+                    top.poll();
+                    top.add(s);
+                }
+            }
+            sum += top.stream().mapToDouble(Double::doubleValue).average().orElse(0);
+            n++;
+        }
+        return n == 0 || sum <= 0 ? 1 : sum / n;
+    }
+
+    /** Each user's ratings times their recency weights ({@link FoldIn#recencyWeight}), by position in time. */
+    static List<RatingEvent> weighted(List<RatingEvent> ratings, Params p) {
+        Map<Long, List<RatingEvent>> byUser = new HashMap<>();
+        for (RatingEvent r : ratings)
+            byUser.computeIfAbsent(r.userId(), u -> new ArrayList<>()).add(r);
+        List<RatingEvent> out = new ArrayList<>(ratings.size());
+        for (List<RatingEvent> mine : byUser.values()) {
+            mine.sort(RatingEvent.OLDEST_FIRST);
+            for (int i = 0; i < mine.size(); i++) {
+                RatingEvent r = mine.get(i);
+                double w = FoldIn.recencyWeight(mine.size() - 1 - i, p.recencyScale(), p.recencyFloor());
+                out.add(RatingEvent.of(r.userId(), r.movieId(), r.rating() * w, r.timestamp(), null));
+            }
+        }
+        return out;
+    }
+
+    static ALS als(Params p) {
+        return new ALS()
+                .setImplicitPrefs(true)
+                .setRank(p.rank())
+                .setRegParam(p.regParam())
+                .setAlpha(p.alpha())
+                .setMaxIter(p.maxIter())
+                .setUserCol("userId")
+                .setItemCol("movieId")
+                .setRatingCol("rating")
+                .setSeed(42)
+                .setColdStartStrategy("drop")
+                .setCheckpointInterval(5);
+    }
+
+    static Dataset<Row> toDataset(SparkSession spark, List<RatingEvent> ratings) {
+        List<Row> rows = new ArrayList<>(ratings.size());
+        for (RatingEvent r : ratings)
+            rows.add(RowFactory.create(
+                    r.userId().intValue(), r.movieId().intValue(), r.rating().floatValue()));
+        return spark.createDataFrame(rows, SCHEMA).repartition(4);
+    }
+
+    static Map<Integer, float[]> factors(Dataset<Row> df) {
+        Map<Integer, float[]> out = new HashMap<>();
+        for (Row r : df.collectAsList()) {
+            List<Float> f = r.getList(1);
+            float[] v = new float[f.size()];
+            for (int i = 0; i < v.length; i++) v[i] = f.get(i);
+            out.put(r.getInt(0), v);
+        }
+        return out;
+    }
+
+    /** NDCG@10 etc. of the model on the held-out part, ranking every movie with factors the user has not rated. */
+    static Ranking.Metrics validate(Trained m, TemporalSplit.Split split) {
+        Map<Integer, float[]> items = new HashMap<>();
+        for (int id : m.items().keySet()) items.put(id, m.itemVector(id));
+        Map<Long, Set<Long>> seen = new HashMap<>();
+        for (RatingEvent r : split.train())
+            seen.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
+        Map<Long, Set<Long>> held = new HashMap<>();
+        for (RatingEvent r : split.test())
+            held.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
+        List<Ranking.Metrics> all = new ArrayList<>();
+        for (Map.Entry<Long, Set<Long>> e : held.entrySet()) {
+            float[] x = m.userVector(e.getKey().intValue());
+            if (x == null) continue;
+            all.add(Ranking.of(topK(x, items, seen.getOrDefault(e.getKey(), Set.of()), 10), e.getValue(), 10));
+        }
+        return Ranking.mean(all);
+    }
+
+    static List<Long> topK(float[] x, Map<Integer, float[]> items, Set<Long> exclude, int k) {
+        PriorityQueue<Map.Entry<Integer, Double>> heap = new PriorityQueue<>(Map.Entry.comparingByValue());
+        for (Map.Entry<Integer, float[]> it : items.entrySet()) {
+            if (exclude.contains(it.getKey().longValue())) continue;
+            double s = Vectors.dot(x, it.getValue());
+            if (heap.size() < k) heap.add(Map.entry(it.getKey(), s));
+            else if (s > heap.peek().getValue()) {
+                heap.poll();
+                heap.add(Map.entry(it.getKey(), s));
+            }
+        }
+        List<Map.Entry<Integer, Double>> sorted = new ArrayList<>(heap);
+        sorted.sort(Map.Entry.<Integer, Double>comparingByValue().reversed());
+        return sorted.stream().map(e -> (long) e.getKey()).toList();
+    }
+
+    private static void writeVectors(ElasticsearchClient es, MovierecConfig config, String version, Trained model)
+            throws IOException {
+        Map<Integer, float[]> stored = new HashMap<>();
+        for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
+        int dims = model.layout().dims() + 1; // the cosine coordinate
+        new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
+        double maxNorm = stored.values().stream()
+                .mapToDouble(v -> Math.sqrt(Vectors.dot(v, v)))
+                .max()
+                .orElse(1);
+        List<BulkOperation> ops = new ArrayList<>();
+        stored.forEach((id, v) -> ops.add(EsBulk.upsert(
+                config.index("movies"),
+                String.valueOf(id),
+                Map.of(
+                        "embedding",
+                        VectorLayout.itemForCosine(v, maxNorm),
+                        "context",
+                        model.seq().context(model.index().get(id)),
+                        "model_version",
+                        version))));
+        for (int id : model.users().keySet()) {
+            ops.add(EsBulk.upsert(
+                    config.index("users"),
+                    String.valueOf(id),
+                    Map.of("embedding", VectorLayout.userForCosine(model.userVector(id)), "model_version", version)));
+        }
+        new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
+    }
 }

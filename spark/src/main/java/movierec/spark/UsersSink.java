@@ -13,45 +13,46 @@ import movierec.es.ModelCache;
  * into {@code users}. The next API call reads it with a real-time GET.
  */
 public final class UsersSink {
-  private UsersSink() {}
+    private UsersSink() {}
 
-  /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
-  static void write(ExecutorClients x, Iterator<RatingsByUser.Profile> profiles, BatchMetrics metrics) {
-    String index = x.config.index("users");
-    ModelCache.Model model = x.models.current();
-    long now = System.currentTimeMillis();
-    EsBulk.Writer ops = x.bulk.writer();
-    while (profiles.hasNext()) {
-      RatingsByUser.Profile p = profiles.next();
-      ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
+    /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
+    static void write(ExecutorClients x, Iterator<RatingsByUser.Profile> profiles, BatchMetrics metrics) {
+        String index = x.config.index("users");
+        ModelCache.Model model = x.models.current();
+        long now = System.currentTimeMillis();
+        EsBulk.Writer ops = x.bulk.writer();
+        while (profiles.hasNext()) {
+            RatingsByUser.Profile p = profiles.next();
+            ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
+        }
+        ops.close();
+        metrics.writeMs.add(ops.blockedMs());
+        metrics.out.add(ops.count());
     }
-    ops.close();
-    metrics.writeMs.add(ops.blockedMs());
-    metrics.out.add(ops.count());
-  }
 
-  static Map<String, Object> document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
-    Map<String, Object> doc = new LinkedHashMap<>();
-    doc.put("user_id", p.getUserId());
-    doc.put("rating_count", p.getCount());
-    doc.put("rating_avg", p.getMean());
-    doc.put("top_genres", p.getTopGenres());
-    doc.put("recent_movie_ids", p.getRecentMovieIds());
-    doc.put("rated_movie_ids", p.getRatedMovieIds());
-    doc.put("last_rated_at", p.getLastRatedAt());
-    doc.put("updated_at", now);
-    float[] vector = liveVector(model, p);
-    if (vector != null) {
-      doc.put("embedding", VectorLayout.userForCosine(vector));
-      doc.put("model_version", model.version());
+    static Map<String, Object> document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
+        Map<String, Object> doc = new LinkedHashMap<>();
+        doc.put("user_id", p.getUserId());
+        doc.put("rating_count", p.getCount());
+        doc.put("rating_avg", p.getMean());
+        doc.put("top_genres", p.getTopGenres());
+        doc.put("recent_movie_ids", p.getRecentMovieIds());
+        doc.put("rated_movie_ids", p.getRatedMovieIds());
+        doc.put("last_rated_at", p.getLastRatedAt());
+        doc.put("updated_at", now);
+        float[] vector = liveVector(model, p);
+        if (vector != null) {
+            doc.put("embedding", VectorLayout.userForCosine(vector));
+            doc.put("model_version", model.version());
+        }
+        return doc;
     }
-    return doc;
-  }
 
-  /** The user's query vector from their history (oldest first); null until a model exists or without known movies. */
-  static float[] liveVector(ModelCache.Model model, RatingsByUser.Profile p) {
-    if (model.empty() || p.getHistoryMovieIds().isEmpty()) return null;
-    double[] ratings = p.getHistoryRatings().stream().mapToDouble(Double::doubleValue).toArray();
-    return model.userVector(p.getHistoryMovieIds(), ratings);
-  }
+    /** The user's query vector from their history (oldest first); null until a model exists or without known movies. */
+    static float[] liveVector(ModelCache.Model model, RatingsByUser.Profile p) {
+        if (model.empty() || p.getHistoryMovieIds().isEmpty()) return null;
+        double[] ratings =
+                p.getHistoryRatings().stream().mapToDouble(Double::doubleValue).toArray();
+        return model.userVector(p.getHistoryMovieIds(), ratings);
+    }
 }

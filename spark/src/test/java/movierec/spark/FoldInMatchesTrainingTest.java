@@ -28,71 +28,90 @@ import org.junit.jupiter.api.Test;
  * {@link ModelCache} does and folds each user in as {@link UsersSink} does.
  */
 class FoldInMatchesTrainingTest {
-  @Test
-  void theStreamJobsFoldInOfATrainedUserIsTheVectorTrainingWrote() {
-    Random random = new Random(7);
-    int movies = 80;
-    Map<Integer, List<String>> genres = new HashMap<>();
-    for (int m = 1; m <= movies; m++) {
-      genres.put(m, List.of(GenreTaste.GENRES.get(random.nextInt(GenreTaste.GENRES.size())),
-          GenreTaste.GENRES.get(random.nextInt(GenreTaste.GENRES.size()))));
-    }
-    List<RatingEvent> ratings = new ArrayList<>();
-    Map<Long, List<RatingEvent>> byUser = new LinkedHashMap<>();
-    for (long u = 1; u <= 60; u++) {
-      int n = 5 + random.nextInt(30);
-      List<Integer> seen = new ArrayList<>();
-      for (int i = 0; i < n; i++) {
-        int m = 1 + (int) (movies * Math.pow(random.nextDouble(), 2)); // popular movies more often
-        if (seen.contains(m)) continue;
-        seen.add(m);
-        // some ties in time, which both sides break by movie id
-        RatingEvent r = RatingEvent.of(u, (long) m, 0.5 + 0.5 * random.nextInt(10), 1_000_000L + 1000L * (i / 2), null);
-        ratings.add(r);
-        byUser.computeIfAbsent(u, k -> new ArrayList<>()).add(r);
-      }
-    }
-    TrainJob.Params p = new TrainJob.Params(8, 0.3, 5, 10, 2, 0.1);
-    SparkSession spark = LocalSpark.start();
-    TrainJob.Trained trained;
-    try {
-      ALSModel als = TrainJob.als(p).fit(TrainJob.toDataset(spark, TrainJob.weighted(ratings, p)));
-      trained = TrainJob.Trained.of(als, ratings, genres);
-    } finally {
-      spark.stop();
-    }
+    @Test
+    void theStreamJobsFoldInOfATrainedUserIsTheVectorTrainingWrote() {
+        Random random = new Random(7);
+        int movies = 80;
+        Map<Integer, List<String>> genres = new HashMap<>();
+        for (int m = 1; m <= movies; m++) {
+            genres.put(
+                    m,
+                    List.of(
+                            GenreTaste.GENRES.get(random.nextInt(GenreTaste.GENRES.size())),
+                            GenreTaste.GENRES.get(random.nextInt(GenreTaste.GENRES.size()))));
+        }
+        List<RatingEvent> ratings = new ArrayList<>();
+        Map<Long, List<RatingEvent>> byUser = new LinkedHashMap<>();
+        for (long u = 1; u <= 60; u++) {
+            int n = 5 + random.nextInt(30);
+            List<Integer> seen = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                int m = 1 + (int) (movies * Math.pow(random.nextDouble(), 2)); // popular movies more often
+                if (seen.contains(m)) continue;
+                seen.add(m);
+                // some ties in time, which both sides break by movie id
+                RatingEvent r =
+                        RatingEvent.of(u, (long) m, 0.5 + 0.5 * random.nextInt(10), 1_000_000L + 1000L * (i / 2), null);
+                ratings.add(r);
+                byUser.computeIfAbsent(u, k -> new ArrayList<>()).add(r);
+            }
+        }
+        TrainJob.Params p = new TrainJob.Params(8, 0.3, 5, 10, 2, 0.1);
+        SparkSession spark = LocalSpark.start();
+        TrainJob.Trained trained;
+        try {
+            ALSModel als = TrainJob.als(p).fit(TrainJob.toDataset(spark, TrainJob.weighted(ratings, p)));
+            trained = TrainJob.Trained.of(als, ratings, genres);
+        } finally {
+            spark.stop();
+        }
 
-    // the movie documents as TrainJob writes them, and the model as ModelCache loads them
-    Map<String, Object> params = new LinkedHashMap<>(Map.of("regParam", p.regParam(), "alpha", p.alpha(),
-        "recencyScale", p.recencyScale(), "recencyFloor", p.recencyFloor()));
-    params.putAll(trained.layout().params());
-    VectorLayout layout = VectorLayout.of(params);
-    double maxNorm = trained.items().keySet().stream()
-        .mapToDouble(id -> Math.sqrt(Vectors.dot(trained.itemVector(id), trained.itemVector(id)))).max().orElseThrow();
-    Map<Long, ModelCache.Item> items = new HashMap<>();
-    for (int id : trained.items().keySet()) {
-      MovieVectorsDoc doc = new MovieVectorsDoc(id, "movie " + id, genres.get(id),
-          VectorLayout.itemForCosine(trained.itemVector(id), maxNorm), trained.seq().context(trained.index().get(id)));
-      items.put((long) id, ModelCache.item(layout, doc));
-    }
-    ModelCache.Model model = ModelCache.model("test", params, items);
+        // the movie documents as TrainJob writes them, and the model as ModelCache loads them
+        Map<String, Object> params = new LinkedHashMap<>(Map.of(
+                "regParam",
+                p.regParam(),
+                "alpha",
+                p.alpha(),
+                "recencyScale",
+                p.recencyScale(),
+                "recencyFloor",
+                p.recencyFloor()));
+        params.putAll(trained.layout().params());
+        VectorLayout layout = VectorLayout.of(params);
+        double maxNorm = trained.items().keySet().stream()
+                .mapToDouble(id -> Math.sqrt(Vectors.dot(trained.itemVector(id), trained.itemVector(id))))
+                .max()
+                .orElseThrow();
+        Map<Long, ModelCache.Item> items = new HashMap<>();
+        for (int id : trained.items().keySet()) {
+            MovieVectorsDoc doc = new MovieVectorsDoc(
+                    id,
+                    "movie " + id,
+                    genres.get(id),
+                    VectorLayout.itemForCosine(trained.itemVector(id), maxNorm),
+                    trained.seq().context(trained.index().get(id)));
+            items.put((long) id, ModelCache.item(layout, doc));
+        }
+        ModelCache.Model model = ModelCache.model("test", params, items);
 
-    int compared = 0;
-    for (Map.Entry<Long, List<RatingEvent>> e : byUser.entrySet()) {
-      float[] written = trained.userVector(e.getKey().intValue());
-      if (written == null) continue;
-      List<RatingEvent> mine = new ArrayList<>(e.getValue());
-      mine.sort(Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
-      RatingsByUser.Profile profile = new RatingsByUser.Profile();
-      profile.setHistoryMovieIds(mine.stream().map(RatingEvent::movieId).toList());
-      profile.setHistoryRatings(mine.stream().map(RatingEvent::rating).toList());
-      float[] live = UsersSink.liveVector(model, profile);
-      assertThat(live).hasSameSizeAs(written).hasSize(layout.dims());
-      for (int d = 0; d < live.length; d++) {
-        assertThat((double) live[d]).as("user %d, coordinate %d", e.getKey(), d).isCloseTo(written[d], within(1e-4));
-      }
-      compared++;
+        int compared = 0;
+        for (Map.Entry<Long, List<RatingEvent>> e : byUser.entrySet()) {
+            float[] written = trained.userVector(e.getKey().intValue());
+            if (written == null) continue;
+            List<RatingEvent> mine = new ArrayList<>(e.getValue());
+            mine.sort(Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
+            RatingsByUser.Profile profile = new RatingsByUser.Profile();
+            profile.setHistoryMovieIds(mine.stream().map(RatingEvent::movieId).toList());
+            profile.setHistoryRatings(mine.stream().map(RatingEvent::rating).toList());
+            float[] live = UsersSink.liveVector(model, profile);
+            assertThat(live).hasSameSizeAs(written).hasSize(layout.dims());
+            for (int d = 0; d < live.length; d++) {
+                assertThat((double) live[d])
+                        .as("user %d, coordinate %d", e.getKey(), d)
+                        .isCloseTo(written[d], within(1e-4));
+            }
+            compared++;
+        }
+        assertThat(compared).isGreaterThan(50);
     }
-    assertThat(compared).isGreaterThan(50);
-  }
 }

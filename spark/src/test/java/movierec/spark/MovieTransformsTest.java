@@ -18,90 +18,120 @@ import org.junit.jupiter.api.Test;
 
 /** The transformations on a local SparkSession, with exact expected values. */
 class MovieTransformsTest {
-  static SparkSession spark;
+    static SparkSession spark;
 
-  static final StructType KAFKA = new StructType()
-      .add("key", DataTypes.BinaryType).add("value", DataTypes.BinaryType).add("topic", DataTypes.StringType)
-      .add("partition", DataTypes.IntegerType).add("offset", DataTypes.LongType);
+    static final StructType KAFKA = new StructType()
+            .add("key", DataTypes.BinaryType)
+            .add("value", DataTypes.BinaryType)
+            .add("topic", DataTypes.StringType)
+            .add("partition", DataTypes.IntegerType)
+            .add("offset", DataTypes.LongType);
 
-  @BeforeAll
-  static void start() {
-    spark = LocalSpark.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    spark.stop();
-  }
-
-  static Dataset<Row> kafka(String... values) {
-    List<Row> rows = new ArrayList<>();
-    for (int i = 0; i < values.length; i++) {
-      rows.add(RowFactory.create(null, values[i].getBytes(StandardCharsets.UTF_8), "movies", 0, (long) i));
+    @BeforeAll
+    static void start() {
+        spark = LocalSpark.start();
     }
-    return spark.createDataFrame(rows, KAFKA);
-  }
 
-  @Test
-  void enrichComputesEveryDerivedField() {
-    Row r = MovieTransforms.enrich(MovieTransforms.parse(kafka(
-        "{\"id\":862,\"title\":\"Toy Story\",\"overview\":\"Led by Woody.\",\"genre_ids\":[16,35,99999],"
-            + "\"original_language\":\"en\",\"release_date\":\"1995-10-30\",\"vote_average\":7.9,\"popularity\":99.0}")))
-        .collectAsList().get(0);
-    assertThat(r.<String>getAs("description")).isEqualTo("Toy Story. Led by Woody.");
-    assertThat(r.<Double>getAs("vote_average_norm")).isEqualTo(0.79, org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(r.<Double>getAs("popularity_norm")).isEqualTo(Math.log1p(99.0) / Math.log1p(1000.0), org.assertj.core.data.Offset.offset(1e-12));
-    assertThat(r.<Date>getAs("release_date")).isEqualTo(Date.valueOf("1995-10-30"));
-    assertThat(r.<Integer>getAs("release_year")).isEqualTo(1995);
-    assertThat(r.getList(r.fieldIndex("genres"))).containsExactly("Animation", "Comedy");
-    assertThat(r.<String>getAs("language")).isEqualTo("English");
-  }
+    @AfterAll
+    static void stop() {
+        spark.stop();
+    }
 
-  @Test
-  void descriptionFallsBackToTitleAndIsNeverEmpty() {
-    List<Row> rows = MovieTransforms.withDescription(MovieTransforms.parse(kafka(
-        "{\"id\":1,\"title\":\"Heat\"}", "{\"id\":2,\"title\":\"Up\",\"overview\":\"  \"}", "{\"id\":3}")))
-        .orderBy("id").collectAsList();
-    assertThat(rows).extracting(r -> r.<String>getAs("description")).containsExactly("Heat", "Up", "Untitled movie 3");
-  }
+    static Dataset<Row> kafka(String... values) {
+        List<Row> rows = new ArrayList<>();
+        for (int i = 0; i < values.length; i++) {
+            rows.add(RowFactory.create(null, values[i].getBytes(StandardCharsets.UTF_8), "movies", 0, (long) i));
+        }
+        return spark.createDataFrame(rows, KAFKA);
+    }
 
-  @Test
-  void popularityNormIsCappedAndNullStaysNull() {
-    List<Row> rows = MovieTransforms.withPopularityNorm(MovieTransforms.parse(kafka(
-        "{\"id\":1,\"popularity\":5000}", "{\"id\":2}", "{\"id\":3,\"popularity\":0}"))).orderBy("id").collectAsList();
-    assertThat(rows).extracting(r -> r.<Double>getAs("popularity_norm")).containsExactly(1.0, null, 0.0);
-  }
+    @Test
+    void enrichComputesEveryDerivedField() {
+        Row r = MovieTransforms.enrich(
+                        MovieTransforms.parse(
+                                kafka(
+                                        "{\"id\":862,\"title\":\"Toy Story\",\"overview\":\"Led by Woody.\",\"genre_ids\":[16,35,99999],"
+                                                + "\"original_language\":\"en\",\"release_date\":\"1995-10-30\",\"vote_average\":7.9,\"popularity\":99.0}")))
+                .collectAsList()
+                .get(0);
+        assertThat(r.<String>getAs("description")).isEqualTo("Toy Story. Led by Woody.");
+        assertThat(r.<Double>getAs("vote_average_norm")).isEqualTo(0.79, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(r.<Double>getAs("popularity_norm"))
+                .isEqualTo(Math.log1p(99.0) / Math.log1p(1000.0), org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(r.<Date>getAs("release_date")).isEqualTo(Date.valueOf("1995-10-30"));
+        assertThat(r.<Integer>getAs("release_year")).isEqualTo(1995);
+        assertThat(r.getList(r.fieldIndex("genres"))).containsExactly("Animation", "Comedy");
+        assertThat(r.<String>getAs("language")).isEqualTo("English");
+    }
 
-  @Test
-  void invalidRecordsCarryTheirReasonAndValidOnesNone() {
-    List<Row> rows = MovieTransforms.parse(kafka("{\"id\":1,\"title\":\"A\"}", "{oops", "{\"title\":\"no id\"}",
-        "{\"id\":4,\"release_date\":\"30/10/1995\"}")).orderBy("offset").collectAsList();
-    assertThat(rows).extracting(r -> r.<String>getAs("error")).containsExactly(null,
-        rows.get(1).getAs("error"), "missing id", "release_date must be YYYY-MM-DD, got '30/10/1995'");
-    assertThat(rows.get(1).<String>getAs("error")).startsWith("malformed JSON:");
-  }
+    @Test
+    void descriptionFallsBackToTitleAndIsNeverEmpty() {
+        List<Row> rows = MovieTransforms.withDescription(MovieTransforms.parse(kafka(
+                        "{\"id\":1,\"title\":\"Heat\"}",
+                        "{\"id\":2,\"title\":\"Up\",\"overview\":\"  \"}",
+                        "{\"id\":3}")))
+                .orderBy("id")
+                .collectAsList();
+        assertThat(rows)
+                .extracting(r -> r.<String>getAs("description"))
+                .containsExactly("Heat", "Up", "Untitled movie 3");
+    }
 
-  @Test
-  void ratingsAndMoviesParseOnceWithTheProducersRulesIntoMovieKeyedEvents() {
-    List<Row> rows = RatingTransforms.parse(kafka(
-        "{\"userId\":7,\"movieId\":5,\"rating\":3.5,\"timestamp\":100,\"source\":\"api\"}",
-        "{\"userId\":7,\"movieId\":5,\"rating\":7,\"timestamp\":100}",
-        "not json",
-        "{\"userId\":7,\"movieId\":6,\"timestamp\":200,\"deleted\":true}"), "the-movies-topic").collectAsList();
-    assertThat(rows.get(0).<String>getAs("error")).isNull();
-    assertThat(rows.get(0).<Long>getAs("userId")).isEqualTo(7L);
-    assertThat(rows.get(0).<Long>getAs("movieId")).isEqualTo(5L);
-    assertThat(rows.get(0).<Double>getAs("rating")).isEqualTo(3.5);
-    assertThat(rows.get(0).<String>getAs("source")).isEqualTo("api");
-    assertThat(rows.get(0).<Boolean>getAs("movie")).isFalse();
-    assertThat(rows.get(1).<String>getAs("error")).contains("rating");
-    assertThat(rows.get(2).<String>getAs("error")).isNotBlank();
-    assertThat(rows.get(3).<Double>getAs("rating")).as("a retraction has no rating").isNull();
-    assertThat(rows).extracting(r -> r.<Long>getAs("offset")).containsExactly(0L, 1L, 2L, 3L);
+    @Test
+    void popularityNormIsCappedAndNullStaysNull() {
+        List<Row> rows = MovieTransforms.withPopularityNorm(MovieTransforms.parse(
+                        kafka("{\"id\":1,\"popularity\":5000}", "{\"id\":2}", "{\"id\":3,\"popularity\":0}")))
+                .orderBy("id")
+                .collectAsList();
+        assertThat(rows).extracting(r -> r.<Double>getAs("popularity_norm")).containsExactly(1.0, null, 0.0);
+    }
 
-    Row movie = RatingTransforms.parse(kafka("{\"id\":9,\"title\":\"A\",\"genre_ids\":[16,35,16,4242]}"), "movies").first();
-    assertThat(movie.<Boolean>getAs("movie")).isTrue();
-    assertThat(movie.<Long>getAs("movieId")).isEqualTo(9L);
-    assertThat(movie.getList(movie.fieldIndex("genres"))).containsExactly("Animation", "Comedy");
-  }
+    @Test
+    void invalidRecordsCarryTheirReasonAndValidOnesNone() {
+        List<Row> rows = MovieTransforms.parse(kafka(
+                        "{\"id\":1,\"title\":\"A\"}",
+                        "{oops",
+                        "{\"title\":\"no id\"}",
+                        "{\"id\":4,\"release_date\":\"30/10/1995\"}"))
+                .orderBy("offset")
+                .collectAsList();
+        assertThat(rows)
+                .extracting(r -> r.<String>getAs("error"))
+                .containsExactly(
+                        null,
+                        rows.get(1).getAs("error"),
+                        "missing id",
+                        "release_date must be YYYY-MM-DD, got '30/10/1995'");
+        assertThat(rows.get(1).<String>getAs("error")).startsWith("malformed JSON:");
+    }
+
+    @Test
+    void ratingsAndMoviesParseOnceWithTheProducersRulesIntoMovieKeyedEvents() {
+        List<Row> rows = RatingTransforms.parse(
+                        kafka(
+                                "{\"userId\":7,\"movieId\":5,\"rating\":3.5,\"timestamp\":100,\"source\":\"api\"}",
+                                "{\"userId\":7,\"movieId\":5,\"rating\":7,\"timestamp\":100}",
+                                "not json",
+                                "{\"userId\":7,\"movieId\":6,\"timestamp\":200,\"deleted\":true}"),
+                        "the-movies-topic")
+                .collectAsList();
+        assertThat(rows.get(0).<String>getAs("error")).isNull();
+        assertThat(rows.get(0).<Long>getAs("userId")).isEqualTo(7L);
+        assertThat(rows.get(0).<Long>getAs("movieId")).isEqualTo(5L);
+        assertThat(rows.get(0).<Double>getAs("rating")).isEqualTo(3.5);
+        assertThat(rows.get(0).<String>getAs("source")).isEqualTo("api");
+        assertThat(rows.get(0).<Boolean>getAs("movie")).isFalse();
+        assertThat(rows.get(1).<String>getAs("error")).contains("rating");
+        assertThat(rows.get(2).<String>getAs("error")).isNotBlank();
+        assertThat(rows.get(3).<Double>getAs("rating"))
+                .as("a retraction has no rating")
+                .isNull();
+        assertThat(rows).extracting(r -> r.<Long>getAs("offset")).containsExactly(0L, 1L, 2L, 3L);
+
+        Row movie = RatingTransforms.parse(kafka("{\"id\":9,\"title\":\"A\",\"genre_ids\":[16,35,16,4242]}"), "movies")
+                .first();
+        assertThat(movie.<Boolean>getAs("movie")).isTrue();
+        assertThat(movie.<Long>getAs("movieId")).isEqualTo(9L);
+        assertThat(movie.getList(movie.fieldIndex("genres"))).containsExactly("Animation", "Comedy");
+    }
 }

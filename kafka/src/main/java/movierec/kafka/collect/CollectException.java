@@ -5,5 +5,7 @@ package movierec.kafka.collect;
  * and never contains credentials (URLs in it have their {@code api_key} parameter stripped).
  */
 public class CollectException extends RuntimeException {
-  public CollectException(String message) { super(message); }
+    public CollectException(String message) {
+        super(message);
+    }
 }

@@ -18,39 +18,42 @@ import java.util.Set;
  * @param stoppedBy      why the run ended
  */
 public record CollectSummary(
-    String source,
-    int firstPage,
-    int lastPage,
-    int pagesFetched,
-    Integer totalPages,
-    long moviesSent,
-    long moviesSkipped,
-    Map<String, Integer> skipReasons,
-    Set<String> unknownGenres,
-    StopReason stoppedBy) {
+        String source,
+        int firstPage,
+        int lastPage,
+        int pagesFetched,
+        Integer totalPages,
+        long moviesSent,
+        long moviesSkipped,
+        Map<String, Integer> skipReasons,
+        Set<String> unknownGenres,
+        StopReason stoppedBy) {
 
-  public enum StopReason {
-    /** The last page the source reported ({@code total_pages}/{@code totalPages}) was produced. */
-    TOTAL_PAGES("reached the last page"),
-    /** TMDB serves no page after 500. */
-    PAGE_CAP("reached TMDB's page cap of " + TmdbCollector.MAX_PAGE),
-    /** The page limit given for this run ({@code --pages N}) was reached. */
-    PAGE_LIMIT("reached the page limit of this run"),
-    /** The source returned a page without results: nothing more to collect. */
-    EMPTY_PAGE("the next page had no results");
+    public enum StopReason {
+        /** The last page the source reported ({@code total_pages}/{@code totalPages}) was produced. */
+        TOTAL_PAGES("reached the last page"),
+        /** TMDB serves no page after 500. */
+        PAGE_CAP("reached TMDB's page cap of " + TmdbCollector.MAX_PAGE),
+        /** The page limit given for this run ({@code --pages N}) was reached. */
+        PAGE_LIMIT("reached the page limit of this run"),
+        /** The source returned a page without results: nothing more to collect. */
+        EMPTY_PAGE("the next page had no results");
 
-    public final String description;
+        public final String description;
 
-    StopReason(String description) { this.description = description; }
-  }
+        StopReason(String description) {
+            this.description = description;
+        }
+    }
 
-  /** One line for the terminal. */
-  public String describe() {
-    String pages = pagesFetched == 0 ? "no pages" : pagesFetched + (pagesFetched == 1 ? " page" : " pages")
-        + " (" + firstPage + ".." + lastPage + ")";
-    String s = source + " done: " + pages + ", " + moviesSent + " movies sent, " + moviesSkipped + " skipped";
-    if (!skipReasons.isEmpty()) s += " " + skipReasons;
-    if (!unknownGenres.isEmpty()) s += ", unknown genres " + unknownGenres;
-    return s + "; stopped: " + stoppedBy.description;
-  }
+    /** One line for the terminal. */
+    public String describe() {
+        String pages = pagesFetched == 0
+                ? "no pages"
+                : pagesFetched + (pagesFetched == 1 ? " page" : " pages") + " (" + firstPage + ".." + lastPage + ")";
+        String s = source + " done: " + pages + ", " + moviesSent + " movies sent, " + moviesSkipped + " skipped";
+        if (!skipReasons.isEmpty()) s += " " + skipReasons;
+        if (!unknownGenres.isEmpty()) s += ", unknown genres " + unknownGenres;
+        return s + "; stopped: " + stoppedBy.description;
+    }
 }
