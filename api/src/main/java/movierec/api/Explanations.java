@@ -29,12 +29,26 @@ public final class Explanations {
 
     /** The {@code k} largest contributions to the score of {@code movieId} for the user, largest first. */
     public List<Contribution> because(long userId, long movieId, int k) {
-        List<Contribution> out = new ArrayList<>(split(userId).of(movieId));
+        UserProfiles.Profile p = users.profile(userId, List.of("rated_movie_ids", "history_ratings"));
+        Split split = p == null ? null : fromDocument(p);
+        List<Contribution> out = new ArrayList<>((split != null ? split : split(userId)).of(movieId));
         out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
         return out.subList(0, Math.min(k, out.size()));
     }
 
-    /** The split for a stored user, from their ratings in the ratings index. */
+    /**
+     * The split for a stored user from their document: the history their vector was folded from (rated movie ids
+     * oldest first and their ratings), so the contributions add up to the score of exactly that vector. Null for a
+     * document written before it held the ratings.
+     */
+    Split fromDocument(UserProfiles.Profile p) {
+        List<Long> ids = p.doc().ratedMovieIds();
+        List<Double> ratings = p.doc().historyRatings();
+        if (ids == null || ratings == null || ids.size() != ratings.size()) return null;
+        return new Split(models.current(), ids, ratings);
+    }
+
+    /** The split for a stored user, from their ratings in the ratings index (documents without their ratings). */
     Split split(long userId) {
         List<RatingDoc> newestFirst = users.ratings(userId);
         List<Long> ids = new ArrayList<>();

@@ -82,10 +82,13 @@ public final class PersonalRecommendations {
         if (p.vector() == null) {
             fresh = popular.excluding(p.rated(), p.topGenres(), k, filters);
         } else {
-            // the user's ratings, which the reasons are computed from, are read while the kNN search runs
-            CompletableFuture<Explanations.Split> split =
-                    CompletableFuture.supplyAsync(() -> explanations.split(userId), READS);
-            fresh = knn(p.vector(), p.rated(), split::join, k, filters);
+            // The reasons come from the history in the user's document (the same GET); a document written before it
+            // held the ratings has them read from the ratings index while the kNN search runs.
+            Explanations.Split fromDocument = explanations.fromDocument(p);
+            Supplier<Explanations.Split> split = fromDocument != null
+                    ? () -> fromDocument
+                    : CompletableFuture.supplyAsync(() -> explanations.split(userId), READS)::join;
+            fresh = knn(p.vector(), p.rated(), split, k, filters);
         }
         if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
         cache.put(key, fresh);

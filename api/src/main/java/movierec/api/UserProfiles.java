@@ -22,11 +22,13 @@ public final class UserProfiles {
             "top_genres",
             "recent_movie_ids",
             "rated_movie_ids",
+            "history_ratings",
             "last_rated_at",
             "embedding",
             "model_version");
     /** What a personalised request reads of the user: every field less is less for the real-time GET to load. */
-    static final List<String> RECOMMEND_FIELDS = List.of("top_genres", "rated_movie_ids", "embedding");
+    static final List<String> RECOMMEND_FIELDS =
+            List.of("top_genres", "rated_movie_ids", "history_ratings", "embedding");
 
     /**
      * A user's stored profile. {@code version} changes with every write of the user document (its sequence number,

@@ -6,6 +6,8 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.core.search.ResponseBody;
 import co.elastic.clients.elasticsearch.indices.GetAliasResponse;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -20,11 +22,12 @@ import movierec.common.MovierecConfig;
 
 /**
  * Creates the versioned indices behind their aliases ({@code movies_v1} behind {@code movies}, ...) from the JSON
- * mappings in this module, and moves an alias to a new version by reindexing. Idempotent: an existing alias is left
- * as it is.
+ * mappings in this module, and moves an alias to a new version by reindexing. Idempotent: an existing alias keeps
+ * its index and gains the fields added to its mapping file since.
  */
 public final class IndexBootstrap {
     public static final List<String> INDICES = List.of("movies", "users", "ratings", "models", "api_keys");
+    private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ElasticsearchClient es;
     private final MovierecConfig config;
@@ -39,7 +42,10 @@ public final class IndexBootstrap {
         List<String> created = new ArrayList<>();
         for (String name : INDICES) {
             String alias = config.index(name);
-            if (es.indices().existsAlias(a -> a.name(alias)).value()) continue;
+            if (es.indices().existsAlias(a -> a.name(alias)).value()) {
+                addNewFields(name, alias);
+                continue;
+            }
             String index = alias + "_v1";
             if (!es.indices().exists(e -> e.index(index)).value()) {
                 createIndex(name, index);
@@ -157,6 +163,18 @@ public final class IndexBootstrap {
             if (id != null) es.clearScroll(c -> c.scrollId(id));
         }
         es.indices().refresh(r -> r.index(to));
+    }
+
+    /**
+     * Puts the mapping file's properties on an existing index: fields added since it was created become known (a
+     * change to an existing field is refused by Elasticsearch and needs {@link #migrate}).
+     */
+    private void addNewFields(String name, String alias) throws IOException {
+        JsonNode mappings = JSON.readTree(mapping(name)).path("mappings");
+        String json = JSON.writeValueAsString(JSON.createObjectNode().set("properties", mappings.path("properties")));
+        try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
+            es.indices().putMapping(p -> p.index(alias).withJson(in));
+        }
     }
 
     private void createIndex(String name, String index) throws IOException {

@@ -12,7 +12,9 @@ public record UserDoc(
         @JsonProperty("rating_avg") Double ratingAvg,
         @JsonProperty("top_genres") List<String> topGenres,
         @JsonProperty("recent_movie_ids") List<Long> recentMovieIds,
+        /** Oldest first (ties by movie id), as the live vector is folded in; {@code history_ratings} aligned. */
         @JsonProperty("rated_movie_ids") List<Long> ratedMovieIds,
+        @JsonProperty("history_ratings") List<Double> historyRatings,
         @JsonProperty("last_rated_at") Long lastRatedAt,
         float[] embedding,
         @JsonProperty("model_version") String modelVersion) {}

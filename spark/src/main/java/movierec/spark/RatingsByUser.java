@@ -93,7 +93,8 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
                 .limit(RECENT)
                 .map(Map.Entry::getKey)
                 .toList();
-        p.ratedMovieIds = current.keySet().stream().sorted().toList();
+        // in history order, so that with the ratings beside them the document holds what the vector is folded from
+        p.ratedMovieIds = p.historyMovieIds;
         return p;
     }
 

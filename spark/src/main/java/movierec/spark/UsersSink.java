@@ -38,6 +38,7 @@ public final class UsersSink {
         doc.put("top_genres", p.getTopGenres());
         doc.put("recent_movie_ids", p.getRecentMovieIds());
         doc.put("rated_movie_ids", p.getRatedMovieIds());
+        doc.put("history_ratings", p.getHistoryRatings());
         doc.put("last_rated_at", p.getLastRatedAt());
         doc.put("updated_at", now);
         float[] vector = liveVector(model, p);

@@ -67,7 +67,7 @@ class StateRulesTest {
         assertThat(p.getMean()).isEqualTo(3.5);
         assertThat(p.getTopGenres()).containsExactly("Animation", "Comedy", "Drama");
         assertThat(p.getRecentMovieIds()).containsExactly(3L, 2L, 4L, 1L);
-        assertThat(p.getRatedMovieIds()).containsExactly(1L, 2L, 3L, 4L);
+        assertThat(p.getRatedMovieIds()).containsExactly(1L, 2L, 4L, 3L); // history order
         assertThat(p.getLastRatedAt()).isEqualTo(30L);
         assertThat(p.getHistoryMovieIds()).containsExactly(1L, 2L, 4L, 3L);
         assertThat(p.getHistoryRatings()).containsExactly(5.0, 4.0, 4.0, 1.0);
