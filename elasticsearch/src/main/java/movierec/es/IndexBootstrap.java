@@ -6,8 +6,8 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import co.elastic.clients.elasticsearch.core.search.ResponseBody;
 import co.elastic.clients.elasticsearch.indices.GetAliasResponse;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
@@ -166,12 +166,26 @@ public final class IndexBootstrap {
     }
 
     /**
-     * Puts the mapping file's properties on an existing index: fields added since it was created become known (a
-     * change to an existing field is refused by Elasticsearch and needs {@link #migrate}).
+     * Puts the fields added to the mapping file since an existing index was created on it (only those: a field it has
+     * keeps its live definition, such as a vector's dimensions; changing one needs {@link #migrate}).
      */
     private void addNewFields(String name, String alias) throws IOException {
-        JsonNode mappings = JSON.readTree(mapping(name)).path("mappings");
-        String json = JSON.writeValueAsString(JSON.createObjectNode().set("properties", mappings.path("properties")));
+        Set<String> live = new TreeSet<>();
+        es.indices()
+                .getMapping(g -> g.index(alias))
+                .mappings()
+                .values()
+                .forEach(m -> live.addAll(m.mappings().properties().keySet()));
+        ObjectNode added = JSON.createObjectNode();
+        JSON.readTree(mapping(name))
+                .path("mappings")
+                .path("properties")
+                .fields()
+                .forEachRemaining(f -> {
+                    if (!live.contains(f.getKey())) added.set(f.getKey(), f.getValue());
+                });
+        if (added.isEmpty()) return;
+        String json = JSON.writeValueAsString(JSON.createObjectNode().set("properties", added));
         try (InputStream in = new ByteArrayInputStream(json.getBytes(StandardCharsets.UTF_8))) {
             es.indices().putMapping(p -> p.index(alias).withJson(in));
         }

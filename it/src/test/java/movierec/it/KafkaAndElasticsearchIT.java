@@ -102,6 +102,39 @@ class KafkaAndElasticsearchIT {
         }
     }
 
+    @Test
+    void anExistingIndexGainsTheFieldsAddedToItsMappingAndKeepsItsOwn() throws Exception {
+        MovierecConfig c = TestStack.namespace("upg_");
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            // users as an older build created it: without history_ratings, its vectors' dimensions fixed
+            es.indices().delete(d -> d.index(c.index("users") + "_v1"));
+            es.indices()
+                    .create(i -> i.index(c.index("users") + "_v1")
+                            .mappings(m -> m.dynamic(
+                                            co.elastic.clients.elasticsearch._types.mapping.DynamicMapping.Strict)
+                                    .properties("user_id", pr -> pr.long_(l -> l))
+                                    .properties(
+                                            "embedding",
+                                            pr -> pr.denseVector(v -> v.dims(8).index(false))))
+                            .aliases(c.index("users"), a -> a.isWriteIndex(true)));
+            new IndexBootstrap(es, c).ensure();
+            var live = es.indices()
+                    .getMapping(g -> g.index(c.index("users")))
+                    .mappings()
+                    .values()
+                    .iterator()
+                    .next()
+                    .mappings()
+                    .properties();
+            assertThat(live).containsKeys("history_ratings", "rated_movie_ids", "top_genres");
+            assertThat(live.get("embedding").denseVector().dims()).isEqualTo(8);
+            es.index(i -> i.index(c.index("users"))
+                    .id("1")
+                    .document(Map.of(
+                            "user_id", 1, "rated_movie_ids", List.of(3, 1), "history_ratings", List.of(4.5, 2.0))));
+        }
+    }
+
     static List<ConsumerRecord<String, String>> consumeAll(MovierecConfig c, String topic, int expected) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
