@@ -32,6 +32,10 @@ import scala.jdk.javaapi.CollectionConverters;
  * less than {@code statsIntervalMs} ago: then a timer writes the latest ones when the interval is over. A popular
  * movie is rated in nearly every micro-batch of a busy stream, and each write of its statistics makes Elasticsearch
  * re-index the whole movie document, vectors included; a movie rated now and then is still current at once.
+ *
+ * <p>Longer than our usual unit because the beans it reads and emits ({@link Event}, {@link MovieInfo},
+ * {@link Emitted}) live here, beside the only code that fills them: Spark's bean encoders need them public, with a
+ * getter and setter per field.
  */
 public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie.Event, RatingsByMovie.Emitted> {
     /**

@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * all ratings and written: movie vectors to {@code movies.embedding} (and {@code movies.context}), user vectors to
  * {@code users.embedding}, and a {@code models} document. Run: {@code spark/submit_spark_job.sh train} (what
  * {@code movierec train} does).
+ *
+ * <p>Longer than our usual unit: besides the steps ({@link #run}: load, tune, validate the combination, fit, publish)
+ * it holds {@link Trained}, the model in memory that validation scores and publishing writes, with the small pure
+ * functions both use. Moving {@code Trained} to a file of its own is the next cut.
  */
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
