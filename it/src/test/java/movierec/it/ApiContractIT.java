@@ -116,7 +116,7 @@ class ApiContractIT {
         if (Files.exists(source)) {
             String text = Files.readString(source);
             int from = text.indexOf("private void routes(");
-            String body = text.substring(from, text.indexOf("\n  }\n", from));
+            String body = text.substring(from, text.indexOf("\n    }\n", from)); // the method's closing brace
             Matcher m = Pattern.compile("app\\.(get|post|put|patch|delete|head|options)\\(\"([^\"]+)\"")
                     .matcher(body);
             Set<String> routes = new TreeSet<>();
