@@ -117,7 +117,7 @@ class ApiContractIT {
             String text = Files.readString(source);
             int from = text.indexOf("private void routes(");
             String body = text.substring(from, text.indexOf("\n    }\n", from)); // the method's closing brace
-            Matcher m = Pattern.compile("app\\.(get|post|put|patch|delete|head|options)\\(\"([^\"]+)\"")
+            Matcher m = Pattern.compile("app\\.(get|post|put|patch|delete|head|options)\\(\\s*\"([^\"]+)\"")
                     .matcher(body);
             Set<String> routes = new TreeSet<>();
             while (m.find()) routes.add(m.group(1).toUpperCase() + " " + m.group(2));
