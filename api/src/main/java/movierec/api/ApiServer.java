@@ -43,7 +43,8 @@ public final class ApiServer implements AutoCloseable {
     private final ApiAuth auth;
     private Javalin app;
 
-    public ApiServer(MovierecConfig config) {
+    public ApiServer(MovierecConfig configured) {
+        MovierecConfig config = configured.with(Map.of("identity", "api"));
         this.config = config;
         this.es = EsClients.create(config);
         // Short Kafka timeouts: a POST waits for the broker's acknowledgement, and an outage must answer 503 quickly.

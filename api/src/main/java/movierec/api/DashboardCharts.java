@@ -7,12 +7,11 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Base64;
 import java.util.List;
 import movierec.common.MovierecConfig;
+import movierec.es.EsClients;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -52,13 +51,7 @@ final class DashboardCharts {
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(ApiServer.JSON.writeValueAsString(url.path("body"))));
-            if (!config.get("es.api.key").isEmpty()) req.header("Authorization", "ApiKey " + config.get("es.api.key"));
-            else if (!config.get("es.username").isEmpty()) {
-                String basic = config.get("es.username") + ":" + config.get("es.password");
-                req.header(
-                        "Authorization",
-                        "Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
-            }
+            EsClients.authorization(config).ifPresent(a -> req.header("Authorization", a));
             HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode());
             JsonNode node = ApiServer.JSON.readTree(r.body());

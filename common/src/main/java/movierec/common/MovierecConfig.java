@@ -109,6 +109,32 @@ public final class MovierecConfig {
         return out;
     }
 
+    /** Which local identity this process signs in with ({@code stream}, {@code api}, {@code cli}). */
+    public String identity() {
+        return get("identity");
+    }
+
+    /**
+     * This configuration with the component's own local credentials filled in from {@link LocalCredentials}, when the
+     * local stack has created them and no explicit credentials are configured ({@code es.api.key}, or an
+     * {@code es.username} that is not one of the local identities). A driver resolves them before it ships its
+     * configuration to executors, so executors on other machines need not read the file.
+     */
+    public MovierecConfig withLocalCredentials() {
+        var local = LocalCredentials.read(dataDir());
+        if (local.isEmpty()) return this;
+        Map<String, String> o = new java.util.HashMap<>();
+        String user = get("es.username");
+        if (get("es.api.key").isEmpty() && (user.isEmpty() || user.startsWith(LOCAL_ES_USER_PREFIX))) {
+            o.put("es.username", LOCAL_ES_USER_PREFIX + identity());
+            o.put("es.password", local.get().password("es", identity()));
+        }
+        return with(o);
+    }
+
+    /** Local Elasticsearch users are this prefix plus the component: {@code movierec-stream}, ... */
+    public static final String LOCAL_ES_USER_PREFIX = "movierec-";
+
     // ---- Kafka ----
     /** True when no external bootstrap is configured: {@code up} then runs the local broker. */
     public boolean localKafka() {

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.stream.Stream;
+import movierec.common.LocalCredentials;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 
@@ -19,7 +20,8 @@ import movierec.common.MovierecConfig;
  * run from its place with config, data, logs and temp files under {@code <data.dir>/elasticsearch[-N]}. {@code up}
  * runs one single-node cluster; {@code up --cluster} runs three nodes of one cluster (node i: HTTP on
  * {@code es.port} + 10·(i−1), transport 100 above). Elasticsearch refuses to run as root, so as root it runs as the
- * system user {@code movierec-es} (created once).
+ * system user {@code movierec-es} (created once). Security is on unless {@code es.security=false}: anonymous requests
+ * are refused and each component signs in as its own user ({@link FileRealm}).
  */
 public final class LocalElasticsearch {
     static final String SERVICE_USER = "movierec-es";
@@ -89,6 +91,8 @@ public final class LocalElasticsearch {
             Path conf = dir.resolve("config");
             if (!Files.exists(conf.resolve("elasticsearch.yml"))) copyTree(home.resolve("config"), conf);
             for (String sub : List.of("data", "logs", "tmp")) Files.createDirectories(dir.resolve(sub));
+            boolean secured = config.get("es.security").equals("true");
+            if (secured) FileRealm.write(conf, LocalCredentials.ensure(config.dataDir()));
             boolean root = "root".equals(System.getProperty("user.name"));
             List<String> cmd = new ArrayList<>();
             if (root) {
@@ -119,7 +123,10 @@ public final class LocalElasticsearch {
             }
             cmd.addAll(List.of(
                     "-E",
-                    "xpack.security.enabled=false",
+                    "xpack.security.enabled=" + secured,
+                    // Our own users and roles (FileRealm), no generated passwords or certificates on first start.
+                    "-E",
+                    "xpack.security.autoconfiguration.enabled=false",
                     "-E",
                     "network.host=127.0.0.1",
                     "-E",

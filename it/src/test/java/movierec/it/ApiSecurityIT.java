@@ -22,6 +22,7 @@ import java.util.stream.Stream;
 import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
 import movierec.api.Scope;
+import movierec.common.LocalCredentials;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import movierec.it.ApiContractIT.Res;
@@ -45,7 +46,8 @@ import org.junit.jupiter.api.TestMethodOrder;
  * API keys and rate limits on the real stack ({@link ApiFixture}): every write endpoint refuses no key, a read key, a
  * bad key and a revoked key with the documented JSON errors and accepts a write key, whose name the rating carries
  * into Kafka and Elasticsearch; reads need a key with {@code api.auth.read=true}; a burst over the limit gets 429 with
- * Retry-After, counted in /api/metrics; and no key this test used appears in any log it produced.
+ * Retry-After, counted in /api/metrics; and no key this test used, and no password of the local Elasticsearch or
+ * Kafka, appears in any log the stack produced.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ApiSecurityIT {
@@ -400,7 +402,9 @@ class ApiSecurityIT {
         }
         assertThat(logs).as("this test's own output is captured").contains("[it]");
         List<Path> files;
-        try (Stream<Path> s = Files.walk(config.dataDir().resolve("logs"))) {
+        try (Stream<Path> s = Stream.concat(
+                Files.walk(config.dataDir().resolve("logs")),
+                Files.walk(config.dataDir().resolve("elasticsearch/logs")))) {
             files = s.filter(Files::isRegularFile).toList();
         }
         assertThat(files)
@@ -410,6 +414,13 @@ class ApiSecurityIT {
         for (String key : usedKeys) {
             assertThat(logs.indexOf(secret(key)))
                     .as("a key's secret in the logs (%d keys checked)", usedKeys.size())
+                    .isEqualTo(-1);
+        }
+        List<String> passwords =
+                LocalCredentials.read(config.dataDir()).orElseThrow().passwords();
+        for (String password : passwords) {
+            assertThat(logs.indexOf(password))
+                    .as("an Elasticsearch or Kafka password in the logs (%d checked)", passwords.size())
                     .isEqualTo(-1);
         }
     }

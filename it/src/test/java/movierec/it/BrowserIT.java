@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Function;
 import java.util.logging.Level;
+import movierec.es.EsClients;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -375,6 +376,9 @@ class BrowserIT {
         HttpResponse<String> r = HTTP.send(
                 HttpRequest.newBuilder(URI.create(ApiFixture.config().esUrl() + path))
                         .header("Content-Type", "application/json")
+                        .header(
+                                "Authorization",
+                                EsClients.authorization(ApiFixture.config()).orElseThrow())
                         .POST(HttpRequest.BodyPublishers.ofString(body))
                         .build(),
                 HttpResponse.BodyHandlers.ofString());

@@ -44,7 +44,7 @@ public final class StreamJob {
     public static void main(String[] args) {
         int code = 0;
         try {
-            run(MovierecConfig.load());
+            run(MovierecConfig.load().with(Map.of("identity", "stream")).withLocalCredentials());
         } catch (Throwable t) {
             LOG.error("stream job stopped: {}", t.toString(), t);
             code = 1;

@@ -74,7 +74,7 @@ public final class TrainJob {
     public static void main(String[] args) {
         int code = 0;
         try {
-            run(MovierecConfig.load());
+            run(MovierecConfig.load().withLocalCredentials());
         } catch (Throwable t) {
             LOG.error("training failed: {}", t.toString(), t);
             code = 1;
