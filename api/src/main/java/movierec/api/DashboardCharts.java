@@ -24,11 +24,11 @@ import org.slf4j.LoggerFactory;
 final class DashboardCharts {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardCharts.class);
     private final MovierecConfig config;
-    private final HttpClient http =
-            HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(3)).build();
+    private final HttpClient http;
 
     DashboardCharts(MovierecConfig config) {
         this.config = config;
+        this.http = EsClients.http(config);
     }
 
     List<JsonNode> all() throws Exception {

@@ -19,7 +19,8 @@ class LocalClusterTest {
                 home, Map.of("MOVIEREC_KAFKA_PORT", "19092", "MOVIEREC_ES_PORT", "19200"), new Properties());
         Map<String, String> s = new LocalCluster(c).clientSettings();
         assertThat(s.get("kafka.bootstrap")).isEqualTo("127.0.0.1:19092,127.0.0.1:19102,127.0.0.1:19112");
-        assertThat(s.get("es.url")).isEqualTo("http://127.0.0.1:19200,http://127.0.0.1:19210,http://127.0.0.1:19220");
+        assertThat(s.get("es.url"))
+                .isEqualTo("https://127.0.0.1:19200,https://127.0.0.1:19210,https://127.0.0.1:19220");
         assertThat(s)
                 .containsEntry("kafka.replication.factor", "3")
                 .containsEntry("kafka.min.insync.replicas", "2")
@@ -37,7 +38,7 @@ class LocalClusterTest {
         MovierecConfig applied = LocalCluster.apply(MovierecConfig.load(home, Map.of(), new Properties()));
         assertThat(LocalCluster.active(applied)).isTrue();
         assertThat(applied.kafkaBootstrap()).isEqualTo("127.0.0.1:9092,127.0.0.1:9102,127.0.0.1:9112");
-        assertThat(applied.esUrl()).contains(",http://127.0.0.1:9220");
+        assertThat(applied.esUrl()).contains(",https://127.0.0.1:9220");
         assertThat(applied.get("spark.master")).isEqualTo("spark://127.0.0.1:7077");
         cluster.forget();
         assertThat(LocalCluster.apply(c).get("spark.master")).isEqualTo("local[4]");

@@ -12,6 +12,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
@@ -30,6 +31,8 @@ public final class LocalCredentials {
     public static final List<String> COMPONENTS = List.of("stream", "api", "cli");
     /** Kafka's own identity for broker-to-broker and broker-to-controller traffic. */
     public static final String KAFKA_BROKER = "broker";
+    /** The Elasticsearch user a Kibana server connects with (Elasticsearch's built-in {@code kibana_system} role). */
+    public static final String ES_KIBANA = "kibana";
 
     static final String FILE = "credentials.properties";
     private static final SecureRandom RANDOM = new SecureRandom();
@@ -48,14 +51,16 @@ public final class LocalCredentials {
             try (FileChannel lock = FileChannel.open(
                             dataDir.resolve(FILE + ".lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                     var ignored = lock.lock()) {
-                Optional<LocalCredentials> existing = read(dataDir);
-                if (existing.isPresent()) return existing.get();
-                Properties p = new Properties();
-                for (String c : COMPONENTS) {
-                    p.setProperty(key("es", c), newPassword());
-                    p.setProperty(key("kafka", c), newPassword());
+                Properties p = read(dataDir).map(c -> c.values).orElseGet(Properties::new);
+                // a file from an older version keeps its passwords and gets the identities it lacks
+                boolean added = false;
+                for (String key : allKeys()) {
+                    if (p.getProperty(key) == null) {
+                        p.setProperty(key, newPassword());
+                        added = true;
+                    }
                 }
-                p.setProperty(key("kafka", KAFKA_BROKER), newPassword());
+                if (!added) return new LocalCredentials(p);
                 Path tmp = dataDir.resolve(FILE + ".tmp");
                 Files.deleteIfExists(tmp);
                 Files.createFile(
@@ -88,10 +93,10 @@ public final class LocalCredentials {
         return Optional.of(new LocalCredentials(p));
     }
 
-    /** The password of {@code identity} ({@link #COMPONENTS} or {@link #KAFKA_BROKER}) in {@code system} (es, kafka). */
+    /** The password of {@code identity} (a component, {@link #KAFKA_BROKER}, {@link #ES_KIBANA}) in {@code system}. */
     public String password(String system, String identity) {
         String v = values.getProperty(key(system, identity));
-        if (!COMPONENTS.contains(identity) && !identity.equals(KAFKA_BROKER)) {
+        if (!COMPONENTS.contains(identity) && !identity.equals(KAFKA_BROKER) && !identity.equals(ES_KIBANA)) {
             throw new IllegalArgumentException(
                     "unknown local identity '" + identity + "': identity must be one of " + COMPONENTS);
         }
@@ -105,6 +110,17 @@ public final class LocalCredentials {
     /** Every password in the file: what a test greps the logs for. */
     public List<String> passwords() {
         return values.stringPropertyNames().stream().map(values::getProperty).toList();
+    }
+
+    private static List<String> allKeys() {
+        List<String> keys = new ArrayList<>();
+        for (String c : COMPONENTS) {
+            keys.add(key("es", c));
+            keys.add(key("kafka", c));
+        }
+        keys.add(key("kafka", KAFKA_BROKER));
+        keys.add(key("es", ES_KIBANA));
+        return keys;
     }
 
     private static String key(String system, String identity) {

@@ -129,11 +129,28 @@ public final class MovierecConfig {
             o.put("es.username", LOCAL_ES_USER_PREFIX + identity());
             o.put("es.password", local.get().password("es", identity()));
         }
+        Path ca = dataDir().resolve(LOCAL_ES_TLS_DIR).resolve(LOCAL_ES_CA);
+        if (get("es.ca.certificate").isEmpty() && Files.exists(ca) && esUrlsAreLocalHttps()) {
+            o.put("es.ca.certificate", ca.toString());
+        }
         return with(o);
+    }
+
+    /** True when every Elasticsearch URL is https on this machine: only those may be the local node with its own CA. */
+    private boolean esUrlsAreLocalHttps() {
+        for (String url : esUrl().split(",")) {
+            String u = url.trim();
+            if (!u.startsWith("https://127.0.0.1:") && !u.startsWith("https://localhost:")) return false;
+        }
+        return true;
     }
 
     /** Local Elasticsearch users are this prefix plus the component: {@code movierec-stream}, ... */
     public static final String LOCAL_ES_USER_PREFIX = "movierec-";
+    /** Where the local Elasticsearch's certificates live under the data directory, and its CA's file name. */
+    public static final String LOCAL_ES_TLS_DIR = "elasticsearch-tls";
+
+    public static final String LOCAL_ES_CA = "ca.crt";
 
     // ---- Kafka ----
     /** True when no external bootstrap is configured: {@code up} then runs the local broker. */
@@ -156,7 +173,12 @@ public final class MovierecConfig {
     }
 
     public String esUrl() {
-        return localElasticsearch() ? "http://127.0.0.1:" + getInt("es.port") : get("es.url");
+        return localElasticsearch() ? esScheme() + "://127.0.0.1:" + getInt("es.port") : get("es.url");
+    }
+
+    /** The local Elasticsearch's scheme: https unless {@code es.tls} or {@code es.security} is false. */
+    public String esScheme() {
+        return get("es.security").equals("true") && get("es.tls").equals("true") ? "https" : "http";
     }
 
     /** Index and alias names with the namespace prefix. */

@@ -20,11 +20,21 @@ class LocalCredentialsTest {
                 .isEqualTo("rw-------");
         assertThat(new HashSet<>(first.passwords()))
                 .hasSize(first.passwords().size())
-                .hasSize(7);
+                .hasSize(8);
         LocalCredentials again = LocalCredentials.ensure(dir);
         assertThat(again.password("es", "api")).isEqualTo(first.password("es", "api"));
         assertThat(again.password("kafka", LocalCredentials.KAFKA_BROKER))
                 .isEqualTo(first.password("kafka", LocalCredentials.KAFKA_BROKER));
+    }
+
+    @Test
+    void anOlderFileKeepsItsPasswordsAndGetsTheMissingOnes(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("credentials.properties"), "es.api.password=kept\n");
+        LocalCredentials c = LocalCredentials.ensure(dir);
+        assertThat(c.password("es", "api")).isEqualTo("kept");
+        assertThat(c.passwords()).hasSize(8);
+        assertThat(LocalCredentials.read(dir).orElseThrow().password("kafka", "stream"))
+                .isEqualTo(c.password("kafka", "stream"));
     }
 
     @Test

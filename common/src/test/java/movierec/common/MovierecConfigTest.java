@@ -19,7 +19,7 @@ class MovierecConfigTest {
         MovierecConfig c = MovierecConfig.load(home, Map.of(), new Properties());
         assertThat(c.localKafka()).isTrue();
         assertThat(c.kafkaBootstrap()).isEqualTo("127.0.0.1:9092");
-        assertThat(c.esUrl()).isEqualTo("http://127.0.0.1:9200");
+        assertThat(c.esUrl()).isEqualTo("https://127.0.0.1:9200");
         assertThat(c.dataDir()).isEqualTo(home.resolve(".movierec"));
         assertThat(c.topic("ratings")).isEqualTo("ratings");
     }

@@ -22,7 +22,8 @@ import movierec.common.MovierecConfig;
  *   <li>{@code movierec-stream}: reads and writes documents (the stream job never creates or deletes an index);
  *   <li>{@code movierec-api}: reads, and writes only the API keys index (last use, keys created over the API);
  *   <li>{@code movierec-cli}: everything on the non-system indices (load, train, evaluate, bench create and delete
- *       them), and cluster monitoring.
+ *       them), and cluster monitoring; also Kibana's {@code kibana_admin}, so a person can sign in to Kibana with it;
+ *   <li>{@code movierec-kibana}: what a Kibana server connects with (the built-in {@code kibana_system} role).
  * </ul>
  * System indices such as {@code .security} match no pattern: none of them can read or change users.
  */
@@ -61,6 +62,14 @@ final class FileRealm {
             hashes.put(user, pbkdf2(credentials.password("es", c)));
             usersRoles.append("movierec_").append(c).append(':').append(user).append('\n');
         }
+        String kibana = MovierecConfig.LOCAL_ES_USER_PREFIX + LocalCredentials.ES_KIBANA;
+        hashes.put(kibana, pbkdf2(credentials.password("es", LocalCredentials.ES_KIBANA)));
+        // built-in roles: Kibana's server connects as movierec-kibana; a person signs in to Kibana as movierec-cli
+        usersRoles.append("kibana_system:").append(kibana).append('\n');
+        usersRoles
+                .append("kibana_admin:")
+                .append(MovierecConfig.LOCAL_ES_USER_PREFIX)
+                .append("cli\n");
         StringBuilder users = new StringBuilder();
         hashes.forEach((u, h) -> users.append(u).append(':').append(h).append('\n'));
         Files.writeString(conf.resolve("users"), users);

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
@@ -58,7 +59,7 @@ public final class LocalElasticsearch {
     }
 
     public String url() {
-        return "http://127.0.0.1:" + port();
+        return config.esScheme() + "://127.0.0.1:" + port();
     }
 
     /** Every node's URL: what the clients of a local cluster are given. */
@@ -93,6 +94,15 @@ public final class LocalElasticsearch {
             for (String sub : List.of("data", "logs", "tmp")) Files.createDirectories(dir.resolve(sub));
             boolean secured = config.get("es.security").equals("true");
             if (secured) FileRealm.write(conf, LocalCredentials.ensure(config.dataDir()));
+            boolean tls = config.esScheme().equals("https");
+            if (tls) {
+                // Elasticsearch reads files in its config directory only
+                Path certs = LocalTls.ensure(config);
+                Files.createDirectories(conf.resolve("tls"));
+                for (String f : List.of(LocalTls.CA, LocalTls.CERT, LocalTls.KEY)) {
+                    Files.copy(certs.resolve(f), conf.resolve("tls").resolve(f), StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             boolean root = "root".equals(System.getProperty("user.name"));
             List<String> cmd = new ArrayList<>();
             if (root) {
@@ -128,6 +138,8 @@ public final class LocalElasticsearch {
                     "-E",
                     "xpack.security.autoconfiguration.enabled=false",
                     "-E",
+                    "xpack.security.http.ssl.enabled=" + tls,
+                    "-E",
                     "network.host=127.0.0.1",
                     "-E",
                     "http.port=" + port,
@@ -145,6 +157,15 @@ public final class LocalElasticsearch {
                     "action.destructive_requires_name=false",
                     "-p",
                     dir.resolve("tmp/es.pid").toString()));
+            if (tls) {
+                cmd.addAll(List.of(
+                        "-E",
+                        "xpack.security.http.ssl.key=tls/" + LocalTls.KEY,
+                        "-E",
+                        "xpack.security.http.ssl.certificate=tls/" + LocalTls.CERT,
+                        "-E",
+                        "xpack.security.http.ssl.certificate_authorities=tls/" + LocalTls.CA));
+            }
             Map<String, String> env = new HashMap<>();
             env.put("ES_JAVA_HOME", javaHome.toString());
             env.put("ES_PATH_CONF", conf.toString());

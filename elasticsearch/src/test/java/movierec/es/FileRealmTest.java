@@ -33,10 +33,14 @@ class FileRealmTest {
         LocalCredentials creds = LocalCredentials.ensure(dir);
         FileRealm.write(dir, creds);
         String users = Files.readString(dir.resolve("users"));
-        assertThat(users.lines()).hasSize(3).allMatch(l -> l.matches("movierec-(stream|api|cli):\\{PBKDF2}.*"));
+        assertThat(users.lines()).hasSize(4).allMatch(l -> l.matches("movierec-(stream|api|cli|kibana):\\{PBKDF2}.*"));
         for (String p : creds.passwords()) assertThat(users).doesNotContain(p);
         assertThat(Files.readString(dir.resolve("users_roles")))
-                .contains("movierec_stream:movierec-stream", "movierec_api:movierec-api", "movierec_cli:movierec-cli");
+                .contains(
+                        "movierec_stream:movierec-stream",
+                        "movierec_api:movierec-api",
+                        "movierec_cli:movierec-cli",
+                        "kibana_system:movierec-kibana");
         assertThat(Files.readString(dir.resolve("roles.yml")))
                 .contains("movierec_stream:", "movierec_api:", "movierec_cli:");
     }

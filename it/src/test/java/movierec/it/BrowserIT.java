@@ -373,15 +373,17 @@ class BrowserIT {
 
     /** POST to the test stack's Elasticsearch, straight (not through the API whose output is under test). */
     static JsonNode es(String path, String body) throws Exception {
-        HttpResponse<String> r = HTTP.send(
-                HttpRequest.newBuilder(URI.create(ApiFixture.config().esUrl() + path))
-                        .header("Content-Type", "application/json")
-                        .header(
-                                "Authorization",
-                                EsClients.authorization(ApiFixture.config()).orElseThrow())
-                        .POST(HttpRequest.BodyPublishers.ofString(body))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = EsClients.http(ApiFixture.config())
+                .send(
+                        HttpRequest.newBuilder(URI.create(ApiFixture.config().esUrl() + path))
+                                .header("Content-Type", "application/json")
+                                .header(
+                                        "Authorization",
+                                        EsClients.authorization(ApiFixture.config())
+                                                .orElseThrow())
+                                .POST(HttpRequest.BodyPublishers.ofString(body))
+                                .build(),
+                        HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
         return JSON.readTree(r.body());
     }

@@ -1,25 +1,31 @@
 package movierec.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.net.http.HttpResponse.BodyHandlers;
 import java.nio.charset.StandardCharsets;
+import java.security.cert.CertPathBuilderException;
 import java.util.Base64;
 import java.util.Map;
+import movierec.common.LocalCredentials;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * The local Elasticsearch the tests run on is secured as {@code up} secures it: anonymous and wrong-password
- * requests are refused, and each component's user may do what that component does and no more.
+ * The local Elasticsearch the tests run on is secured as {@code up} secures it: HTTPS only, with a certificate the
+ * clients verify against the local CA; anonymous and wrong-password requests are refused; each component's user may
+ * do what that component does and no more.
  */
 class StoreSecurityIT {
-    static final HttpClient HTTP = HttpClient.newHttpClient();
+    static HttpClient http;
     static MovierecConfig config;
     static String movies;
 
@@ -27,6 +33,37 @@ class StoreSecurityIT {
     static void setUp() throws Exception {
         config = TestStack.namespace("storesec_");
         movies = config.index("movies");
+        http = EsClients.http(config);
+    }
+
+    @Test
+    void itSpeaksOnlyHttpsWithTheLocalCertificate() throws Exception {
+        assertThat(config.esUrl()).startsWith("https://127.0.0.1:");
+        String path = config.esUrl().substring("https://".length()) + "/_cluster/health";
+        // plain HTTP on the same port: Elasticsearch closes the connection
+        assertThatThrownBy(() -> HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("http://" + path))
+                                        .build(),
+                                BodyHandlers.ofString()))
+                .isInstanceOf(IOException.class);
+        // the JDK's own CAs do not know the local CA: the certificate is verified, not just accepted
+        assertThatThrownBy(() -> HttpClient.newHttpClient()
+                        .send(
+                                HttpRequest.newBuilder(URI.create("https://" + path))
+                                        .build(),
+                                BodyHandlers.ofString()))
+                .hasRootCauseInstanceOf(CertPathBuilderException.class);
+        assertThat(status("GET", "/_cluster/health", as("cli"), null)).isEqualTo(200);
+    }
+
+    @Test
+    void kibanaHasItsOwnUserAndAPersonSignsInAsTheCliUser() throws Exception {
+        String kibana = basic(
+                "movierec-kibana",
+                LocalCredentials.read(config.dataDir()).orElseThrow().password("es", LocalCredentials.ES_KIBANA));
+        assertThat(body("/_security/_authenticate", kibana)).contains("\"kibana_system\"");
+        assertThat(body("/_security/_authenticate", as("cli"))).contains("\"kibana_admin\"", "\"movierec_cli\"");
     }
 
     @Test
@@ -77,6 +114,16 @@ class StoreSecurityIT {
         return "Basic " + Base64.getEncoder().encodeToString((user + ":" + password).getBytes(StandardCharsets.UTF_8));
     }
 
+    static String body(String path, String authorization) throws Exception {
+        HttpResponse<String> r = http.send(
+                HttpRequest.newBuilder(URI.create(config.esUrl() + path))
+                        .header("Authorization", authorization)
+                        .build(),
+                BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(path + " -> " + r.body()).isEqualTo(200);
+        return r.body();
+    }
+
     static int status(String method, String path, String authorization, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(config.esUrl() + path))
                 .header("Content-Type", "application/json")
@@ -84,7 +131,7 @@ class StoreSecurityIT {
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
         if (authorization != null) b.header("Authorization", authorization);
-        HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> r = http.send(b.build(), HttpResponse.BodyHandlers.ofString());
         System.out.println("[it] " + method + " " + path + " -> " + r.statusCode());
         return r.statusCode();
     }
