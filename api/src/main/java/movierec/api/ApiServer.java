@@ -17,6 +17,13 @@ import movierec.es.ModelCache;
 import movierec.kafka.EventProducer;
 import movierec.kafka.LocalKafka;
 import org.apache.kafka.clients.producer.ProducerConfig;
+import org.eclipse.jetty.server.HttpConfiguration;
+import org.eclipse.jetty.server.HttpConnectionFactory;
+import org.eclipse.jetty.server.SecureRequestCustomizer;
+import org.eclipse.jetty.server.Server;
+import org.eclipse.jetty.server.ServerConnector;
+import org.eclipse.jetty.server.SslConnectionFactory;
+import org.eclipse.jetty.util.ssl.SslContextFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -88,6 +95,10 @@ public final class ApiServer implements AutoCloseable {
             cfg.http.maxRequestSize = MAX_BODY_BYTES;
             cfg.jetty.defaultHost = host;
             cfg.jetty.modifyServer(server -> server.setErrorHandler(new Errors.BeforeRouting()));
+            // With a keystore the API listens on HTTPS only: Javalin adds its plain connector only when none is set.
+            if (!config.get("api.tls.keystore").isEmpty()) {
+                cfg.jetty.addConnector((server, http) -> httpsConnector(server, http, host, port));
+            }
             cfg.useVirtualThreads = false;
             cfg.jsonMapper(new JavalinJackson(JSON, false));
             cfg.staticFiles.add(sf -> {
@@ -106,6 +117,21 @@ public final class ApiServer implements AutoCloseable {
         Errors.register(app);
         app.start(port);
         return this;
+    }
+
+    /** An HTTPS connector with the certificate in {@code api.tls.keystore} (PKCS#12 or JKS). */
+    private ServerConnector httpsConnector(Server server, HttpConfiguration http, String host, int port) {
+        SslContextFactory.Server tls = new SslContextFactory.Server();
+        tls.setKeyStorePath(
+                config.home().resolve(config.get("api.tls.keystore")).toString());
+        tls.setKeyStorePassword(config.get("api.tls.keystore.password"));
+        HttpConfiguration https = new HttpConfiguration(http);
+        https.addCustomizer(new SecureRequestCustomizer());
+        ServerConnector c = new ServerConnector(
+                server, new SslConnectionFactory(tls, "http/1.1"), new HttpConnectionFactory(https));
+        c.setHost(host);
+        c.setPort(port);
+        return c;
     }
 
     public int port() {

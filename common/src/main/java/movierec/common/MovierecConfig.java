@@ -188,6 +188,7 @@ public final class MovierecConfig {
 
     // ---- API ----
     public String apiUrl() {
-        return "http://" + get("api.host") + ":" + getInt("api.port");
+        String scheme = get("api.tls.keystore").isEmpty() ? "http" : "https";
+        return scheme + "://" + get("api.host") + ":" + getInt("api.port");
     }
 }
