@@ -54,6 +54,7 @@ public final class StatusCommand implements Callable<Integer> {
                 }
                 System.out.println(counts);
                 System.out.println(auth(config, es));
+                System.out.println("  elasticsearch: " + EsClients.describeSecurity(config));
             }
         }
         JsonNode status = Waits.streamStatus(config);

@@ -95,7 +95,11 @@ public final class UpCommand implements Callable<Integer> {
                 + (Boolean.parseBoolean(config.get("api.auth.read")) ? "need a read key" : "are open")
                 + "   new key: ./movierec keys create --name NAME --scope write");
         System.out.println("  Kafka          " + config.kafkaBootstrap());
-        System.out.println("  Elasticsearch  " + config.esUrl());
+        System.out.println("  Elasticsearch  " + config.esUrl() + "   " + EsClients.describeSecurity(config));
+        if (config.localElasticsearch() || LocalCluster.active(config)) {
+            System.out.println("  credentials    " + config.dataDir().resolve("credentials.properties")
+                    + "   (generated; one user per component, never commit it)");
+        }
         System.out.println("  logs           " + config.dataDir().resolve("logs") + "   (./movierec logs NAME)");
         System.out.println("  status         ./movierec status      stop: ./movierec down");
         return 0;

@@ -92,6 +92,19 @@ public final class EsClients {
         return Optional.of("Basic " + Base64.getEncoder().encodeToString(basic.getBytes(StandardCharsets.UTF_8)));
     }
 
+    /** How this process reaches Elasticsearch, secrets left out: for {@code up} and {@code status}. */
+    public static String describeSecurity(MovierecConfig configured) {
+        MovierecConfig c = configured.withLocalCredentials();
+        String auth = !c.get("es.api.key").isEmpty()
+                ? "API key"
+                : c.get("es.username").isEmpty() ? "no credentials" : "user " + c.get("es.username");
+        String ca = c.get("es.ca.certificate");
+        String transport = !c.esUrl().startsWith("https")
+                ? "plain HTTP"
+                : "HTTPS, verified against " + (ca.isEmpty() ? "the JDK's CAs" : ca);
+        return auth + ", " + transport;
+    }
+
     /** Cluster health (this ES has no {@code GET /}), or null when unreachable. */
     public static HealthStatus health(ElasticsearchClient es) {
         try {
