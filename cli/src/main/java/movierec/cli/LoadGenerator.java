@@ -12,6 +12,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.function.IntFunction;
+import javax.net.ssl.SSLContext;
 
 /**
  * A closed-loop HTTP load generator: N connections, each sending its next request as soon as the previous answer
@@ -20,6 +21,23 @@ import java.util.function.IntFunction;
 final class LoadGenerator {
     /** Results of one run. */
     record Result(int connections, long requests, long errors, double seconds, double p50Ms, double p99Ms) {
+        /** Rounds of the same load as one: requests and time summed, percentiles the mean of the rounds'. */
+        static Result merge(Result... rounds) {
+            long requests = 0;
+            long errors = 0;
+            double seconds = 0;
+            double p50 = 0;
+            double p99 = 0;
+            for (Result r : rounds) {
+                requests += r.requests;
+                errors += r.errors;
+                seconds += r.seconds;
+                p50 += r.p50Ms / rounds.length;
+                p99 += r.p99Ms / rounds.length;
+            }
+            return new Result(rounds[0].connections, requests, errors, seconds, p50, p99);
+        }
+
         double throughput() {
             return requests / seconds;
         }
@@ -29,6 +47,12 @@ final class LoadGenerator {
 
     /** {@code request(i)} builds the i-th request of a connection (vary users, movies, texts with i). */
     static Result run(int connections, double seconds, IntFunction<HttpRequest> request) throws Exception {
+        return run(connections, seconds, request, null);
+    }
+
+    /** As {@link #run(int, double, IntFunction)}, over TLS with {@code ssl} (null: the JDK's default). */
+    static Result run(int connections, double seconds, IntFunction<HttpRequest> request, SSLContext ssl)
+            throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(connections);
         long end = System.nanoTime() + (long) (seconds * 1e9);
         List<Future<long[]>> parts = new ArrayList<>();
@@ -37,10 +61,11 @@ final class LoadGenerator {
             final int conn = c;
             parts.add(pool.submit(() -> {
                 // one client per connection: HTTP/1.1 keep-alive, so "connections" means real concurrent connections
-                HttpClient http = HttpClient.newBuilder()
+                HttpClient.Builder builder = HttpClient.newBuilder()
                         .version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(Duration.ofSeconds(5))
-                        .build();
+                        .connectTimeout(Duration.ofSeconds(5));
+                if (ssl != null) builder.sslContext(ssl);
+                HttpClient http = builder.build();
                 long[] lat = new long[1 << 16];
                 int n = 0;
                 long errors = 0;
