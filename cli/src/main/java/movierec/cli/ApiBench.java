@@ -169,10 +169,12 @@ final class ApiBench {
 
     /**
      * What API keys cost: the same recommendation requests with the local key and without any key (reads are open by
-     * default), alternated twice so that drift in the machine's load falls on both (percentiles: the mean of the two
-     * rounds'). A key that is sent is always
+     * default), alternated in {@link #ROUNDS} rounds so that drift in the machine's load falls on both (percentiles:
+     * the mean of the rounds'). A key that is sent is always
      * checked: a SHA-256 of its secret against the cached hash, and the key's own rate-limit bucket.
      */
+    private static final int ROUNDS = 4;
+
     private void authenticationCost(List<UserProfiles.Profile> users, double seconds) throws Exception {
         IntFunction<HttpRequest> anonymous = i -> LoadGenerator.get(api.url() + "/api/users/"
                 + users.get(Math.floorMod(i, users.size())).userId() + "/recommendations?k=10");
@@ -185,9 +187,9 @@ final class ApiBench {
         double worst = Double.MAX_VALUE;
         for (int conns : new int[] {1, 64}) {
             System.err.println("load: recommendations with and without a key at " + conns + " connections");
-            LoadGenerator.Result[] on = new LoadGenerator.Result[2];
-            LoadGenerator.Result[] off = new LoadGenerator.Result[2];
-            for (int round = 0; round < 2; round++) {
+            LoadGenerator.Result[] on = new LoadGenerator.Result[ROUNDS];
+            LoadGenerator.Result[] off = new LoadGenerator.Result[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
                 on[round] = LoadGenerator.run(conns, seconds / 2, keyed);
                 off[round] = LoadGenerator.run(conns, seconds / 2, anonymous);
             }
