@@ -47,9 +47,7 @@ public final class MoviesSink {
         long now = System.currentTimeMillis();
         String index = x.config.index("movies");
         for (Row r : latest.values()) {
-            Map<String, Object> doc = document(r);
-            doc.put("updated_at", now);
-            ops.add(EsBulk.createOrUpdate(index, String.valueOf(r.<Long>getAs("id")), doc));
+            ops.add(EsBulk.createOrUpdate(index, String.valueOf(r.<Long>getAs("id")), document(r, now)));
         }
         long writing = System.nanoTime();
         x.bulk.write(ops);
@@ -60,7 +58,7 @@ public final class MoviesSink {
     }
 
     /** The Elasticsearch document of an enriched movie row; absent values are written as null, never invented. */
-    static Map<String, Object> document(Row r) {
+    static Map<String, Object> document(Row r, long now) {
         Map<String, Object> d = new LinkedHashMap<>();
         long id = r.getAs("id");
         d.put("id", String.valueOf(id));
@@ -88,6 +86,7 @@ public final class MoviesSink {
         d.put("release_date", release == null ? null : release.toLocalDate().toString());
         d.put("genre_ids", r.isNullAt(r.fieldIndex("genre_ids")) ? List.of() : r.getList(r.fieldIndex("genre_ids")));
         d.put("genres", r.getList(r.fieldIndex("genres")));
+        d.put("updated_at", now);
         return d;
     }
 }
