@@ -20,6 +20,7 @@ import movierec.common.RatingEvent;
 import movierec.common.TemporalSplit;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
+import movierec.es.EmbeddingDoc;
 import movierec.es.EsClients;
 import movierec.es.EsScan;
 import movierec.es.ModelDoc;
@@ -473,18 +474,15 @@ public final class TrainJob {
         stored.forEach((id, v) -> ops.add(EsBulk.upsert(
                 config.index("movies"),
                 String.valueOf(id),
-                Map.of(
-                        "embedding",
+                new EmbeddingDoc(
                         VectorLayout.itemForCosine(v, maxNorm),
-                        "context",
                         model.seq().context(model.index().get(id)),
-                        "model_version",
                         version))));
         for (int id : model.users().keySet()) {
             ops.add(EsBulk.upsert(
                     config.index("users"),
                     String.valueOf(id),
-                    Map.of("embedding", VectorLayout.userForCosine(model.userVector(id)), "model_version", version)));
+                    new EmbeddingDoc(VectorLayout.userForCosine(model.userVector(id)), null, version)));
         }
         new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
     }
