@@ -1,11 +1,17 @@
 package movierec.es;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import java.util.List;
 
-/** A {@code users} document as readers see it (the stream job writes it); a field not asked for is null. */
+/**
+ * A {@code users} document: the stream job writes it whole (the vector and model version only once a model knows one
+ * of the user's movies), readers ask for some fields and find the others null. Null is left out of the JSON, so an
+ * update keeps the stored value.
+ */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record UserDoc(
         @JsonProperty("user_id") Long userId,
         @JsonProperty("rating_count") Long ratingCount,
@@ -16,5 +22,6 @@ public record UserDoc(
         @JsonProperty("rated_movie_ids") List<Long> ratedMovieIds,
         @JsonProperty("history_ratings") List<Double> historyRatings,
         @JsonProperty("last_rated_at") Long lastRatedAt,
+        @JsonProperty("updated_at") Long updatedAt,
         float[] embedding,
         @JsonProperty("model_version") String modelVersion) {}

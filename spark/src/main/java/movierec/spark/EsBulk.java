@@ -6,7 +6,6 @@ import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -41,8 +40,11 @@ public final class EsBulk {
         this.concurrency = Math.max(1, concurrency);
     }
 
-    /** A partial update (created when missing); retried on a version conflict, since two queries update movies. */
-    public static BulkOperation upsert(String index, String id, Map<String, Object> doc) {
+    /**
+     * A partial update (created when missing); retried on a version conflict, since two queries update movies. Each
+     * {@code doc} here is a document record of {@code movierec.es}, written by the client's Jackson mapper.
+     */
+    public static BulkOperation upsert(String index, String id, Object doc) {
         return BulkOperation.of(b -> b.update(u ->
                 u.index(index).id(id).retryOnConflict(3).action(a -> a.doc(doc).docAsUpsert(true))));
     }
@@ -52,11 +54,11 @@ public final class EsBulk {
      * plain write, and an existing one (say with rating statistics or an embedding written by others) keeps its other
      * fields. The write answers 409 for an existing id; {@link #write} then sends the same document as an upsert.
      */
-    public static BulkOperation createOrUpdate(String index, String id, Map<String, Object> doc) {
+    public static BulkOperation createOrUpdate(String index, String id, Object doc) {
         return BulkOperation.of(b -> b.create(c -> c.index(index).id(id).document(doc)));
     }
 
-    public static BulkOperation index(String index, String id, Map<String, Object> doc) {
+    public static BulkOperation index(String index, String id, Object doc) {
         return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).document(doc)));
     }
 
@@ -64,10 +66,9 @@ public final class EsBulk {
         return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
     }
 
-    @SuppressWarnings("unchecked")
     private static BulkOperation asUpsert(BulkOperation create) {
-        return upsert(create.create().index(), create.create().id(), (Map<String, Object>)
-                create.create().document());
+        return upsert(
+                create.create().index(), create.create().id(), create.create().document());
     }
 
     /** Writes every operation (see {@link Writer}) and returns once Elasticsearch acknowledged all of them. */

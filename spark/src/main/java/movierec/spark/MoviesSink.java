@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
+import movierec.es.MovieDoc;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.spark.sql.Row;
 
@@ -47,9 +48,7 @@ public final class MoviesSink {
         long now = System.currentTimeMillis();
         String index = x.config.index("movies");
         for (Row r : latest.values()) {
-            Map<String, Object> doc = document(r);
-            doc.put("updated_at", now);
-            ops.add(EsBulk.createOrUpdate(index, String.valueOf(r.<Long>getAs("id")), doc));
+            ops.add(EsBulk.createOrUpdate(index, String.valueOf(r.<Long>getAs("id")), document(r, now)));
         }
         long writing = System.nanoTime();
         x.bulk.write(ops);
@@ -59,35 +58,32 @@ public final class MoviesSink {
         metrics.dlq.add(sends.size());
     }
 
-    /** The Elasticsearch document of an enriched movie row; absent values are written as null, never invented. */
-    static Map<String, Object> document(Row r) {
-        Map<String, Object> d = new LinkedHashMap<>();
+    /** The Elasticsearch document of an enriched movie row; absent values stay null (left out), never invented. */
+    static MovieDoc document(Row r, long now) {
         long id = r.getAs("id");
-        d.put("id", String.valueOf(id));
-        d.put("movie_id", id);
-        for (String f : List.of(
-                "tmdb_id",
-                "title",
-                "overview",
-                "description",
-                "original_language",
-                "language",
-                "release_year",
-                "vote_average",
-                "vote_average_norm",
-                "vote_count",
-                "popularity",
-                "popularity_norm",
-                "runtime",
-                "director",
-                "poster_path",
-                "source")) {
-            d.put(f, r.getAs(f));
-        }
         Date release = r.getAs("release_date");
-        d.put("release_date", release == null ? null : release.toLocalDate().toString());
-        d.put("genre_ids", r.isNullAt(r.fieldIndex("genre_ids")) ? List.of() : r.getList(r.fieldIndex("genre_ids")));
-        d.put("genres", r.getList(r.fieldIndex("genres")));
-        return d;
+        return new MovieDoc(
+                String.valueOf(id),
+                id,
+                r.getAs("tmdb_id"),
+                r.getAs("title"),
+                r.getAs("overview"),
+                r.getAs("description"),
+                r.getAs("original_language"),
+                r.getAs("language"),
+                r.getAs("release_year"),
+                r.getAs("vote_average"),
+                r.getAs("vote_average_norm"),
+                r.getAs("vote_count"),
+                r.getAs("popularity"),
+                r.getAs("popularity_norm"),
+                r.getAs("runtime"),
+                r.getAs("director"),
+                r.getAs("poster_path"),
+                r.getAs("source"),
+                release == null ? null : release.toLocalDate().toString(),
+                r.isNullAt(r.fieldIndex("genre_ids")) ? List.of() : r.getList(r.fieldIndex("genre_ids")),
+                r.getList(r.fieldIndex("genres")),
+                now);
     }
 }

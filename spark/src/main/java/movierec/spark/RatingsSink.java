@@ -2,10 +2,10 @@ package movierec.spark;
 
 import java.util.ArrayList;
 import java.util.Iterator;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.Future;
+import movierec.es.IndexedRatingDoc;
+import movierec.es.MovieStatsDoc;
 import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
@@ -54,24 +54,17 @@ public final class RatingsSink {
         metrics.dlq.add(letters);
     }
 
-    static Map<String, Object> ratingDocument(PairChange p) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("user_id", p.getUserId());
-        doc.put("movie_id", p.getMovieId());
-        doc.put("rating", p.getRating());
-        doc.put("timestamp", p.getTimestamp());
-        doc.put("genres", p.getGenres());
-        doc.put("source", p.getSource());
-        return doc;
+    static IndexedRatingDoc ratingDocument(PairChange p) {
+        return new IndexedRatingDoc(
+                p.getUserId(), p.getMovieId(), p.getRating(), p.getTimestamp(), p.getGenres(), p.getSource());
     }
 
-    static Map<String, Object> statsDocument(RatingsByMovie.Emitted s) {
+    static MovieStatsDoc statsDocument(RatingsByMovie.Emitted s) {
         MovieStats stats = new MovieStats(s.getCount(), s.getSum(), s.getLastRatedAt());
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("rating_count", stats.getCount());
-        doc.put("rating_sum", stats.getSum());
-        doc.put("rating_avg", stats.average());
-        doc.put("last_rated_at", stats.getLastRatedAt() == 0 ? null : stats.getLastRatedAt());
-        return doc;
+        return new MovieStatsDoc(
+                stats.getCount(),
+                stats.getSum(),
+                stats.average(),
+                stats.getLastRatedAt() == 0 ? null : stats.getLastRatedAt());
     }
 }

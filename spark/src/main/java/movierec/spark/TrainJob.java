@@ -20,8 +20,10 @@ import movierec.common.RatingEvent;
 import movierec.common.TemporalSplit;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
+import movierec.es.EmbeddingDoc;
 import movierec.es.EsClients;
 import movierec.es.EsScan;
+import movierec.es.IndexBootstrap;
 import movierec.es.ModelDoc;
 import movierec.es.MovieVectorsDoc;
 import movierec.es.RatingDoc;
@@ -46,9 +48,9 @@ import org.slf4j.LoggerFactory;
  * {@code users.embedding}, and a {@code models} document. Run: {@code spark/submit_spark_job.sh train} (what
  * {@code movierec train} does).
  *
- * <p>Longer than our usual unit: besides the steps ({@link #run}: load, tune, validate the combination, fit, publish)
- * it holds {@link Trained}, the model in memory that validation scores and publishing writes, with the small pure
- * functions both use. Moving {@code Trained} to a file of its own is the next cut.
+ * <p>Longer than our usual unit: it holds the steps of {@link #run} (load, tune, validate the combination, fit,
+ * publish) with what several of them share (the grid, the ALS setup and its input, the validation's ranking). The
+ * model in memory, which validation scores and publishing writes, is {@link Trained}.
  */
 public final class TrainJob {
     private static final Logger LOG = LoggerFactory.getLogger(TrainJob.class);
@@ -249,130 +251,6 @@ public final class TrainJob {
         return version;
     }
 
-    /** Weight of the sequential scores beside the ALS scores, each first divided by its typical top score (measured). */
-    static final double SEQ_WEIGHT = 2.0;
-
-    /**
-     * A trained model: ALS item and user factors, the sequential vectors over the same movies and the genre taste, put
-     * together by the {@link VectorLayout}, whose two scales put the ALS and sequential halves on one footing (each the
-     * mean over users of their top-10 scores).
-     */
-    record Trained(
-            Map<Integer, float[]> items,
-            Map<Integer, float[]> users,
-            Map<Integer, Integer> index,
-            SequenceModel.Vectors seq,
-            Map<Integer, float[]> userSeq,
-            VectorLayout layout,
-            Map<Integer, List<String>> genres,
-            Map<Integer, float[]> userGenres) {
-
-        static Trained alsOnly(ALSModel m) {
-            Map<Integer, float[]> items = factors(m.itemFactors());
-            return new Trained(
-                    items,
-                    factors(m.userFactors()),
-                    Map.of(),
-                    null,
-                    Map.of(),
-                    VectorLayout.alsOnly(m.rank()),
-                    Map.of(),
-                    Map.of());
-        }
-
-        /** The ALS model plus the sequential model trained on the same ratings' histories. */
-        static Trained of(ALSModel m, List<RatingEvent> ratings, Map<Integer, List<String>> genres) {
-            Map<Integer, float[]> items = factors(m.itemFactors());
-            Map<Integer, float[]> users = factors(m.userFactors());
-            List<Integer> ids = new ArrayList<>(new java.util.TreeSet<>(items.keySet()));
-            Map<Integer, Integer> index = new HashMap<>();
-            for (int i = 0; i < ids.size(); i++) index.put(ids.get(i), i);
-            Map<Integer, int[]> histories = histories(ratings, index);
-            SequenceModel.Vectors seq = SequenceModel.train(new ArrayList<>(histories.values()), ids.size(), 42);
-            Map<Integer, float[]> userSeq = new HashMap<>();
-            Map<Integer, float[]> userGenres = new HashMap<>();
-            histories.forEach((u, h) -> {
-                List<float[]> contexts = new ArrayList<>(h.length);
-                List<List<String>> rated = new ArrayList<>(h.length);
-                for (int i : h) {
-                    contexts.add(seq.context(i));
-                    rated.add(genres.getOrDefault(ids.get(i), List.of()));
-                }
-                userSeq.put(u, movierec.common.Sequence.userVector(contexts, seq.rank()));
-                userGenres.put(u, GenreTaste.userVector(rated));
-            });
-            Map<Integer, float[]> seqItems = new HashMap<>();
-            index.forEach((id, i) -> seqItems.put(id, seq.item(i)));
-            VectorLayout layout = new VectorLayout(
-                    m.rank(),
-                    seq.rank(),
-                    GenreTaste.GENRES.size(),
-                    meanTopScore(users, items),
-                    meanTopScore(userSeq, seqItems),
-                    SEQ_WEIGHT);
-            return new Trained(items, users, index, seq, userSeq, layout, genres, userGenres);
-        }
-
-        /** The stored movie vector (before the cosine augmentation). */
-        float[] itemVector(int movieId) {
-            float[] v = items.get(movieId);
-            if (seq == null) return v;
-            return layout.item(
-                    v, seq.item(index.get(movieId)), GenreTaste.itemVector(genres.getOrDefault(movieId, List.of())));
-        }
-
-        /** The user's query vector; null for a user without factors. */
-        float[] userVector(int userId) {
-            float[] u = users.get(userId);
-            if (u == null || seq == null) return u;
-            return layout.user(
-                    u,
-                    userSeq.getOrDefault(userId, new float[seq.rank()]),
-                    userGenres.getOrDefault(userId, new float[GenreTaste.GENRES.size()]));
-        }
-    }
-
-    /** Each user's movies (as item indices) in time order, ties by movie id: the order live updates use too. */
-    static Map<Integer, int[]> histories(List<RatingEvent> ratings, Map<Integer, Integer> index) {
-        Map<Integer, List<RatingEvent>> byUser = new HashMap<>();
-        for (RatingEvent r : ratings)
-            byUser.computeIfAbsent(r.userId().intValue(), u -> new ArrayList<>())
-                    .add(r);
-        Map<Integer, int[]> out = new HashMap<>();
-        byUser.forEach((u, mine) -> {
-            mine.sort(RatingEvent.OLDEST_FIRST);
-            out.put(
-                    u,
-                    mine.stream()
-                            .map(r -> index.get(r.movieId().intValue()))
-                            .filter(java.util.Objects::nonNull)
-                            .mapToInt(Integer::intValue)
-                            .toArray());
-        });
-        return out;
-    }
-
-    /** Mean over users of the mean of their 10 best scores over every movie: the typical size of a top score. */
-    static double meanTopScore(Map<Integer, float[]> users, Map<Integer, float[]> items) {
-        double sum = 0;
-        int n = 0;
-        List<float[]> all = new ArrayList<>(items.values());
-        for (float[] x : users.values()) {
-            PriorityQueue<Double> top = new PriorityQueue<>();
-            for (float[] y : all) {
-                double s = Vectors.dot(x, y);
-                if (top.size() < 10) top.add(s);
-                else if (s > top.peek()) {
-                    top.poll();
-                    top.add(s);
-                }
-            }
-            sum += top.stream().mapToDouble(Double::doubleValue).average().orElse(0);
-            n++;
-        }
-        return n == 0 || sum <= 0 ? 1 : sum / n;
-    }
-
     /** Each user's ratings times their recency weights ({@link FoldIn#recencyWeight}), by position in time. */
     static List<RatingEvent> weighted(List<RatingEvent> ratings, Params p) {
         Map<Long, List<RatingEvent>> byUser = new HashMap<>();
@@ -411,17 +289,6 @@ public final class TrainJob {
             rows.add(RowFactory.create(
                     r.userId().intValue(), r.movieId().intValue(), r.rating().floatValue()));
         return spark.createDataFrame(rows, SCHEMA).repartition(4);
-    }
-
-    static Map<Integer, float[]> factors(Dataset<Row> df) {
-        Map<Integer, float[]> out = new HashMap<>();
-        for (Row r : df.collectAsList()) {
-            List<Float> f = r.getList(1);
-            float[] v = new float[f.size()];
-            for (int i = 0; i < v.length; i++) v[i] = f.get(i);
-            out.put(r.getInt(0), v);
-        }
-        return out;
     }
 
     /** NDCG@10 etc. of the model on the held-out part, ranking every movie with factors the user has not rated. */
@@ -464,7 +331,7 @@ public final class TrainJob {
         Map<Integer, float[]> stored = new HashMap<>();
         for (int id : model.items().keySet()) stored.put(id, model.itemVector(id));
         int dims = model.layout().dims() + 1; // the cosine coordinate
-        new movierec.es.IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
+        new IndexBootstrap(es, config).ensureVectorDims(Map.of("movies", dims, "users", dims));
         double maxNorm = stored.values().stream()
                 .mapToDouble(v -> Math.sqrt(Vectors.dot(v, v)))
                 .max()
@@ -473,18 +340,15 @@ public final class TrainJob {
         stored.forEach((id, v) -> ops.add(EsBulk.upsert(
                 config.index("movies"),
                 String.valueOf(id),
-                Map.of(
-                        "embedding",
+                new EmbeddingDoc(
                         VectorLayout.itemForCosine(v, maxNorm),
-                        "context",
                         model.seq().context(model.index().get(id)),
-                        "model_version",
                         version))));
         for (int id : model.users().keySet()) {
             ops.add(EsBulk.upsert(
                     config.index("users"),
                     String.valueOf(id),
-                    Map.of("embedding", VectorLayout.userForCosine(model.userVector(id)), "model_version", version)));
+                    new EmbeddingDoc(VectorLayout.userForCosine(model.userVector(id)), null, version)));
         }
         new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
     }

@@ -1,10 +1,9 @@
 package movierec.spark;
 
 import java.util.Iterator;
-import java.util.LinkedHashMap;
-import java.util.Map;
 import movierec.common.VectorLayout;
 import movierec.es.ModelCache;
+import movierec.es.UserDoc;
 
 /**
  * The users query's batch ({@link RatingsByUser}'s profiles), written from the executors: each changed user's whole
@@ -30,23 +29,20 @@ public final class UsersSink {
         metrics.out.add(ops.count());
     }
 
-    static Map<String, Object> document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("user_id", p.getUserId());
-        doc.put("rating_count", p.getCount());
-        doc.put("rating_avg", p.getMean());
-        doc.put("top_genres", p.getTopGenres());
-        doc.put("recent_movie_ids", p.getRecentMovieIds());
-        doc.put("rated_movie_ids", p.getRatedMovieIds());
-        doc.put("history_ratings", p.getHistoryRatings());
-        doc.put("last_rated_at", p.getLastRatedAt());
-        doc.put("updated_at", now);
+    static UserDoc document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
         float[] vector = liveVector(model, p);
-        if (vector != null) {
-            doc.put("embedding", VectorLayout.userForCosine(vector));
-            doc.put("model_version", model.version());
-        }
-        return doc;
+        return new UserDoc(
+                p.getUserId(),
+                p.getCount(),
+                p.getMean(),
+                p.getTopGenres(),
+                p.getRecentMovieIds(),
+                p.getRatedMovieIds(),
+                p.getHistoryRatings(),
+                p.getLastRatedAt(),
+                now,
+                vector == null ? null : VectorLayout.userForCosine(vector),
+                vector == null ? null : model.version());
     }
 
     /** The user's query vector from their history (oldest first); null until a model exists or without known movies. */

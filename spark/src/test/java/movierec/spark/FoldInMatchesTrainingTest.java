@@ -58,10 +58,10 @@ class FoldInMatchesTrainingTest {
         }
         TrainJob.Params p = new TrainJob.Params(8, 0.3, 5, 10, 2, 0.1);
         SparkSession spark = LocalSpark.start();
-        TrainJob.Trained trained;
+        Trained trained;
         try {
             ALSModel als = TrainJob.als(p).fit(TrainJob.toDataset(spark, TrainJob.weighted(ratings, p)));
-            trained = TrainJob.Trained.of(als, ratings, genres);
+            trained = Trained.of(als, ratings, genres);
         } finally {
             spark.stop();
         }
