@@ -210,6 +210,7 @@ public final class ModelCache implements AutoCloseable {
                     items.put(item.id(), item);
                 }));
         model = model(doc.version(), doc.params(), items);
+        LOG.info("model {} loaded: {} movies", doc.version(), items.size());
     }
 
     /** A movie of the model from its document (its stored vectors, title and genres). */

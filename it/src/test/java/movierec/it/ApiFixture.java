@@ -1,14 +1,19 @@
 package movierec.it;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
 import movierec.api.LocalKey;
 import movierec.cli.Stack;
 import movierec.cli.Waits;
+import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
+import movierec.es.ModelCache;
 import movierec.kafka.EventProducer;
 import movierec.kafka.replay.MovieLensReplay;
 
@@ -38,6 +43,7 @@ public final class ApiFixture {
         TestStack.startStreamJob(c);
         Waits.untilIndexed(c, 300, System.out);
         new Stack(c).train(System.out);
+        awaitStreamJobModel(c);
         // As `up` does: the local write key the web page gets and the tests use (auth stays on in every test).
         try (ElasticsearchClient es = EsClients.create(c)) {
             LocalKey.ensure(c, new ApiKeys(es, c));
@@ -47,6 +53,26 @@ public final class ApiFixture {
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         config = c;
         return config;
+    }
+
+    /**
+     * The stream job checks for a new model every few seconds; until it has loaded the one just trained, a rating is
+     * folded in without a vector (and the user is served the cold-start list). Tests that rate right away wait for it.
+     */
+    private static void awaitStreamJobModel(MovierecConfig c) throws Exception {
+        String version;
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            version = ModelCache.loadOnce(es, c).version();
+        }
+        Path log = new LocalProcess(c, "stream-" + c.get("namespace")).logFile();
+        String line = "model " + version + " loaded";
+        TestStack.await("the stream job to load " + version + " (" + log + ")", 60_000, () -> {
+            try {
+                return Files.readString(log, StandardCharsets.ISO_8859_1).contains(line);
+            } catch (IOException e) {
+                return false;
+            }
+        });
     }
 
     /** The local write key (name {@code local}), as {@code up} creates it. */
