@@ -57,7 +57,7 @@ final class FileRealm {
         Map<String, String> hashes = new LinkedHashMap<>();
         StringBuilder usersRoles = new StringBuilder();
         for (String c : LocalCredentials.COMPONENTS) {
-            String user = MovierecConfig.LOCAL_ES_USER_PREFIX + c;
+            String user = MovierecConfig.LOCAL_USER_PREFIX + c;
             hashes.put(user, pbkdf2(credentials.password("es", c)));
             usersRoles.append("movierec_").append(c).append(':').append(user).append('\n');
         }
