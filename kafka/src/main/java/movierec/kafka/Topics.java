@@ -123,9 +123,10 @@ public final class Topics {
 
     /**
      * Who may do what with a namespace's topics on the local secured brokers, per component user (the broker's own
-     * user is a super user and needs none). Literal topic names, granted when {@link #ensure} creates the namespace:
-     * a namespace is a name prefix, and ACL patterns can only match by prefix, so one pattern per topic name is the
-     * only way to say "ratings of every namespace" without also matching "ratings.dlq" or other namespaces' topics.
+     * user is a super user and needs none). One literal pattern per topic, granted when {@link #ensure} creates the
+     * namespace's topics: ACL patterns match a whole name or a prefix only, and a prefix is too wide both ways: a
+     * PREFIXED {@code ns_ratings} also covers {@code ns_ratings.dlq} and {@code ns_ratings.pairs}, and a PREFIXED
+     * namespace covers every topic in it.
      *
      * <ul>
      *   <li>{@code api}: write {@code ratings} (POST /api/users/{id}/ratings).
@@ -145,9 +146,9 @@ public final class Topics {
         out.add(topic(config, RATINGS, api, AclOperation.WRITE));
         for (String t : List.of(MOVIES, RATINGS)) out.add(topic(config, t, cli, AclOperation.WRITE));
         for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ)) out.add(topic(config, t, cli, AclOperation.READ));
-        for (NewTopic t : definitions(config)) {
+        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, MOVIES_DLQ, RATINGS_DLQ)) {
             for (AclOperation op : List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS))
-                out.add(binding(new ResourcePattern(ResourceType.TOPIC, t.name(), PatternType.LITERAL), cli, op));
+                out.add(topic(config, t, cli, op));
         }
         for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS)) out.add(topic(config, t, stream, AclOperation.READ));
         for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ, RATING_PAIRS))
