@@ -56,6 +56,7 @@ public final class LocalCluster {
     public Map<String, String> clientSettings() {
         Map<String, String> s = new LinkedHashMap<>();
         s.put("kafka.bootstrap", LocalKafka.bootstrap(config, NODES));
+        s.put("kafka.bootstrap.local", "true"); // our own nodes: clients sign in with the local credentials
         s.put("kafka.replication.factor", "3");
         s.put("kafka.min.insync.replicas", "2");
         s.put("es.url", LocalElasticsearch.urls(config, NODES));

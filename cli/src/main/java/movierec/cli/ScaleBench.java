@@ -30,6 +30,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 import movierec.cli.ScaleReport.Result;
 import movierec.common.Genres;
+import movierec.common.KafkaClientSecurity;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.common.Progress;
@@ -251,6 +252,7 @@ final class ScaleBench {
     /** EventProducer refuses invalid events, so they go through a plain producer with the same delivery guarantees. */
     private static KafkaProducer<byte[], byte[]> rawProducer(MovierecConfig c) {
         Properties p = new Properties();
+        p.putAll(KafkaClientSecurity.properties(c));
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
@@ -519,11 +521,8 @@ final class ScaleBench {
     private static void cleanUp(ElasticsearchClient es, MovierecConfig c, Path checkpoints) {
         String ns = c.get("namespace");
         System.err.println("cleaning up namespace " + ns);
-        try (Admin admin = Topics.admin(c)) {
-            List<String> topics = admin.listTopics().names().get(15, TimeUnit.SECONDS).stream()
-                    .filter(t -> t.startsWith(ns))
-                    .toList();
-            if (!topics.isEmpty()) admin.deleteTopics(topics).all().get(60, TimeUnit.SECONDS);
+        try {
+            Topics.drop(c);
             try (Stream<Path> files = Files.exists(checkpoints) ? Files.walk(checkpoints) : Stream.empty()) {
                 for (Path p : files.sorted(Comparator.reverseOrder()).toList()) Files.deleteIfExists(p);
             }

@@ -192,15 +192,7 @@ public final class Stack {
                             .ignoreUnavailable(true)
                             .allowNoIndices(true));
         }
-        try (var admin = Topics.admin(ns)) {
-            java.util.Set<String> existing = admin.listTopics().names().get();
-            admin.deleteTopics(Topics.definitions(ns).stream()
-                            .map(t -> t.name())
-                            .filter(existing::contains)
-                            .toList())
-                    .all()
-                    .get();
-        }
+        Topics.drop(ns);
     }
 
     public Path supervisorFile() {

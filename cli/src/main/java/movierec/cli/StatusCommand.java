@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch._types.HealthStatus;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.util.concurrent.Callable;
 import movierec.api.ApiKeys;
+import movierec.common.KafkaClientSecurity;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
@@ -31,6 +32,7 @@ public final class StatusCommand implements Callable<Integer> {
                     config.kafkaBootstrap(),
                     kafkaOk ? "ok" : "unreachable");
         }
+        System.out.println("  kafka auth: " + KafkaClientSecurity.describe(config));
         HealthStatus health;
         try (ElasticsearchClient es = EsClients.create(config)) {
             health = EsClients.health(es);

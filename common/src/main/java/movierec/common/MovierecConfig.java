@@ -116,8 +116,11 @@ public final class MovierecConfig {
 
     /**
      * This configuration with the component's own local credentials filled in from {@link LocalCredentials}, when the
-     * local stack has created them and no explicit credentials are configured ({@code es.api.key}, or an
-     * {@code es.username} that is not one of the local identities). A driver resolves them before it ships its
+     * local stack has created them and no explicit credentials are configured: for Elasticsearch unless
+     * {@code es.api.key} or an {@code es.username} that is not a local user is set; for Kafka when the brokers are the
+     * local secured ones ({@link #localKafkaSecured}) unless {@code kafka.security.protocol} is set with a
+     * {@code kafka.sasl.username} that is not a local user. A local user is re-resolved, so a child process that
+     * inherits its parent's settings still signs in as itself. A driver resolves them before it ships its
      * configuration to executors, so executors on other machines need not read the file.
      */
     public MovierecConfig withLocalCredentials() {
@@ -125,17 +128,34 @@ public final class MovierecConfig {
         if (local.isEmpty()) return this;
         Map<String, String> o = new java.util.HashMap<>();
         String user = get("es.username");
-        if (get("es.api.key").isEmpty() && (user.isEmpty() || user.startsWith(LOCAL_ES_USER_PREFIX))) {
-            o.put("es.username", LOCAL_ES_USER_PREFIX + identity());
+        if (LocalCredentials.COMPONENTS.contains(identity())
+                && get("es.api.key").isEmpty()
+                && (user.isEmpty() || user.startsWith(LOCAL_USER_PREFIX))) {
+            o.put("es.username", LOCAL_USER_PREFIX + identity());
             o.put("es.password", local.get().password("es", identity()));
         }
         Path ca = dataDir().resolve(LOCAL_ES_TLS_DIR).resolve(LOCAL_ES_CA);
         if (get("es.ca.certificate").isEmpty() && Files.exists(ca) && esUrlsAreLocalHttps()) {
             o.put("es.ca.certificate", ca.toString());
         }
+        if (localKafkaSecured()
+                && (get("kafka.security.protocol").isEmpty()
+                        || get("kafka.sasl.username").startsWith(LOCAL_USER_PREFIX))) {
+            o.put("kafka.security.protocol", "SASL_PLAINTEXT");
+            // The broker has no SCRAM credentials (it is the one that creates them): it signs in with PLAIN.
+            o.put(
+                    "kafka.sasl.mechanism",
+                    identity().equals(LocalCredentials.KAFKA_BROKER) ? "PLAIN" : LOCAL_KAFKA_MECHANISM);
+            o.put("kafka.sasl.username", LOCAL_USER_PREFIX + identity());
+            o.put("kafka.sasl.password", local.get().password("kafka", identity()));
+        }
         return with(o);
     }
 
+    /** Local Elasticsearch and Kafka users are this prefix plus the component: {@code movierec-stream}, ... */
+    public static final String LOCAL_USER_PREFIX = "movierec-";
+    /** How the components sign in to the local Kafka: their passwords never cross the connection. */
+    public static final String LOCAL_KAFKA_MECHANISM = "SCRAM-SHA-256";
     /** True when every Elasticsearch URL is https on this machine: only those may be the local node with its own CA. */
     private boolean esUrlsAreLocalHttps() {
         for (String url : esUrl().split(",")) {
@@ -145,8 +165,6 @@ public final class MovierecConfig {
         return true;
     }
 
-    /** Local Elasticsearch users are this prefix plus the component: {@code movierec-stream}, ... */
-    public static final String LOCAL_ES_USER_PREFIX = "movierec-";
     /** Where the local Elasticsearch's certificates live under the data directory, and its CA's file name. */
     public static final String LOCAL_ES_TLS_DIR = "elasticsearch-tls";
 
@@ -158,6 +176,15 @@ public final class MovierecConfig {
         return get("kafka.bootstrap").isEmpty();
     }
 
+    /**
+     * True when the brokers are movierec's own ({@code up}, or {@code up --cluster}, which sets
+     * {@code kafka.bootstrap.local}) and run with SASL and ACLs ({@code kafka.security.local}).
+     */
+    public boolean localKafkaSecured() {
+        return Boolean.parseBoolean(get("kafka.security.local"))
+                && (localKafka() || Boolean.parseBoolean(get("kafka.bootstrap.local")));
+    }
+
     public String kafkaBootstrap() {
         return localKafka() ? "127.0.0.1:" + getInt("kafka.port") : get("kafka.bootstrap");
     }
@@ -165,6 +192,15 @@ public final class MovierecConfig {
     /** Topic names, with the namespace prefix that keeps tests and {@code evaluate} apart from live data. */
     public String topic(String name) {
         return get("namespace") + name;
+    }
+
+    /**
+     * The prefix of the stream job's consumer group ids (Spark's {@code groupIdPrefix}; Spark appends a random id per
+     * query), namespaced like the topics. Spark assigns partitions itself and commits no offsets, but its consumers
+     * carry a group id, and the ACLs grant the stream job these groups.
+     */
+    public String streamGroupPrefix() {
+        return topic("movierec-stream");
     }
 
     // ---- Elasticsearch ----

@@ -58,17 +58,17 @@ final class FileRealm {
         Map<String, String> hashes = new LinkedHashMap<>();
         StringBuilder usersRoles = new StringBuilder();
         for (String c : LocalCredentials.COMPONENTS) {
-            String user = MovierecConfig.LOCAL_ES_USER_PREFIX + c;
+            String user = MovierecConfig.LOCAL_USER_PREFIX + c;
             hashes.put(user, pbkdf2(credentials.password("es", c)));
             usersRoles.append("movierec_").append(c).append(':').append(user).append('\n');
         }
-        String kibana = MovierecConfig.LOCAL_ES_USER_PREFIX + LocalCredentials.ES_KIBANA;
+        String kibana = MovierecConfig.LOCAL_USER_PREFIX + LocalCredentials.ES_KIBANA;
         hashes.put(kibana, pbkdf2(credentials.password("es", LocalCredentials.ES_KIBANA)));
         // built-in roles: Kibana's server connects as movierec-kibana; a person signs in to Kibana as movierec-cli
         usersRoles.append("kibana_system:").append(kibana).append('\n');
         usersRoles
                 .append("kibana_admin:")
-                .append(MovierecConfig.LOCAL_ES_USER_PREFIX)
+                .append(MovierecConfig.LOCAL_USER_PREFIX)
                 .append("cli\n");
         StringBuilder users = new StringBuilder();
         hashes.forEach((u, h) -> users.append(u).append(':').append(h).append('\n'));

@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.stream.Stream;
 import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
@@ -28,10 +27,8 @@ import movierec.es.EsClients;
 import movierec.it.ApiContractIT.Res;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -210,18 +207,12 @@ class ApiSecurityIT {
 
     /** The user's events on the ratings topic, read from the start until {@code n} arrived. */
     static List<ConsumerRecord<String, byte[]>> eventsOf(long user, int n) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
         List<ConsumerRecord<String, byte[]>> out = new ArrayList<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p)) {
-            String topic = config.topic(Topics.RATINGS);
-            List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
-                    .map(i -> new TopicPartition(topic, i.partition()))
-                    .toList();
-            consumer.assign(parts);
-            consumer.seekToBeginning(parts);
+        try (KafkaConsumer<String, byte[]> consumer = TestStack.consumer(
+                TestStack.as(config, "stream"),
+                config.topic(Topics.RATINGS),
+                StringDeserializer.class,
+                ByteArrayDeserializer.class)) {
             long deadline = System.currentTimeMillis() + 30_000;
             while (out.size() < n && System.currentTimeMillis() < deadline) {
                 for (ConsumerRecord<String, byte[]> r : consumer.poll(Duration.ofMillis(500)))

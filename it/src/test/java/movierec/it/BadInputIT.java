@@ -61,35 +61,17 @@ class BadInputIT {
         for (String[] cs : cases) ratings.add(Files.writeString(dir.resolve(cs[0]), cs[1]));
         ratings.add(Files.write(dir.resolve("big"), big));
         ratings.add(Files.write(dir.resolve("latin1"), latin1));
-        List<String> cmd = new ArrayList<>(List.of(
-                "kcat",
-                "-b",
-                c.kafkaBootstrap(),
-                "-P",
-                "-t",
-                c.topic(Topics.RATINGS),
-                "-X",
-                "message.max.bytes=2000000",
-                "-k",
-                "5"));
+        List<String> cmd = TestStack.kcat(c);
+        cmd.addAll(List.of("-P", "-t", c.topic(Topics.RATINGS), "-X", "message.max.bytes=2000000", "-k", "5"));
         ratings.forEach(p -> cmd.add(p.toString())); // kcat -P with files: each file is one message
         Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         Path badMovie = Files.writeString(
                 dir.resolve("movie"), "{\"id\": 2, \"title\": \"x\", \"release_date\": \"95-11-22\"}");
-        Process pm = new ProcessBuilder(
-                        "kcat",
-                        "-b",
-                        c.kafkaBootstrap(),
-                        "-P",
-                        "-t",
-                        c.topic(Topics.MOVIES),
-                        "-k",
-                        "2",
-                        badMovie.toString())
-                .redirectErrorStream(true)
-                .start();
+        List<String> movieCmd = TestStack.kcat(c);
+        movieCmd.addAll(List.of("-P", "-t", c.topic(Topics.MOVIES), "-k", "2", badMovie.toString()));
+        Process pm = new ProcessBuilder(movieCmd).redirectErrorStream(true).start();
         assertThat(pm.waitFor()).isZero();
         try (EventProducer producer = new EventProducer(c)) {
             producer.sendRating(RatingEvent.of(5, 1, 4.5, 1000, "test")).get();

@@ -8,14 +8,12 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import movierec.common.MovierecConfig;
 import movierec.common.RatingEvent;
 import movierec.es.EsClients;
 import movierec.es.IndexBootstrap;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.StringDeserializer;
@@ -135,17 +133,11 @@ class KafkaAndElasticsearchIT {
         }
     }
 
+    /** Everything on {@code topic} (movies or ratings), read as the stream job: the one user allowed to. */
     static List<ConsumerRecord<String, String>> consumeAll(MovierecConfig c, String topic, int expected) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, StringDeserializer.class.getName());
         List<ConsumerRecord<String, String>> out = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
+        try (KafkaConsumer<String, String> consumer = TestStack.consumer(
+                TestStack.as(c, "stream"), topic, StringDeserializer.class, StringDeserializer.class)) {
             long deadline = System.currentTimeMillis() + 60_000;
             int emptyPolls = 0;
             while (System.currentTimeMillis() < deadline && (out.size() < expected || emptyPolls < 2)) {

@@ -61,21 +61,9 @@ class ReplayIT {
         try (EventProducer producer = new EventProducer(c)) {
             producer.sendRating(RatingEvent.of(3, 50, 5.0, 42_000L, "test")).get();
         }
-        Process p = new ProcessBuilder(
-                        "kcat",
-                        "-q",
-                        "-b",
-                        c.kafkaBootstrap(),
-                        "-C",
-                        "-t",
-                        c.topic(Topics.RATINGS),
-                        "-c",
-                        "1",
-                        "-e",
-                        "-f",
-                        "%k %s")
-                .redirectErrorStream(true)
-                .start();
+        List<String> cmd = TestStack.kcat(TestStack.as(c, "stream")); // the ratings' only reader
+        cmd.addAll(List.of("-C", "-t", c.topic(Topics.RATINGS), "-c", "1", "-e", "-f", "%k %s"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out.trim())

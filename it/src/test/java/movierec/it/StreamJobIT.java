@@ -15,7 +15,6 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.TreeMap;
 import movierec.cli.Waits;
 import movierec.common.LocalProcess;
@@ -26,7 +25,6 @@ import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
 import movierec.kafka.replay.MovieLensCsv;
 import movierec.kafka.replay.MovieLensReplay;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
@@ -145,10 +143,9 @@ class StreamJobIT {
     @Test
     @Order(4)
     void malformedRecordFromKcatIsDeadLetteredAndLaterRecordsStillArrive() throws Exception {
-        Process p = new ProcessBuilder(
-                        "kcat", "-b", c.kafkaBootstrap(), "-P", "-t", c.topic(Topics.RATINGS), "-k", "424242")
-                .redirectErrorStream(true)
-                .start();
+        List<String> cmd = TestStack.kcat(c);
+        cmd.addAll(List.of("-P", "-t", c.topic(Topics.RATINGS), "-k", "424242"));
+        Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
         p.getOutputStream().write("{\"userId\": 424242, \"movieId\": oops}\n".getBytes(StandardCharsets.UTF_8));
         p.getOutputStream().close();
         assertThat(p.waitFor()).isZero();
@@ -319,16 +316,10 @@ class StreamJobIT {
         return consume(c, topic);
     }
 
+    /** A dead-letter topic's records, read as the CLI (an operator may inspect dead letters). */
     static List<ConsumerRecord<byte[], byte[]>> consume(MovierecConfig c, String topic) {
-        Properties p = new Properties();
-        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
-        p.put(ConsumerConfig.GROUP_ID_CONFIG, "it-" + System.nanoTime());
-        p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, ByteArrayDeserializer.class.getName());
-        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024));
-        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(p)) {
-            consumer.subscribe(List.of(topic));
+        try (KafkaConsumer<byte[], byte[]> consumer =
+                TestStack.consumer(c, topic, ByteArrayDeserializer.class, ByteArrayDeserializer.class)) {
             List<ConsumerRecord<byte[], byte[]>> out = new java.util.ArrayList<>();
             for (int i = 0; i < 6; i++) consumer.poll(Duration.ofMillis(500)).forEach(out::add);
             return out;

@@ -3,11 +3,13 @@ package movierec.it;
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.function.BooleanSupplier;
+import movierec.common.KafkaClientSecurity;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
@@ -15,6 +17,10 @@ import movierec.es.IndexBootstrap;
 import movierec.es.LocalElasticsearch;
 import movierec.kafka.LocalKafka;
 import movierec.kafka.Topics;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.Deserializer;
 
 /**
  * The real stack for integration tests: one Kafka broker and one Elasticsearch per test run (all test classes run
@@ -92,6 +98,64 @@ public final class TestStack {
                 c.home());
         if (!started.contains(p)) started.add(0, p);
         return p;
+    }
+
+    /** The configuration signed in as another local identity: {@code stream} reads movies and ratings, ... */
+    public static MovierecConfig as(MovierecConfig c, String identity) {
+        return c.with(Map.of("identity", identity));
+    }
+
+    /**
+     * A consumer of every partition of {@code topic} from the beginning, signed in as {@code c}'s identity. Assigned,
+     * not subscribed: no consumer group, so reading needs only the topic's READ grant.
+     */
+    public static <K, V> KafkaConsumer<K, V> consumer(
+            MovierecConfig c,
+            String topic,
+            Class<? extends Deserializer<K>> keys,
+            Class<? extends Deserializer<V>> values) {
+        Properties p = new Properties();
+        p.putAll(KafkaClientSecurity.properties(c));
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, c.kafkaBootstrap());
+        p.put(ConsumerConfig.KEY_DESERIALIZER_CLASS_CONFIG, keys.getName());
+        p.put(ConsumerConfig.VALUE_DESERIALIZER_CLASS_CONFIG, values.getName());
+        p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, String.valueOf(4 * 1024 * 1024)); // dead letters
+        p.put(ConsumerConfig.MAX_POLL_RECORDS_CONFIG, "5000");
+        // A refused client (no or wrong credentials) fails within seconds instead of retrying for a minute.
+        p.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "10000");
+        KafkaConsumer<K, V> consumer = new KafkaConsumer<>(p);
+        List<TopicPartition> parts = consumer.partitionsFor(topic).stream()
+                .map(i -> new TopicPartition(topic, i.partition()))
+                .toList();
+        consumer.assign(parts);
+        consumer.seekToBeginning(parts);
+        return consumer;
+    }
+
+    /**
+     * The start of a kcat command (a real third-party client) against the stack, signed in as {@code c}'s identity.
+     * Its SASL settings go in a config file of this user's only ({@code -F}), not on the command line. PLAIN, not
+     * SCRAM: Debian's kcat (librdkafka 2.0) sends a SCRAM nonce that Kafka 4 rejects (fixed in librdkafka 2.6.1).
+     */
+    public static List<String> kcat(MovierecConfig c) throws java.io.IOException {
+        // -q before -F: no "Reading configuration" line mixed into the output.
+        List<String> cmd = new ArrayList<>(List.of("kcat", "-q", "-b", c.kafkaBootstrap()));
+        MovierecConfig signed = c.withLocalCredentials();
+        if (signed.get("kafka.security.protocol").isEmpty()) return cmd;
+        Path file = c.dataDir().resolve("kcat-" + c.identity() + ".conf");
+        Files.deleteIfExists(file);
+        Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+        Files.writeString(
+                file,
+                String.join(
+                        "\n",
+                        "security.protocol=" + signed.get("kafka.security.protocol"),
+                        "sasl.mechanisms=PLAIN",
+                        "sasl.username=" + signed.get("kafka.sasl.username"),
+                        "sasl.password=" + signed.get("kafka.sasl.password"),
+                        ""));
+        cmd.addAll(List.of("-F", file.toString()));
+        return cmd;
     }
 
     static synchronized void stopAll() {

@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import movierec.common.Events;
+import movierec.common.KafkaClientSecurity;
 import movierec.common.MovieEvent;
 import movierec.common.MovierecConfig;
 import movierec.common.RatingEvent;
@@ -32,16 +33,17 @@ public final class EventProducer implements AutoCloseable {
 
     /** With producer settings overridden, e.g. the API's short timeouts so a Kafka outage answers 503 quickly. */
     public EventProducer(MovierecConfig config, java.util.Map<String, String> overrides) {
-        Properties p = properties(config.kafkaBootstrap());
+        Properties p = properties(config);
         p.putAll(overrides);
         this.producer = new KafkaProducer<>(p);
         this.moviesTopic = config.topic(Topics.MOVIES);
         this.ratingsTopic = config.topic(Topics.RATINGS);
     }
 
-    static Properties properties(String bootstrap) {
+    static Properties properties(MovierecConfig config) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(KafkaClientSecurity.properties(config));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         p.put(ProducerConfig.KEY_SERIALIZER_CLASS_CONFIG, StringSerializer.class.getName());
         p.put(ProducerConfig.VALUE_SERIALIZER_CLASS_CONFIG, ByteArraySerializer.class.getName());
         // Nothing lost, nothing duplicated: every in-sync replica acknowledges, and the broker drops retried

@@ -4,13 +4,19 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import movierec.common.LocalCredentials;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.ScramCredentialInfo;
+import org.apache.kafka.clients.admin.ScramMechanism;
+import org.apache.kafka.clients.admin.UserScramCredentialAlteration;
+import org.apache.kafka.clients.admin.UserScramCredentialUpsertion;
 import org.apache.kafka.common.Uuid;
 
 /**
@@ -18,6 +24,15 @@ import org.apache.kafka.common.Uuid;
  * the classpath the {@code kafka/broker} module writes at build time. Storage is formatted once; later starts reuse
  * it. {@code up} runs one node; {@code up --cluster} runs three (node i of n listens on {@code kafka.port} + 10·(i−1),
  * its controller on {@code kafka.controller.port} + 10·(i−1)), all voters of one controller quorum.
+ *
+ * <p>Security is on unless {@code kafka.security.local=false}. Clients sign in with SASL/SCRAM-SHA-256 as their
+ * component's user ({@code movierec-stream}, {@code movierec-api}, {@code movierec-cli}; passwords from
+ * {@link LocalCredentials}), and {@code StandardAuthorizer} refuses whatever the ACLs ({@link Topics#acls}) do not
+ * grant. The broker's own user {@code movierec-broker} is the super user: it signs in with PLAIN, on the controller
+ * listener (KRaft controllers cannot use SCRAM: the SCRAM credentials live in the metadata they serve) and between
+ * brokers, and creates the components' SCRAM credentials and the ACLs. The client listener also takes PLAIN from the
+ * components, for third-party tools whose SCRAM Kafka 4 refuses. Everything listens on 127.0.0.1 only, so PLAIN's
+ * clear-text password never leaves the machine.
  */
 public final class LocalKafka {
     /** Port distance between the nodes of a local cluster. */
@@ -86,6 +101,7 @@ public final class LocalKafka {
         LocalProcess.requireFreePort(controllerPort(), "the Kafka controller", "kafka.controller.port");
         try {
             Files.createDirectories(dir);
+            if (secured()) LocalCredentials.ensure(config.dataDir());
             Path props = renderServerProperties();
             String classpath = brokerClasspath();
             if (!Files.exists(dir.resolve("logs").resolve("meta.properties"))) {
@@ -112,24 +128,67 @@ public final class LocalKafka {
         }
     }
 
-    /** Waits until the node answers a metadata request. */
+    /** Waits until the node answers a metadata request, then makes sure the components' users exist. */
     public void awaitReady(int timeoutSeconds) {
         long deadline = System.currentTimeMillis() + timeoutSeconds * 1000L;
         while (System.currentTimeMillis() < deadline) {
             if (!process.running()) {
                 throw new IllegalStateException(process.name() + " exited during start-up: see " + process.logFile());
             }
-            if (healthy()) return;
+            if (healthy()) {
+                if (secured()) createUsers();
+                return;
+            }
             LocalProcess.sleep(250);
         }
         throw new IllegalStateException(
                 process.name() + " did not become ready in " + timeoutSeconds + " s: see " + process.logFile());
     }
 
-    /** True when this node answers a metadata request. */
+    /** True when this node answers a metadata request (asked as the broker's user). */
     public boolean healthy() {
         if (!LocalProcess.listening("127.0.0.1", port())) return false;
-        return reachable(config.with(Map.of("kafka.bootstrap", address())), 3);
+        return reachable(asBroker(), 3);
+    }
+
+    /** A client configuration for this node, signed in as the broker's own (super) user when security is on. */
+    private MovierecConfig asBroker() {
+        return config.with(Map.of(
+                "kafka.bootstrap",
+                address(),
+                "kafka.bootstrap.local",
+                "true",
+                "identity",
+                LocalCredentials.KAFKA_BROKER));
+    }
+
+    private boolean secured() {
+        return Boolean.parseBoolean(config.get("kafka.security.local"));
+    }
+
+    /**
+     * Sets every component's SCRAM credentials from the credentials file, at each start (idempotent; a new file
+     * replaces the old passwords). Done through the Admin API as the broker, rather than with
+     * {@code kafka-storage format --add-scram}, so no password appears on a command line and storage formatted
+     * before security was on gets them too.
+     */
+    private void createUsers() {
+        LocalCredentials creds = LocalCredentials.ensure(config.dataDir());
+        List<UserScramCredentialAlteration> users = new ArrayList<>();
+        for (String c : LocalCredentials.COMPONENTS) {
+            users.add(new UserScramCredentialUpsertion(
+                    MovierecConfig.LOCAL_USER_PREFIX + c,
+                    new ScramCredentialInfo(ScramMechanism.SCRAM_SHA_256, 4096),
+                    creds.password("kafka", c)));
+        }
+        try (Admin admin = Topics.admin(asBroker())) {
+            admin.alterUserScramCredentials(users).all().get(30, TimeUnit.SECONDS);
+        } catch (Exception e) {
+            throw new IllegalStateException(
+                    "could not create the Kafka users on " + process.name() + " (" + e.getMessage() + "): see "
+                            + process.logFile(),
+                    e);
+        }
     }
 
     /** True when the (local or external) cluster answers describeCluster within the timeout. */
@@ -147,7 +206,8 @@ public final class LocalKafka {
         List<String> voters = new ArrayList<>();
         for (int i = 1; i <= nodes; i++)
             voters.add(i + "@127.0.0.1:" + new LocalKafka(config, i, nodes).controllerPort());
-        String rendered = template.replace("${port}", Integer.toString(port()))
+        String rendered = template.replace("${protocol}", secured() ? "SASL_PLAINTEXT" : "PLAINTEXT")
+                .replace("${port}", Integer.toString(port()))
                 .replace("${controller_port}", Integer.toString(controllerPort()))
                 .replace("${node_id}", Integer.toString(node))
                 .replace("${voters}", String.join(",", voters))
@@ -158,10 +218,48 @@ public final class LocalKafka {
             // A node that dies is fenced after 3 s instead of 9, so its partitions get new leaders quickly.
             rendered += "broker.heartbeat.interval.ms=500\nbroker.session.timeout.ms=3000\n";
         }
+        if (secured()) rendered += saslSettings();
         Path out = dir.resolve("server.properties");
         Files.createDirectories(dir);
+        // It holds the broker's password: readable by this user only, from its creation on.
+        Files.deleteIfExists(out);
+        Files.createFile(out, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
         Files.writeString(out, rendered);
         return out;
+    }
+
+    /** The listeners' SASL settings and the authorizer (see the class comment). */
+    private String saslSettings() {
+        LocalCredentials creds = LocalCredentials.ensure(config.dataDir());
+        String broker = MovierecConfig.LOCAL_USER_PREFIX + LocalCredentials.KAFKA_BROKER;
+        String brokerPassword = creds.password("kafka", LocalCredentials.KAFKA_BROKER);
+        // Client side (to the controllers, to other brokers): signing in as the broker; server side: its PLAIN users.
+        String signIn = "org.apache.kafka.common.security.plain.PlainLoginModule required username=\"" + broker
+                + "\" password=\"" + brokerPassword + "\"";
+        String brokerOnly = signIn + plainUser(broker, brokerPassword) + ";";
+        StringBuilder everyone = new StringBuilder(signIn + plainUser(broker, brokerPassword));
+        for (String c : LocalCredentials.COMPONENTS)
+            everyone.append(plainUser(MovierecConfig.LOCAL_USER_PREFIX + c, creds.password("kafka", c)));
+        return String.join(
+                "\n",
+                "listener.name.client.sasl.enabled.mechanisms=" + MovierecConfig.LOCAL_KAFKA_MECHANISM + ",PLAIN",
+                "listener.name.client.scram-sha-256.sasl.jaas.config="
+                        + "org.apache.kafka.common.security.scram.ScramLoginModule required;",
+                // The components may sign in with PLAIN too, for third-party tools on librdkafka before 2.6.1
+                // (Debian's kcat): their SCRAM sends a nonce Kafka 4 rejects. Same users, same ACLs.
+                "listener.name.client.plain.sasl.jaas.config=" + everyone + ";",
+                "listener.name.controller.sasl.enabled.mechanisms=PLAIN",
+                "listener.name.controller.plain.sasl.jaas.config=" + brokerOnly,
+                "sasl.mechanism.inter.broker.protocol=PLAIN",
+                "sasl.mechanism.controller.protocol=PLAIN",
+                "authorizer.class.name=org.apache.kafka.metadata.authorizer.StandardAuthorizer",
+                "super.users=User:" + broker,
+                "allow.everyone.if.no.acl.found=false",
+                "");
+    }
+
+    private static String plainUser(String user, String password) {
+        return " user_" + user + "=\"" + password + "\"";
     }
 
     private void format(String classpath, Path props) throws IOException {

@@ -6,12 +6,21 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
+import movierec.common.KafkaClientSecurity;
+import movierec.common.LocalCredentials;
 import movierec.common.MovierecConfig;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.acl.AccessControlEntry;
+import org.apache.kafka.common.acl.AclBinding;
+import org.apache.kafka.common.acl.AclOperation;
+import org.apache.kafka.common.acl.AclPermissionType;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.TopicExistsException;
+import org.apache.kafka.common.resource.PatternType;
+import org.apache.kafka.common.resource.ResourcePattern;
+import org.apache.kafka.common.resource.ResourceType;
 
 /**
  * The topics and their settings. Partitions, replication factor and min.insync.replicas come from configuration, so
@@ -62,9 +71,14 @@ public final class Topics {
         return topics;
     }
 
-    /** Creates the missing topics; existing ones are left as they are. Returns the names it created. */
+    /**
+     * Creates the missing topics; existing ones are left as they are. Returns the names it created. On the local
+     * secured brokers it first grants the namespace's ACLs ({@link #acls}, idempotent): a broker applies metadata in
+     * order, so any broker that knows a topic already knows who may use it.
+     */
     public static List<String> ensure(MovierecConfig config) {
-        try (Admin admin = admin(config)) {
+        try (Admin admin = admin(provisioner(config))) {
+            if (config.localKafkaSecured()) admin.createAcls(acls(config)).all().get();
             Set<String> existing = admin.listTopics().names().get();
             List<NewTopic> missing = definitions(config).stream()
                     .filter(t -> !existing.contains(t.name()))
@@ -90,8 +104,83 @@ public final class Topics {
         }
     }
 
+    /** Deletes the namespace's topics (and on the local secured brokers its ACLs): what {@code evaluate} and benches clean up. */
+    public static void drop(MovierecConfig config) throws Exception {
+        try (Admin admin = admin(provisioner(config))) {
+            Set<String> existing = admin.listTopics().names().get();
+            List<String> names = definitions(config).stream()
+                    .map(NewTopic::name)
+                    .filter(existing::contains)
+                    .toList();
+            admin.deleteTopics(names).all().get();
+            if (config.localKafkaSecured()) {
+                admin.deleteAcls(acls(config).stream().map(AclBinding::toFilter).toList())
+                        .all()
+                        .get();
+            }
+        }
+    }
+
+    /**
+     * Who may do what with a namespace's topics on the local secured brokers, per component user (the broker's own
+     * user is a super user and needs none). One literal pattern per topic, granted when {@link #ensure} creates the
+     * namespace's topics: ACL patterns match a whole name or a prefix only, and a prefix is too wide both ways: a
+     * PREFIXED {@code ns_ratings} also covers {@code ns_ratings.dlq} and {@code ns_ratings.pairs}, and a PREFIXED
+     * namespace covers every topic in it.
+     *
+     * <ul>
+     *   <li>{@code api}: write {@code ratings} (POST /api/users/{id}/ratings).
+     *   <li>{@code cli} (load, collect, simulate, bench, evaluate, tests): write {@code movies} and {@code ratings};
+     *       read the dead-letter topics (what an operator inspects); describe every topic and its settings (status,
+     *       lag and waits read end offsets). Creating and deleting topics and ACLs is done as the broker user.
+     *   <li>{@code stream}: read {@code movies}, {@code ratings} and {@code ratings.pairs}; write the dead-letter
+     *       topics and {@code ratings.pairs}; its Kafka source's consumer groups
+     *       ({@link MovierecConfig#streamGroupPrefix}).
+     * </ul>
+     *
+     * Nobody else reads {@code movies} or {@code ratings}, and nobody else writes them.
+     */
+    public static List<AclBinding> acls(MovierecConfig config) {
+        List<AclBinding> out = new ArrayList<>();
+        String api = principal("api"), cli = principal("cli"), stream = principal("stream");
+        out.add(topic(config, RATINGS, api, AclOperation.WRITE));
+        for (String t : List.of(MOVIES, RATINGS)) out.add(topic(config, t, cli, AclOperation.WRITE));
+        for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ)) out.add(topic(config, t, cli, AclOperation.READ));
+        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, MOVIES_DLQ, RATINGS_DLQ)) {
+            for (AclOperation op : List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS))
+                out.add(topic(config, t, cli, op));
+        }
+        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS)) out.add(topic(config, t, stream, AclOperation.READ));
+        for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ, RATING_PAIRS))
+            out.add(topic(config, t, stream, AclOperation.WRITE));
+        out.add(binding(
+                new ResourcePattern(ResourceType.GROUP, config.streamGroupPrefix(), PatternType.PREFIXED),
+                stream,
+                AclOperation.READ));
+        return out;
+    }
+
+    private static String principal(String component) {
+        return "User:" + MovierecConfig.LOCAL_USER_PREFIX + component;
+    }
+
+    private static AclBinding topic(MovierecConfig config, String name, String principal, AclOperation op) {
+        return binding(new ResourcePattern(ResourceType.TOPIC, config.topic(name), PatternType.LITERAL), principal, op);
+    }
+
+    private static AclBinding binding(ResourcePattern pattern, String principal, AclOperation op) {
+        return new AclBinding(pattern, new AccessControlEntry(principal, "*", op, AclPermissionType.ALLOW));
+    }
+
+    /** Creating topics and ACLs on the local secured brokers is the broker user's job; elsewhere the configured user's. */
+    private static MovierecConfig provisioner(MovierecConfig config) {
+        return config.localKafkaSecured() ? config.with(Map.of("identity", LocalCredentials.KAFKA_BROKER)) : config;
+    }
+
+    /** An admin client signed in as {@code config}'s identity ({@link KafkaClientSecurity}). */
     public static Admin admin(MovierecConfig config) {
         Properties p = new Properties();
+        p.putAll(KafkaClientSecurity.properties(config));
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         p.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         p.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "15000");

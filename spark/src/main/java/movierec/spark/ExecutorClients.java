@@ -28,7 +28,7 @@ final class ExecutorClients {
         config = MovierecConfig.load(Path.of(settings.getOrDefault("MOVIEREC_HOME", ".")), settings, new Properties());
         es = EsClients.create(config);
         bulk = new EsBulk(es, config.getInt("es.bulk.concurrency"));
-        kafka = new KafkaWrites(config.kafkaBootstrap());
+        kafka = new KafkaWrites(config);
         models = new ModelCache(es, config);
     }
 

@@ -5,6 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Future;
+import movierec.common.KafkaClientSecurity;
+import movierec.common.MovierecConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -21,9 +23,11 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 public final class KafkaWrites implements AutoCloseable {
     private final KafkaProducer<byte[], byte[]> producer;
 
-    public KafkaWrites(String bootstrap) {
+    /** Signed in as the stream job's user: the driver resolved it before shipping the settings here. */
+    public KafkaWrites(MovierecConfig config) {
         Properties p = new Properties();
-        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.putAll(KafkaClientSecurity.properties(config));
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         p.put(ProducerConfig.ACKS_CONFIG, "all");
         p.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         p.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, String.valueOf(4 * 1024 * 1024)); // the bad value may be large

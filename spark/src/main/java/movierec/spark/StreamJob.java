@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import movierec.common.KafkaClientSecurity;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import org.apache.kafka.clients.admin.Admin;
@@ -197,6 +198,9 @@ public final class StreamJob {
         var reader = spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", config.kafkaBootstrap())
+                // The stream job's user; Spark passes kafka.-prefixed options to its consumers and admin client.
+                .options(kafkaOptions(config))
+                .option("groupIdPrefix", config.streamGroupPrefix())
                 .option("subscribe", topics)
                 .option("startingOffsets", "earliest")
                 // The default 500 ms fetch wait would add up to half a second to every micro-batch.
@@ -207,9 +211,17 @@ public final class StreamJob {
         return (bounded ? reader.option("maxOffsetsPerTrigger", "100000") : reader).load();
     }
 
+    /** The Kafka client security settings as Spark Kafka source options (each with the {@code kafka.} prefix). */
+    static Map<String, String> kafkaOptions(MovierecConfig config) {
+        Map<String, String> out = new java.util.HashMap<>();
+        KafkaClientSecurity.properties(config).forEach((k, v) -> out.put("kafka." + k, v));
+        return out;
+    }
+
     /** The Kafka source fails on a missing topic: wait for {@code movierec up} (or the admin) to create them. */
     static void waitForTopics(MovierecConfig config) throws InterruptedException {
         Properties p = new Properties();
+        p.putAll(KafkaClientSecurity.properties(config));
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, config.kafkaBootstrap());
         Set<String> needed = Set.of(
                 config.topic("movies"),
@@ -219,13 +231,19 @@ public final class StreamJob {
                 config.topic("ratings.pairs"));
         try (Admin admin = Admin.create(p)) {
             for (int attempt = 0; ; attempt++) {
+                // Only topics this user may use are listed: missing ones may also lack their ACLs (Topics.ensure).
+                String why = "not all created";
                 try {
                     if (admin.listTopics().names().get(10, TimeUnit.SECONDS).containsAll(needed)) return;
                 } catch (Exception e) {
-                    // broker not reachable yet
+                    why = e.getCause() != null ? e.getCause().toString() : e.toString(); // unreachable, refused
                 }
                 if (attempt % 10 == 0)
-                    LOG.warn("waiting for Kafka topics {} at {} (run ./movierec up)", needed, config.kafkaBootstrap());
+                    LOG.warn(
+                            "waiting for Kafka topics {} at {}: {} (run ./movierec up)",
+                            needed,
+                            config.kafkaBootstrap(),
+                            why);
                 Thread.sleep(1000);
             }
         }
