@@ -9,7 +9,6 @@ import co.elastic.clients.elasticsearch.core.GetResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -51,32 +50,25 @@ public final class ApiKeys {
     public ApiKey.Issued create(String name, Scope scope) throws IOException {
         ApiKey.Issued issued = ApiKey.issue(name, scope, System.currentTimeMillis());
         ApiKey k = issued.record();
-        Map<String, Object> doc = new LinkedHashMap<>();
-        doc.put("name", k.name());
-        doc.put("scope", k.scope().label());
-        doc.put("salt", k.salt());
-        doc.put("hash", k.hash());
-        doc.put("created_at", k.createdAt());
         // wait_for: `keys list` and `keys revoke` search by name right after.
-        es.create(c -> c.index(index).id(k.id()).document(doc).refresh(Refresh.WaitFor));
+        es.create(c -> c.index(index).id(k.id()).document(ApiKeyDoc.of(k)).refresh(Refresh.WaitFor));
         LOG.info("created API key '{}' with scope {}", name, scope.label());
         return issued;
     }
 
     /** Every key, revoked ones too, oldest first. */
-    @SuppressWarnings("rawtypes")
     public List<ApiKey> list() throws IOException {
         List<ApiKey> out = new ArrayList<>();
         try {
-            for (Hit<Map> h : es.search(
+            for (Hit<ApiKeyDoc> h : es.search(
                             s -> s.index(index)
                                     .size(10_000)
                                     .sort(o ->
                                             o.field(f -> f.field("created_at").order(SortOrder.Asc))),
-                            Map.class)
+                            ApiKeyDoc.class)
                     .hits()
                     .hits()) {
-                out.add(fromDoc(h.id(), h.source()));
+                out.add(h.source().key(h.id()));
             }
         } catch (ElasticsearchException e) {
             if (e.status() != 404) throw e; // no api_keys index: no key exists yet
@@ -95,7 +87,7 @@ public final class ApiKeys {
                             .id(k.id())
                             .doc(Map.of("revoked_at", now))
                             .refresh(Refresh.WaitFor),
-                    Map.class);
+                    ApiKeyDoc.class);
             cache.remove(k.id());
             n++;
         }
@@ -122,12 +114,11 @@ public final class ApiKeys {
         return c.key().matches(presented) ? c.key() : null;
     }
 
-    @SuppressWarnings("rawtypes")
     private ApiKey read(String id) {
         try {
-            GetResponse<Map> r =
-                    StoreUnavailable.call(() -> es.get(g -> g.index(index).id(id), Map.class));
-            return r.found() ? fromDoc(id, r.source()) : null;
+            GetResponse<ApiKeyDoc> r =
+                    StoreUnavailable.call(() -> es.get(g -> g.index(index).id(id), ApiKeyDoc.class));
+            return r.found() ? r.source().key(id) : null;
         } catch (ElasticsearchException e) {
             if (e.status() == 404) return null; // no api_keys index: no key exists yet
             throw e;
@@ -138,27 +129,10 @@ public final class ApiKeys {
     private void touch(ApiKey key) {
         async.update(
                         u -> u.index(index).id(key.id()).doc(Map.of("last_used_at", System.currentTimeMillis())),
-                        Map.class)
+                        ApiKeyDoc.class)
                 .whenComplete((r, e) -> {
                     if (e != null)
                         LOG.warn("could not record the last use of API key '{}': {}", key.name(), e.getMessage());
                 });
-    }
-
-    @SuppressWarnings("rawtypes")
-    private static ApiKey fromDoc(String id, Map doc) {
-        return new ApiKey(
-                id,
-                (String) doc.get("name"),
-                Scope.parse((String) doc.get("scope")),
-                (String) doc.get("salt"),
-                (String) doc.get("hash"),
-                ((Number) doc.get("created_at")).longValue(),
-                millis(doc.get("last_used_at")),
-                millis(doc.get("revoked_at")));
-    }
-
-    private static Long millis(Object v) {
-        return v == null ? null : ((Number) v).longValue();
     }
 }

@@ -34,7 +34,7 @@ final class MovieRoutes {
 
     void movie(Context ctx) {
         long movieId = Params.id(ctx, "movieId");
-        Map<String, Object> m = movies.get(movieId);
+        MovieSummary m = movies.get(movieId);
         if (m == null) throw ApiError.notFound("movie " + movieId + " not found");
         ctx.json(m);
     }

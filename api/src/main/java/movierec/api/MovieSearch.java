@@ -6,7 +6,6 @@ import co.elastic.clients.elasticsearch._types.query_dsl.TextQueryType;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -39,12 +38,10 @@ public final class MovieSearch {
     }
 
     /** One page of matches: {@code {total, page, size, items}}. */
-    @SuppressWarnings("rawtypes")
     public Map<String, Object> search(String text, String genre, int page, int size) {
-        SearchResponse<Map> r = StoreUnavailable.call(
-                () -> es.search(request(config.index("movies"), text, genre, page, size), Map.class));
-        List<Map<String, Object>> items = new ArrayList<>();
-        for (Hit<Map> h : r.hits().hits()) items.add(Movies.summary(h));
+        SearchResponse<MovieSummary> r = StoreUnavailable.call(
+                () -> es.search(request(config.index("movies"), text, genre, page, size), MovieSummary.class));
+        List<MovieSummary> items = r.hits().hits().stream().map(Hit::source).toList();
         Map<String, Object> out = new LinkedHashMap<>();
         out.put(
                 "total",

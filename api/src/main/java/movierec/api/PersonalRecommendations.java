@@ -117,20 +117,19 @@ public final class PersonalRecommendations {
      * the score served (the sum of the explanation's contributions); the reason names the largest contribution. A bonus
      * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
      */
-    @SuppressWarnings("rawtypes")
     private List<Recommendation> knn(
             float[] storedVector, Set<Long> rated, Supplier<Explanations.Split> explanation, int k, Filters filters) {
         ModelCache.Model m = models.current();
-        SearchResponse<Map> r = StoreUnavailable.call(
-                () -> es.search(knnRequest(config.index("movies"), storedVector, rated, k, filters), Map.class));
+        SearchResponse<MovieSummary> r = StoreUnavailable.call(() ->
+                es.search(knnRequest(config.index("movies"), storedVector, rated, k, filters), MovieSummary.class));
         Explanations.Split split = unwrapped(explanation);
         List<Recommendation> out = new ArrayList<>();
-        for (Hit<Map> h : r.hits().hits()) {
-            long id = Movies.id(h);
+        for (Hit<MovieSummary> h : r.hits().hits()) {
+            long id = h.source().id();
             ModelCache.Item item = m.items().get(id);
             double score =
                     item != null ? Vectors.dot(storedVector, item.embedding()) : h.score() == null ? 0 : h.score();
-            out.add(new Recommendation(Movies.summary(h), score, split.reason(id)));
+            out.add(new Recommendation(h.source(), score, split.reason(id)));
         }
         if (out.size() < k) {
             Set<Long> exclude = new HashSet<>(rated);

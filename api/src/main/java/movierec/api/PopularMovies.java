@@ -7,7 +7,6 @@ import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Set;
 import movierec.common.MovierecConfig;
 import movierec.es.StoreUnavailable;
@@ -27,29 +26,27 @@ public final class PopularMovies {
     }
 
     /** Popular movies: first in {@code genres} (if any), then overall; none of {@code exclude}. */
-    @SuppressWarnings("rawtypes")
     public List<Recommendation> excluding(Set<Long> exclude, List<String> genres, int k, Filters filters) {
         List<Recommendation> out = new ArrayList<>();
         Set<Long> skip = new HashSet<>(exclude);
         if (!genres.isEmpty()) {
-            for (Hit<Map> h : hits(filters.queries(skip, genres), k)) {
-                skip.add(Movies.id(h));
-                out.add(new Recommendation(Movies.summary(h), ratingCount(h), "popular in " + firstShared(h, genres)));
+            for (MovieSummary m : hits(filters.queries(skip, genres), k)) {
+                skip.add(m.id());
+                out.add(new Recommendation(m, ratingCount(m), "popular in " + firstShared(m, genres)));
             }
         }
         if (out.size() < k) {
-            for (Hit<Map> h : hits(filters.queries(skip, null), k - out.size())) {
+            for (MovieSummary m : hits(filters.queries(skip, null), k - out.size())) {
                 out.add(new Recommendation(
-                        Movies.summary(h),
-                        ratingCount(h),
+                        m,
+                        ratingCount(m),
                         filters.genre() == null ? "popular overall" : "popular in " + filters.genre()));
             }
         }
         return out;
     }
 
-    @SuppressWarnings("rawtypes")
-    private List<Hit<Map>> hits(List<Query> filter, int k) {
+    private List<MovieSummary> hits(List<Query> filter, int k) {
         return StoreUnavailable.call(() -> es.search(
                         s -> s.index(config.index("movies"))
                                 .size(k)
@@ -60,20 +57,20 @@ public final class PopularMovies {
                                 .sort(o -> o.field(f -> f.field("rating_avg").order(SortOrder.Desc)))
                                 .sort(o -> o.field(f -> f.field("movie_id").order(SortOrder.Asc)))
                                 .source(x -> x.filter(f -> f.includes(Movies.FIELDS))),
-                        Map.class))
+                        MovieSummary.class))
                 .hits()
-                .hits();
+                .hits()
+                .stream()
+                .map(Hit::source)
+                .toList();
     }
 
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    private static String firstShared(Hit<Map> h, List<String> genres) {
-        List<String> own = (List<String>) h.source().getOrDefault("genres", List.of());
+    private static String firstShared(MovieSummary m, List<String> genres) {
+        List<String> own = m.genres() == null ? List.of() : m.genres();
         return genres.stream().filter(own::contains).findFirst().orElse(genres.get(0));
     }
 
-    @SuppressWarnings("rawtypes")
-    private static double ratingCount(Hit<Map> h) {
-        Object c = h.source().get("rating_count");
-        return c == null ? 0 : ((Number) c).doubleValue();
+    private static double ratingCount(MovieSummary m) {
+        return m.ratingCount() == null ? 0 : m.ratingCount();
     }
 }

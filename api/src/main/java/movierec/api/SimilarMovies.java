@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import movierec.common.MovierecConfig;
 import movierec.es.ModelCache;
+import movierec.es.MovieVectorsDoc;
 import movierec.es.StoreUnavailable;
 
 /**
@@ -37,29 +38,27 @@ public final class SimilarMovies {
     }
 
     /** The k most similar movies; null when there is no such movie. */
-    @SuppressWarnings({"rawtypes", "unchecked"})
     public List<Recommendation> similar(long movieId, int k) {
-        GetResponse<Map> self = StoreUnavailable.call(() -> es.get(
+        // The model cache's record of a movie's vectors, asked for the title and the vector only.
+        GetResponse<MovieVectorsDoc> self = StoreUnavailable.call(() -> es.get(
                 g -> g.index(config.index("movies")).id(String.valueOf(movieId)).sourceIncludes("title", "embedding"),
-                Map.class));
+                MovieVectorsDoc.class));
         if (!self.found()) return null;
-        String title = (String) self.source().get("title");
+        String title = self.source().title();
         float[] alsQuery = null;
         List<String> reasons = new ArrayList<>();
-        if (self.source().get("embedding") instanceof List<?> emb) {
-            float[] stored = new float[emb.size()];
-            for (int i = 0; i < stored.length; i++) stored[i] = ((Number) emb.get(i)).floatValue();
-            alsQuery = models.current().layout().alsQuery(stored);
+        if (self.source().embedding() != null) {
+            alsQuery = models.current().layout().alsQuery(self.source().embedding());
             reasons.add("liked by people who liked " + title);
         }
         reasons.add("similar story and genres to " + title);
         List<RequestItem> searches = searches(config.index("movies"), movieId, alsQuery, k);
-        List<MultiSearchResponseItem<Map>> responses = StoreUnavailable.call(
-                        () -> es.msearch(m -> m.searches(searches), Map.class))
+        List<MultiSearchResponseItem<MovieSummary>> responses = StoreUnavailable.call(
+                        () -> es.msearch(m -> m.searches(searches), MovieSummary.class))
                 .responses();
         List<List<Long>> rankings = new ArrayList<>();
-        Map<Long, Map<String, Object>> movies = new HashMap<>();
-        for (MultiSearchResponseItem<Map> item : responses) {
+        Map<Long, MovieSummary> movies = new HashMap<>();
+        for (MultiSearchResponseItem<MovieSummary> item : responses) {
             if (item.isFailure()) {
                 // _msearch answers 200 whatever its searches do: each one's own status says what failed
                 String failure = "similar-movies search failed: "
@@ -68,9 +67,9 @@ public final class SimilarMovies {
                 throw new IllegalStateException(failure);
             }
             List<Long> ids = new ArrayList<>();
-            for (Hit<Map> h : item.result().hits().hits()) {
-                ids.add(Movies.id(h));
-                movies.putIfAbsent(Movies.id(h), Movies.summary(h));
+            for (Hit<MovieSummary> h : item.result().hits().hits()) {
+                ids.add(h.source().id());
+                movies.putIfAbsent(h.source().id(), h.source());
             }
             rankings.add(ids);
         }

@@ -59,9 +59,9 @@ final class UserRoutes {
         for (RatingDoc r : users.ratings(userId)) {
             if (recent.size() >= 20) break;
             Map<String, Object> m = new LinkedHashMap<>();
-            Map<String, Object> movie = movies.get(r.movieId());
+            MovieSummary movie = movies.get(r.movieId());
             m.put("movieId", r.movieId());
-            m.put("title", movie == null ? null : movie.get("title"));
+            m.put("title", movie == null ? null : movie.title());
             m.put("rating", r.rating());
             m.put("timestamp", r.timestamp());
             recent.add(m);

@@ -8,35 +8,11 @@ import co.elastic.clients.elasticsearch.core.SearchResponse;
 import co.elastic.clients.elasticsearch.core.search.Hit;
 import java.io.IOException;
 import java.util.List;
-import java.util.Map;
 import java.util.function.Consumer;
 
-/** Reads every document of an index in pages ({@code search_after} on a unique sort), as maps. */
+/** Reads every document of an index in pages ({@code search_after} on a unique sort), as records. */
 public final class EsScan {
     private EsScan() {}
-
-    public static long scan(
-            ElasticsearchClient es,
-            String index,
-            List<String> sortFields,
-            List<String> fields,
-            Consumer<Map<String, Object>> each)
-            throws IOException {
-        return scan(es, index, null, sortFields, fields, each);
-    }
-
-    /** Only the documents matching {@code query} (null: all). */
-    @SuppressWarnings({"rawtypes", "unchecked"})
-    public static long scan(
-            ElasticsearchClient es,
-            String index,
-            Query query,
-            List<String> sortFields,
-            List<String> fields,
-            Consumer<Map<String, Object>> each)
-            throws IOException {
-        return scan(es, index, query, sortFields, fields, Map.class, m -> each.accept((Map<String, Object>) m));
-    }
 
     /** The documents matching {@code query} (null: all), read as {@code type} by the client's Jackson mapper. */
     public static <T> long scan(
