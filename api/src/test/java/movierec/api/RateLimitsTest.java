@@ -35,7 +35,7 @@ class RateLimitsTest {
         RateLimits.Limit key = RateLimits.Limit.of(config(Map.of()), "key");
         RateLimits.Limit address = RateLimits.Limit.of(config(Map.of()), "address");
         assertThat(key).isEqualTo(new RateLimits.Limit(5000, 10000));
-        assertThat(address).isEqualTo(new RateLimits.Limit(1000, 2000));
+        assertThat(address).isEqualTo(new RateLimits.Limit(5000, 10000));
         MovierecConfig c = config(Map.of("MOVIEREC_API_RATE_KEY_PER_SECOND", "7", "MOVIEREC_API_RATE_KEY_BURST", "9"));
         assertThat(RateLimits.Limit.of(c, "key")).isEqualTo(new RateLimits.Limit(7, 9));
     }
