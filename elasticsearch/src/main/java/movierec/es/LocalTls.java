@@ -36,90 +36,27 @@ final class LocalTls {
         if (Files.exists(dir.resolve(KEY))) return dir;
         try {
             Path work = Files.createDirectories(dir.resolve("work"));
+            // protects only the scratch stores, deleted below: the PEM files are what Elasticsearch reads
             String pass = Base64.getUrlEncoder().withoutPadding().encodeToString(new SecureRandom().generateSeed(18));
             Path ca = work.resolve("ca.p12");
             Path node = work.resolve("node.p12");
-            keytool(
-                    work,
-                    "-genkeypair",
-                    "-keystore",
-                    ca,
-                    "-storepass",
-                    pass,
-                    "-alias",
-                    "ca",
-                    "-keyalg",
-                    "EC",
-                    "-groupname",
-                    "secp256r1",
-                    "-dname",
-                    "CN=movierec local CA",
-                    "-ext",
-                    "bc:c",
-                    "-validity",
-                    DAYS);
-            keytool(
-                    work,
-                    "-genkeypair",
-                    "-keystore",
-                    node,
-                    "-storepass",
-                    pass,
-                    "-alias",
-                    "node",
-                    "-keyalg",
-                    "EC",
-                    "-groupname",
-                    "secp256r1",
-                    "-dname",
-                    "CN=localhost",
-                    "-validity",
-                    DAYS);
-            keytool(
-                    work,
-                    "-certreq",
-                    "-keystore",
-                    node,
-                    "-storepass",
-                    pass,
-                    "-alias",
-                    "node",
-                    "-file",
-                    work.resolve("node.csr"));
+            String ec = "-keyalg EC -groupname secp256r1 -validity " + DAYS;
+            keytool(work, "-genkeypair", ca, pass, "ca", ec + " -ext bc:c", "-dname", "CN=movierec local CA");
+            keytool(work, "-genkeypair", node, pass, "node", ec, "-dname", "CN=localhost");
+            keytool(work, "-certreq", node, pass, "node", "", "-file", work.resolve("node.csr"));
             keytool(
                     work,
                     "-gencert",
-                    "-keystore",
                     ca,
-                    "-storepass",
                     pass,
-                    "-alias",
                     "ca",
+                    "-rfc -validity " + DAYS + " -ext eku=serverAuth"
+                            + " -ext ku=digitalSignature -ext san=ip:127.0.0.1,dns:localhost",
                     "-infile",
                     work.resolve("node.csr"),
                     "-outfile",
-                    dir.resolve(CERT),
-                    "-rfc",
-                    "-validity",
-                    DAYS,
-                    "-ext",
-                    "san=ip:127.0.0.1,dns:localhost",
-                    "-ext",
-                    "eku=serverAuth",
-                    "-ext",
-                    "ku=digitalSignature");
-            keytool(
-                    work,
-                    "-exportcert",
-                    "-keystore",
-                    ca,
-                    "-storepass",
-                    pass,
-                    "-alias",
-                    "ca",
-                    "-rfc",
-                    "-file",
-                    dir.resolve(CA));
+                    dir.resolve(CERT));
+            keytool(work, "-exportcert", ca, pass, "ca", "-rfc", "-file", dir.resolve(CA));
             writePrivateKey(node, pass, dir.resolve(KEY));
             try (var files = Files.list(work)) {
                 for (Path f : files.toList()) Files.delete(f);
@@ -148,9 +85,23 @@ final class LocalTls {
         }
     }
 
-    private static void keytool(Path work, Object... args) throws IOException {
-        List<String> cmd = new ArrayList<>();
-        cmd.add(Path.of(System.getProperty("java.home"), "bin", "keytool").toString());
+    /**
+     * One keytool command on {@code store}/{@code alias}: {@code options} are space-free flags and values joined by
+     * spaces, {@code args} those that may hold spaces (a distinguished name) or paths.
+     */
+    private static void keytool(
+            Path work, String command, Path store, String pass, String alias, String options, Object... args)
+            throws IOException {
+        List<String> cmd = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                command,
+                "-keystore",
+                store.toString(),
+                "-storepass",
+                pass,
+                "-alias",
+                alias));
+        for (String o : options.split(" ")) if (!o.isEmpty()) cmd.add(o);
         for (Object a : args) cmd.add(a.toString());
         cmd.add("-noprompt");
         Process p = new ProcessBuilder(cmd)
@@ -161,7 +112,7 @@ final class LocalTls {
         try {
             if (p.waitFor() != 0) {
                 // the output names the failing step; the store password is never printed by keytool
-                throw new IOException("keytool " + args[0] + " failed: " + out.strip());
+                throw new IOException("keytool " + command + " failed: " + out.strip());
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
