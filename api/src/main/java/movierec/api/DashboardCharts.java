@@ -10,6 +10,7 @@ import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import org.slf4j.Logger;
@@ -25,10 +26,13 @@ final class DashboardCharts {
     private static final Logger LOG = LoggerFactory.getLogger(DashboardCharts.class);
     private final MovierecConfig config;
     private final HttpClient http;
+    /** Resolved once: it reads the local credentials file, which a chart request should not do. */
+    private final Optional<String> authorization;
 
     DashboardCharts(MovierecConfig config) {
         this.config = config;
         this.http = EsClients.http(config);
+        this.authorization = EsClients.authorization(config);
     }
 
     List<JsonNode> all() throws Exception {
@@ -51,7 +55,7 @@ final class DashboardCharts {
                     .timeout(Duration.ofSeconds(10))
                     .header("Content-Type", "application/json")
                     .POST(HttpRequest.BodyPublishers.ofString(ApiServer.JSON.writeValueAsString(url.path("body"))));
-            EsClients.authorization(config).ifPresent(a -> req.header("Authorization", a));
+            authorization.ifPresent(a -> req.header("Authorization", a));
             HttpResponse<String> r = http.send(req.build(), HttpResponse.BodyHandlers.ofString());
             if (r.statusCode() != 200) throw new IllegalStateException("HTTP " + r.statusCode());
             JsonNode node = ApiServer.JSON.readTree(r.body());
