@@ -16,6 +16,7 @@
     fastUntil: 0,
     timer: null,
     polling: false,
+    after: null,         // consistency token of the latest rating posted, until a list reflects it
   };
 
   /** An API error with the server's JSON message. */
@@ -165,6 +166,7 @@
     state.recIds = null;
     state.recSignature = null;
     state.fastUntil = 0;
+    state.after = null;
     $('recs-updated').hidden = true;
     $('recs').replaceChildren();
     status('Loading user ' + id + '\u2026', 'info');
@@ -219,12 +221,15 @@
     const gen = state.generation;
     let data;
     try {
-      data = await api('GET', '/api/users/' + state.userId + '/recommendations?k=10');
+      // after=: the list waits for (and so reflects) the latest rating this page posted
+      const after = state.after ? '&after=' + encodeURIComponent(state.after) : '';
+      data = await api('GET', '/api/users/' + state.userId + '/recommendations?k=10' + after);
     } catch (e) {
       if (gen === state.generation) showError('Recommendations', e);
       return false;
     }
     if (gen !== state.generation) return false;
+    if (state.after && !data.stale && data.asOf) state.after = null; // reflected: later reads need not wait
     const items = data.items || [];
     const ids = items.map((r) => r.movie && r.movie.id);
     const signature = JSON.stringify(items.map((r) => [r.movie && r.movie.id, r.reason]));
@@ -288,9 +293,10 @@
     if (state.userId === null) return;
     button.disabled = true;
     try {
-      await api('POST', '/api/users/' + state.userId + '/ratings', { movieId: Number(m.id), rating });
+      const accepted = await api('POST', '/api/users/' + state.userId + '/ratings', { movieId: Number(m.id), rating });
+      state.after = accepted.token;
       status('Rated \u201c' + (m.title || m.id) + '\u201d ' + rating.toFixed(1)
-        + ': accepted; recommendations update once the stream job has processed it.', 'ok');
+        + ': accepted; the next list reflects it.', 'ok');
       for (const li of document.querySelectorAll('li[data-movie-id="' + CSS.escape(String(m.id)) + '"]')) {
         let mark = li.querySelector('.your-rating');
         if (!mark) {
@@ -301,8 +307,17 @@
         mark.textContent = 'you: ' + rating.toFixed(1);
       }
       state.fastUntil = Date.now() + FAST_FOR_MS;
+      // read-your-writes: this load waits until the stream job has applied the rating, then shows it
+      if (!state.polling) {
+        state.polling = true;
+        try {
+          await loadRecs();
+        } finally {
+          state.polling = false;
+        }
+        loadProfile();
+      }
       schedulePoll();
-      setTimeout(() => loadProfile(), 2500);
     } catch (e) {
       showError('Rating', e);
     } finally {

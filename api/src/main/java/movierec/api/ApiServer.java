@@ -44,6 +44,7 @@ public final class ApiServer implements AutoCloseable {
     private final EventProducer producer;
     private final ModelCache models;
     private final UserRoutes users;
+    private final StreamProgress progress;
     private final MovieRoutes movies;
     private final DashboardCharts charts;
     private final Metrics metrics = new Metrics();
@@ -74,7 +75,9 @@ public final class ApiServer implements AutoCloseable {
         Explanations explanations = new Explanations(profiles, models);
         PersonalRecommendations personal =
                 new PersonalRecommendations(es, config, models, profiles, popular, explanations);
-        this.users = new UserRoutes(personal, profiles, movieLookup, explanations, producer);
+        this.progress = new StreamProgress(es, config);
+        this.users = new UserRoutes(
+                personal, profiles, movieLookup, explanations, producer, progress, config.getInt("api.after.wait.ms"));
         this.movies = new MovieRoutes(
                 popular, new MovieSearch(es, config), movieLookup, new SimilarMovies(es, config, models));
         this.charts = new DashboardCharts(config);
@@ -157,7 +160,8 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/health", this::health);
         app.get(
                 "/api/metrics",
-                ctx -> ctx.contentType("text/plain; version=0.0.4").result(metrics.render()));
+                ctx -> ctx.contentType("text/plain; version=0.0.4")
+                        .result(metrics.render() + progress.renderPrometheus()));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/web/openapi.json")));
         app.get("/api/docs", ctx -> ctx.redirect("/docs.html"));
         app.get("/api/local-key", ctx -> LocalKey.serve(ctx, config));

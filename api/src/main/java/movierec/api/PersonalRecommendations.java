@@ -50,7 +50,14 @@ public final class PersonalRecommendations {
     private final UserProfiles users;
     private final PopularMovies popular;
     private final Explanations explanations;
-    private final Map<String, List<Recommendation>> cache = new ConcurrentHashMap<>();
+    private final Map<String, ForUser> cache = new ConcurrentHashMap<>();
+
+    /**
+     * A user's list and what it reflects: the {@code ratings} partition and offset of the latest event in the user's
+     * document and the model version of its vector (all null for a user the stream job has not seen).
+     */
+    public record ForUser(
+            List<Recommendation> items, Integer appliedPartition, Long appliedOffset, String modelVersion) {}
 
     public PersonalRecommendations(
             ElasticsearchClient es,
@@ -72,11 +79,11 @@ public final class PersonalRecommendations {
      * model version): a new rating rewrites the user document, which changes its version, so the cache can never
      * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
      */
-    public List<Recommendation> forUser(long userId, int k, Filters filters) {
+    public ForUser forUser(long userId, int k, Filters filters) {
         UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
-        if (p == null) return popular.excluding(Set.of(), List.of(), k, filters);
+        if (p == null) return new ForUser(popular.excluding(Set.of(), List.of(), k, filters), null, null, null);
         String key = cacheKey(userId, k, filters, p.version(), models.current().version());
-        List<Recommendation> cached = cache.get(key);
+        ForUser cached = cache.get(key);
         if (cached != null) return cached;
         List<Recommendation> fresh;
         if (p.vector() == null) {
@@ -90,9 +97,14 @@ public final class PersonalRecommendations {
                     : CompletableFuture.supplyAsync(() -> explanations.split(userId), READS)::join;
             fresh = knn(p.vector(), p.rated(), split, k, filters);
         }
+        ForUser served = new ForUser(
+                fresh,
+                p.doc().appliedPartition(),
+                p.doc().appliedOffset(),
+                p.doc().modelVersion());
         if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
-        cache.put(key, fresh);
-        return fresh;
+        cache.put(key, served);
+        return served;
     }
 
     /** Everything a cached list depends on: the request, the user document's version and the model's. */

@@ -25,10 +25,18 @@ public final class UserProfiles {
             "history_ratings",
             "last_rated_at",
             "embedding",
-            "model_version");
+            "model_version",
+            "applied_partition",
+            "applied_offset");
     /** What a personalised request reads of the user: every field less is less for the real-time GET to load. */
-    static final List<String> RECOMMEND_FIELDS =
-            List.of("top_genres", "rated_movie_ids", "history_ratings", "embedding");
+    static final List<String> RECOMMEND_FIELDS = List.of(
+            "top_genres",
+            "rated_movie_ids",
+            "history_ratings",
+            "embedding",
+            "model_version",
+            "applied_partition",
+            "applied_offset");
 
     /**
      * A user's stored profile. {@code version} changes with every write of the user document (its sequence number,

@@ -9,6 +9,7 @@ import movierec.common.RatingEvent;
 import movierec.es.RatingDoc;
 import movierec.kafka.EventProducer;
 import movierec.kafka.QueueUnavailable;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /** The handlers of a user's routes: recommendations, profile, ratings (written to Kafka), explanations. */
 final class UserRoutes {
@@ -20,18 +21,24 @@ final class UserRoutes {
     private final Movies movies;
     private final Explanations explanations;
     private final EventProducer producer;
+    private final StreamProgress progress;
+    private final int afterWaitMs;
 
     UserRoutes(
             PersonalRecommendations personal,
             UserProfiles users,
             Movies movies,
             Explanations explanations,
-            EventProducer producer) {
+            EventProducer producer,
+            StreamProgress progress,
+            int afterWaitMs) {
         this.personal = personal;
         this.users = users;
         this.movies = movies;
         this.explanations = explanations;
         this.producer = producer;
+        this.progress = progress;
+        this.afterWaitMs = afterWaitMs;
     }
 
     void recommendations(Context ctx) {
@@ -42,7 +49,35 @@ final class UserRoutes {
         if (minYear != null && maxYear != null && minYear > maxYear)
             throw new BadQuery("minYear must not be after maxYear");
         var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear);
-        ctx.json(Map.of("userId", userId, "items", personal.forUser(userId, k, filters)));
+        String after = Params.optionalText(ctx, "after", 40);
+        ConsistencyToken token = after == null ? null : ConsistencyToken.parse(after);
+        // a client may wait less than the server allows, never more
+        int maxWaitMs = Math.min(afterWaitMs, Params.intQuery(ctx, "maxWaitMs", afterWaitMs, 0, 60_000));
+        // read-your-writes: wait (bounded) until the stream job has applied the client's rating, then read
+        boolean stale = token != null && !awaitApplied(token, maxWaitMs);
+        PersonalRecommendations.ForUser served = personal.forUser(userId, k, filters);
+        Map<String, Object> asOf = new LinkedHashMap<>();
+        asOf.put(
+                "event",
+                served.appliedOffset() == null
+                        ? null
+                        : new ConsistencyToken(served.appliedPartition(), served.appliedOffset()).toString());
+        asOf.put("modelVersion", served.modelVersion());
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("items", served.items());
+        body.put("asOf", asOf);
+        body.put("stale", stale);
+        ctx.json(body);
+    }
+
+    private boolean awaitApplied(ConsistencyToken token, int maxWaitMs) {
+        try {
+            return progress.await(token, maxWaitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
     }
 
     void user(Context ctx) {
@@ -90,9 +125,17 @@ final class UserRoutes {
         send(ctx, RatingEvent.retraction(userId, movieId, System.currentTimeMillis(), client), client);
     }
 
+    /** 202 with the consistency token: where the event landed, so a later read can wait until it is applied. */
     private void send(Context ctx, RatingEvent event, String client) {
-        QueueUnavailable.await(() -> producer.sendRating(event, client), SEND_TIMEOUT_MS);
-        ctx.status(202).json(Map.of("eventId", event.eventId(), "status", "accepted"));
+        RecordMetadata m = QueueUnavailable.await(() -> producer.sendRating(event, client), SEND_TIMEOUT_MS);
+        ctx.status(202)
+                .json(Map.of(
+                        "eventId",
+                        event.eventId(),
+                        "status",
+                        "accepted",
+                        "token",
+                        new ConsistencyToken(m.partition(), m.offset()).toString()));
     }
 
     void because(Context ctx) {

@@ -118,7 +118,8 @@ public final class EvaluateCommand implements Callable<Integer> {
             List<Ranking.Metrics> popular = new ArrayList<>();
             Progress progress = new Progress("users", held.size(), System.out);
             for (Map.Entry<Long, Set<Long>> e : held.entrySet()) {
-                List<Long> recs = ids(personal.forUser(e.getKey(), k, Filters.NONE));
+                List<Long> recs =
+                        ids(personal.forUser(e.getKey(), k, Filters.NONE).items());
                 UserProfiles.Profile p = users.profile(e.getKey());
                 List<Long> pop =
                         ids(popularMovies.excluding(p == null ? Set.of() : p.rated(), List.of(), k, Filters.NONE));

@@ -24,4 +24,7 @@ public record UserDoc(
         @JsonProperty("last_rated_at") Long lastRatedAt,
         @JsonProperty("updated_at") Long updatedAt,
         float[] embedding,
-        @JsonProperty("model_version") String modelVersion) {}
+        @JsonProperty("model_version") String modelVersion,
+        /** The {@code ratings} partition and offset of the latest event the document reflects. */
+        @JsonProperty("applied_partition") Integer appliedPartition,
+        @JsonProperty("applied_offset") Long appliedOffset) {}

@@ -219,7 +219,9 @@ class ApiContractIT {
                             "# TYPE movierec_http_requests_total counter",
                             "movierec_http_request_duration_seconds_bucket",
                             "movierec_auth_refused_total{status=\"401\"}",
-                            "movierec_rate_limited_total{bucket=\"key\"}")
+                            "movierec_rate_limited_total{bucket=\"key\"}",
+                            "movierec_event_to_applied_seconds_bucket{le=\"0.5\"}",
+                            "movierec_event_to_applied_seconds_count")
         });
         add.accept(new Object[] {
             "GET",
@@ -273,6 +275,20 @@ class ApiContractIT {
             (Consumer<Res>) r -> {
                 assertThat(r.json().path("userId").asLong()).isEqualTo(1);
                 assertThat(r.json().path("items")).hasSize(5);
+                assertThat(r.json().path("asOf").path("event").asText()).matches("\\d+:\\d+");
+                assertThat(r.json().path("asOf").path("modelVersion").asText()).startsWith("als-");
+                assertThat(r.json().path("stale").asBoolean()).isFalse();
+            }
+        });
+        add.accept(new Object[] {
+            "GET",
+            // the bundled data's first event: long applied, so no wait
+            "/api/users/1/recommendations?k=2&after=0:0&maxWaitMs=2000",
+            null,
+            200,
+            (Consumer<Res>) r -> {
+                assertThat(r.json().path("items")).hasSize(2);
+                assertThat(r.json().path("stale").asBoolean()).isFalse();
             }
         });
         add.accept(new Object[] {

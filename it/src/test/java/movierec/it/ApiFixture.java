@@ -5,6 +5,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Map;
 import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
 import movierec.api.LocalKey;
@@ -30,7 +31,9 @@ public final class ApiFixture {
 
     public static synchronized MovierecConfig config() throws Exception {
         if (config != null) return config;
-        MovierecConfig c = TestStack.namespace("api_");
+        // read-your-writes may wait longer than the 2 s default here: the tests check that it is right, not how fast
+        // (bench measures that) on a machine shared with the rest of the suite
+        MovierecConfig c = TestStack.namespace("api_").with(Map.of("api.after.wait.ms", "10000"));
         Path data = c.home().resolve("data");
         try (EventProducer producer = new EventProducer(c)) {
             new MovieLensReplay(producer, System.out)

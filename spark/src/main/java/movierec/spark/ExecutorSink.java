@@ -22,7 +22,14 @@ final class ExecutorSink<T> implements VoidFunction2<Dataset<T>, Long> {
     private final Map<String, String> settings;
     private final BatchMetrics metrics;
     private final transient StreamStatus status;
+    private final transient AfterBatch afterBatch;
     private final PartitionWriter<T> writer;
+
+    /** What the driver does with a batch's figures once every partition is written (before Spark commits it). */
+    @FunctionalInterface
+    interface AfterBatch {
+        void written(long batchId, BatchMetrics metrics);
+    }
 
     ExecutorSink(
             String query,
@@ -30,11 +37,22 @@ final class ExecutorSink<T> implements VoidFunction2<Dataset<T>, Long> {
             BatchMetrics metrics,
             StreamStatus status,
             PartitionWriter<T> writer) {
+        this(query, settings, metrics, status, writer, (id, m) -> {});
+    }
+
+    ExecutorSink(
+            String query,
+            Map<String, String> settings,
+            BatchMetrics metrics,
+            StreamStatus status,
+            PartitionWriter<T> writer,
+            AfterBatch afterBatch) {
         this.query = query;
         this.settings = settings;
         this.metrics = metrics;
         this.status = status;
         this.writer = writer;
+        this.afterBatch = afterBatch;
     }
 
     @Override
@@ -46,5 +64,6 @@ final class ExecutorSink<T> implements VoidFunction2<Dataset<T>, Long> {
         PartitionWriter<T> w = writer;
         batch.foreachPartition((ForeachPartitionFunction<T>) rows -> w.write(ExecutorClients.of(s), rows, m));
         status.recordBatch(query, batchId, before, metrics.totals());
+        afterBatch.written(batchId, metrics);
     }
 }

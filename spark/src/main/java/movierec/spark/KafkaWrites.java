@@ -2,6 +2,7 @@ package movierec.spark;
 
 import java.io.Serializable;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.Future;
@@ -121,16 +122,18 @@ public final class KafkaWrites implements AutoCloseable {
     }
 
     /** Waits until every send is acknowledged; a failure fails the task, so Spark retries it and the batch. */
-    public void await(List<Future<RecordMetadata>> sends) {
-        if (sends.isEmpty()) return;
+    public List<RecordMetadata> await(List<Future<RecordMetadata>> sends) {
+        if (sends.isEmpty()) return List.of();
         producer.flush();
+        List<RecordMetadata> written = new ArrayList<>(sends.size());
         for (Future<RecordMetadata> f : sends) {
             try {
-                f.get();
+                written.add(f.get());
             } catch (Exception e) {
                 throw new IllegalStateException("could not write to Kafka: " + e.getMessage(), e);
             }
         }
+        return written;
     }
 
     private static byte[] utf8(String s) {

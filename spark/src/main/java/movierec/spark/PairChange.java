@@ -18,7 +18,9 @@ public final class PairChange implements Serializable {
     private long movieId;
     private Double rating;
     private long timestamp;
+    private int partition;
     private long offset;
+    private long producedAt;
     private String source;
     private List<String> genres;
 
@@ -30,7 +32,9 @@ public final class PairChange implements Serializable {
         p.movieId = e.getMovieId();
         p.rating = e.getRating();
         p.timestamp = e.getTimestamp();
+        p.partition = e.getPartition();
         p.offset = e.getOffset();
+        p.producedAt = e.getProducedAt();
         p.source = e.getSource();
         p.genres = genres;
         return p;
@@ -93,12 +97,31 @@ public final class PairChange implements Serializable {
         timestamp = v;
     }
 
+    /** The rating event's partition of the {@code ratings} topic (a user's events share one: they are keyed by user). */
+    public int getPartition() {
+        return partition;
+    }
+
+    public void setPartition(int v) {
+        partition = v;
+    }
+
+    /** The rating event's offset in its partition. */
     public long getOffset() {
         return offset;
     }
 
     public void setOffset(long v) {
         offset = v;
+    }
+
+    /** When Kafka received the rating event (epoch ms). */
+    public long getProducedAt() {
+        return producedAt;
+    }
+
+    public void setProducedAt(long v) {
+        producedAt = v;
     }
 
     public String getSource() {

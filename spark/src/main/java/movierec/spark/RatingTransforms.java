@@ -3,6 +3,7 @@ package movierec.spark;
 import static org.apache.spark.sql.functions.col;
 import static org.apache.spark.sql.functions.lit;
 import static org.apache.spark.sql.functions.udf;
+import static org.apache.spark.sql.functions.unix_millis;
 
 import movierec.common.Events;
 import movierec.common.Genres;
@@ -62,8 +63,8 @@ public final class RatingTransforms {
     }
 
     /**
-     * Kafka rows ({@code key, value, topic, partition, offset}) of both topics -> the same columns plus the
-     * {@link #PARSED} columns and {@code heldSince}: exactly the fields of {@link RatingsByMovie.Event}. Invalid movie
+     * Kafka rows ({@code key, value, topic, partition, offset, timestamp}) of both topics -> the same columns (the
+     * record's timestamp as {@code producedAt}, epoch ms) plus the {@link #PARSED} columns and {@code heldSince}: exactly the fields of {@link RatingsByMovie.Event}. Invalid movie
      * records are dropped here (the movies query dead-letters them); invalid ratings stay, keyed
      * {@link RatingsByMovie#UNPARSEABLE}. One Jackson parse per record; nondeterministic so Spark evaluates it once.
      */
@@ -71,7 +72,14 @@ public final class RatingTransforms {
         var parse = udf((UDF2<String, byte[], Row>) (topic, value) -> parseRecord(topic, value, moviesTopic), PARSED)
                 .asNondeterministic();
         return kafka.withColumn("parsed", parse.apply(col("topic"), col("value")))
-                .select(col("key"), col("value"), col("topic"), col("partition"), col("offset"), col("parsed.*"))
+                .select(
+                        col("key"),
+                        col("value"),
+                        col("topic"),
+                        col("partition"),
+                        col("offset"),
+                        unix_millis(col("timestamp")).as("producedAt"),
+                        col("parsed.*"))
                 .filter(col("error").isNull().or(col("topic").notEqual(moviesTopic)))
                 .withColumn("heldSince", lit(0L));
     }
@@ -93,6 +101,7 @@ public final class RatingTransforms {
                         lit("heartbeat").as("topic"),
                         lit(0).as("partition"),
                         col("value").as("offset"),
+                        lit(0L).as("producedAt"),
                         lit(null).cast("string").as("error"),
                         lit(RatingsByMovie.HEARTBEAT).as("movieId"),
                         lit(false).as("movie"),

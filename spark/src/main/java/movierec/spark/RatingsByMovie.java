@@ -189,6 +189,7 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
         private String topic;
         private int partition;
         private long offset;
+        private long producedAt;
         private byte[] key;
         private byte[] value;
         private long heldSince;
@@ -280,6 +281,15 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
 
         public void setOffset(long v) {
             offset = v;
+        }
+
+        /** When Kafka received the record (epoch ms): the start of the event -> applied latency. */
+        public long getProducedAt() {
+            return producedAt;
+        }
+
+        public void setProducedAt(long v) {
+            producedAt = v;
         }
 
         public byte[] getKey() {

@@ -36,17 +36,30 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     @Override
     public scala.collection.Iterator<Profile> handleInputRows(
             Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
+        List<Long> producedAt = new ArrayList<>();
         while (changes.hasNext()) {
             PairChange c = changes.next();
             PairChange prev = ratings.getValue(c.getMovieId()); // null when absent
-            if (prev == null || c.version().isNewerThan(prev.version())) ratings.updateValue(c.getMovieId(), c);
+            if (prev == null || c.version().isNewerThan(prev.version())) {
+                ratings.updateValue(c.getMovieId(), c);
+                producedAt.add(c.getProducedAt());
+            }
         }
         Map<Long, PairChange> current = new HashMap<>();
+        PairChange[] latest = {null};
         ratings.iterator().foreach(t -> {
-            if (t._2().getRating() != null) current.put(t._1(), t._2());
+            PairChange c = t._2();
+            if (c.getRating() != null) current.put(t._1(), c);
+            if (latest[0] == null || c.getOffset() > latest[0].getOffset()) latest[0] = c;
             return null;
         });
-        return CollectionConverters.asScala(List.of(profile(userId, current))).iterator();
+        Profile p = profile(userId, current);
+        if (latest[0] != null) {
+            p.appliedPartition = latest[0].getPartition();
+            p.appliedOffset = latest[0].getOffset();
+        }
+        p.appliedProducedAt = producedAt;
+        return CollectionConverters.asScala(List.of(p)).iterator();
     }
 
     /**
@@ -109,6 +122,9 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
         private Long lastRatedAt;
         private List<Long> historyMovieIds = List.of();
         private List<Double> historyRatings = List.of();
+        private Integer appliedPartition;
+        private Long appliedOffset;
+        private List<Long> appliedProducedAt = List.of();
 
         public long getUserId() {
             return userId;
@@ -180,6 +196,32 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
 
         public void setHistoryRatings(List<Double> v) {
             historyRatings = v;
+        }
+
+        /** The {@code ratings} partition and offset of the user's latest applied event (a retraction counts). */
+        public Integer getAppliedPartition() {
+            return appliedPartition;
+        }
+
+        public void setAppliedPartition(Integer v) {
+            appliedPartition = v;
+        }
+
+        public Long getAppliedOffset() {
+            return appliedOffset;
+        }
+
+        public void setAppliedOffset(Long v) {
+            appliedOffset = v;
+        }
+
+        /** When Kafka received each event applied in this batch: the sink measures event -> applied from them. */
+        public List<Long> getAppliedProducedAt() {
+            return appliedProducedAt;
+        }
+
+        public void setAppliedProducedAt(List<Long> v) {
+            appliedProducedAt = v;
         }
     }
 }

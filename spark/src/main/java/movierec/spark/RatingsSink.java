@@ -24,7 +24,8 @@ public final class RatingsSink {
         String moviesIndex = x.config.index("movies");
         String pairsTopic = x.config.topic("ratings.pairs");
         String dlqTopic = x.config.topic("ratings.dlq");
-        List<Future<RecordMetadata>> sends = new ArrayList<>();
+        List<Future<RecordMetadata>> pairSends = new ArrayList<>();
+        List<Future<RecordMetadata>> letterSends = new ArrayList<>();
         long letters = 0;
         EsBulk.Writer ops = x.bulk.writer();
         while (rows.hasNext()) {
@@ -36,11 +37,11 @@ public final class RatingsSink {
                             p.getRating() == null
                                     ? EsBulk.delete(ratingsIndex, p.id())
                                     : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
-                    sends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
+                    pairSends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
                 }
                 case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
                 case "dead" -> {
-                    sends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));
+                    letterSends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));
                     letters++;
                 }
                 default -> throw new IllegalStateException("unknown output kind " + e.getKind());
@@ -48,7 +49,9 @@ public final class RatingsSink {
         }
         ops.close();
         long waiting = System.nanoTime();
-        x.kafka.await(sends);
+        x.kafka.await(letterSends);
+        // where this task's pairs landed: the driver learns when the users query has read past all of a batch's pairs
+        for (RecordMetadata m : x.kafka.await(pairSends)) metrics.pairsWritten.add(m.partition(), m.offset());
         metrics.writeMs.add(ops.blockedMs() + (System.nanoTime() - waiting) / 1_000_000);
         metrics.out.add(ops.count());
         metrics.dlq.add(letters);

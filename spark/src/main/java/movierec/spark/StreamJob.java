@@ -66,6 +66,14 @@ public final class StreamJob {
         spark.streams().addListener(status);
         for (String q : List.of("movies", "ratings", "users"))
             status.seedFromCheckpoint(q, checkpoints.resolve(checkpointName(q)));
+        BatchMetrics ratingsMetrics = new BatchMetrics(spark.sparkContext(), "ratings");
+        BatchMetrics usersMetrics = new BatchMetrics(spark.sparkContext(), "users");
+        // the driver's own client, for the one progress document (what read-your-writes waits on)
+        ElasticsearchClient progressEs = EsClients.create(config);
+        AppliedProgress applied = new AppliedProgress(progressEs, config, usersMetrics.applied);
+        applied.seed(
+                config, checkpoints.resolve(checkpointName("ratings")), checkpoints.resolve(checkpointName("users")));
+        spark.streams().addListener(applied);
         // The settings travel to the executors with each task; there they build their clients once per JVM.
         Map<String, String> settings = config.toEnv();
         Trigger trigger = Trigger.ProcessingTime(config.getInt("spark.trigger.ms"), TimeUnit.MILLISECONDS);
@@ -112,9 +120,10 @@ public final class StreamJob {
                 .foreachBatch(new ExecutorSink<>(
                         "ratings",
                         settings,
-                        new BatchMetrics(spark.sparkContext(), "ratings"),
+                        ratingsMetrics,
                         status,
-                        RatingsSink::write))
+                        RatingsSink::write,
+                        (batchId, m) -> applied.ratingsBatchWritten(batchId, m.pairsWritten.value())))
                 .start();
 
         StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
@@ -133,8 +142,7 @@ public final class StreamJob {
                         "checkpointLocation",
                         checkpoints.resolve(checkpointName("users")).toString())
                 .trigger(trigger)
-                .foreachBatch(new ExecutorSink<>(
-                        "users", settings, new BatchMetrics(spark.sparkContext(), "users"), status, UsersSink::write))
+                .foreachBatch(new ExecutorSink<>("users", settings, usersMetrics, status, UsersSink::write))
                 .start();
 
         LOG.info(
@@ -150,12 +158,18 @@ public final class StreamJob {
     }
 
     /**
-     * A query's checkpoint directory. The ratings query's sources and state changed when its work moved to the executors:
-     * its checkpoint has a new name, so a job upgraded from the driver-side design starts it fresh — replaying the
+     * A query's checkpoint directory. Spark refuses a checkpoint whose state schema differs from the code's, so when a
+     * query's state changes its checkpoint gets a new name: an upgraded job starts that query fresh — replaying the
      * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
+     * The ratings query's moved to the executors ({@code ratings-by-movie}), then both stateful queries' events gained
+     * their Kafka partition and time for read-your-writes ({@code -2}).
      */
     static String checkpointName(String query) {
-        return query.equals("ratings") ? "ratings-by-movie" : query;
+        return switch (query) {
+            case "ratings" -> "ratings-by-movie-2";
+            case "users" -> "users-2";
+            default -> query;
+        };
     }
 
     static SparkSession session(MovierecConfig config) {

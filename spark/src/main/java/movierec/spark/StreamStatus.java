@@ -68,28 +68,38 @@ public final class StreamStatus extends StreamingQueryListener {
      */
     public void seedFromCheckpoint(String query, Path checkpoint) {
         try {
-            Path offsetsDir = checkpoint.resolve("offsets");
-            Path commitsDir = checkpoint.resolve("commits");
-            if (!Files.isDirectory(offsetsDir)) return;
-            long last = -1;
-            try (var files = Files.list(commitsDir)) {
-                for (Path f : (Iterable<Path>) files::iterator) {
-                    String name = f.getFileName().toString();
-                    if (name.matches("\\d+")) last = Math.max(last, Long.parseLong(name));
-                }
-            }
-            if (last < 0) return;
-            // the offset log: a version line, the batch's metadata, then one line per source
-            List<String> lines = Files.readAllLines(offsetsDir.resolve(Long.toString(last)));
-            ObjectNode merged = JSON.createObjectNode();
-            for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
-                if (line.startsWith("{")) mergeKafkaOffsets(merged, JSON.readTree(line));
-            }
-            offsets.put(query, merged);
+            ObjectNode committed = committedOffsets(checkpoint);
+            if (committed == null) return;
+            offsets.put(query, committed);
             write();
         } catch (IOException | RuntimeException e) {
             LOG.warn("cannot read the checkpoint of {}: {}", query, e.toString());
         }
+    }
+
+    /**
+     * The Kafka offsets (topic -> partition -> next offset) of a checkpoint's last committed batch, from its offset log;
+     * null when nothing was committed yet.
+     */
+    static ObjectNode committedOffsets(Path checkpoint) throws IOException {
+        Path offsetsDir = checkpoint.resolve("offsets");
+        Path commitsDir = checkpoint.resolve("commits");
+        if (!Files.isDirectory(offsetsDir) || !Files.isDirectory(commitsDir)) return null;
+        long last = -1;
+        try (var files = Files.list(commitsDir)) {
+            for (Path f : (Iterable<Path>) files::iterator) {
+                String name = f.getFileName().toString();
+                if (name.matches("\\d+")) last = Math.max(last, Long.parseLong(name));
+            }
+        }
+        if (last < 0) return null;
+        // the offset log: a version line, the batch's metadata, then one line per source
+        List<String> lines = Files.readAllLines(offsetsDir.resolve(Long.toString(last)));
+        ObjectNode merged = JSON.createObjectNode();
+        for (String line : lines.subList(Math.min(2, lines.size()), lines.size())) {
+            if (line.startsWith("{")) mergeKafkaOffsets(merged, JSON.readTree(line));
+        }
+        return merged;
     }
 
     /** Adds a Kafka source offset ({@code {"topic": {"partition": offset}}}) to {@code into}; other sources' are skipped. */

@@ -1,6 +1,8 @@
 package movierec.spark;
 
+import java.util.ArrayList;
 import java.util.Iterator;
+import java.util.List;
 import movierec.common.VectorLayout;
 import movierec.es.ModelCache;
 import movierec.es.UserDoc;
@@ -20,11 +22,16 @@ public final class UsersSink {
         ModelCache.Model model = x.models.current();
         long now = System.currentTimeMillis();
         EsBulk.Writer ops = x.bulk.writer();
+        List<Long> producedAt = new ArrayList<>();
         while (profiles.hasNext()) {
             RatingsByUser.Profile p = profiles.next();
             ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
+            producedAt.addAll(p.getAppliedProducedAt());
         }
         ops.close();
+        // applied = acknowledged by Elasticsearch, so readable by the API's real-time GET from now on
+        long applied = System.currentTimeMillis();
+        for (long t : producedAt) metrics.applied.add(applied - t);
         metrics.writeMs.add(ops.blockedMs());
         metrics.out.add(ops.count());
     }
@@ -42,7 +49,9 @@ public final class UsersSink {
                 p.getLastRatedAt(),
                 now,
                 vector == null ? null : VectorLayout.userForCosine(vector),
-                vector == null ? null : model.version());
+                vector == null ? null : model.version(),
+                p.getAppliedPartition(),
+                p.getAppliedOffset());
     }
 
     /** The user's query vector from their history (oldest first); null until a model exists or without known movies. */

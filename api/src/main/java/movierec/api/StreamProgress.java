@@ -1,0 +1,97 @@
+package movierec.api;
+
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch.core.GetResponse;
+import java.util.Arrays;
+import movierec.common.LatencyHistogram;
+import movierec.common.MovierecConfig;
+import movierec.es.StoreUnavailable;
+import movierec.es.StreamProgressDoc;
+
+/**
+ * The stream job's progress as the API sees it (the {@link StreamProgressDoc} the job's driver rewrites as batches
+ * commit): whether an event is in the users' documents yet, for {@code after=}, and the job's event -> applied
+ * latency histogram for {@code /api/metrics}. Read with real-time GETs, at most one per {@link #POLL_MS} however many
+ * requests wait, so waiting clients cost Elasticsearch a few small reads a second.
+ */
+final class StreamProgress {
+    static final long POLL_MS = 20;
+
+    private final ElasticsearchClient es;
+    private final String index;
+    private volatile StreamProgressDoc latest;
+    private volatile long readAt;
+
+    StreamProgress(ElasticsearchClient es, MovierecConfig config) {
+        this.es = es;
+        this.index = config.index("stream_progress");
+    }
+
+    /**
+     * Waits up to {@code maxWaitMs} until the users' documents reflect the token's event; false when they still do not
+     * (the caller answers with what there is and says it is stale).
+     */
+    boolean await(ConsistencyToken token, long maxWaitMs) throws InterruptedException {
+        long deadline = System.nanoTime() + maxWaitMs * 1_000_000;
+        while (true) {
+            StreamProgressDoc p = read(POLL_MS);
+            if (p != null && p.covers(token.partition(), token.offset())) return true;
+            long left = deadline - System.nanoTime();
+            if (left <= 0) return false;
+            Thread.sleep(Math.min(POLL_MS, Math.max(1, left / 1_000_000)));
+        }
+    }
+
+    /** The stream job's event -> applied latencies since it started; null before it published any. */
+    LatencyHistogram eventToApplied() {
+        StreamProgressDoc p = read(1_000);
+        if (p == null || p.eventToAppliedCounts() == null) return null;
+        try {
+            return LatencyHistogram.of(
+                    p.eventToAppliedCounts().stream().mapToLong(Long::longValue).toArray());
+        } catch (IllegalArgumentException olderBuckets) {
+            return null;
+        }
+    }
+
+    /** The document as read at most {@code maxAgeMs} ago (one reader at a time re-reads it); null when absent. */
+    private StreamProgressDoc read(long maxAgeMs) {
+        if (readAt != 0 && System.nanoTime() - readAt < maxAgeMs * 1_000_000) return latest;
+        synchronized (this) {
+            if (readAt != 0 && System.nanoTime() - readAt < maxAgeMs * 1_000_000) return latest;
+            GetResponse<StreamProgressDoc> r = StoreUnavailable.call(
+                    () -> es.get(g -> g.index(index).id(StreamProgressDoc.ID), StreamProgressDoc.class));
+            readAt = System.nanoTime();
+            latest = r.found() ? r.source() : null;
+            return latest;
+        }
+    }
+
+    /** The histogram in Prometheus' text format (seconds), appended to {@code /api/metrics}. */
+    String renderPrometheus() {
+        LatencyHistogram h;
+        try {
+            h = eventToApplied();
+        } catch (StoreUnavailable e) {
+            return ""; // the request metrics still answer while Elasticsearch is away
+        }
+        if (h == null) return "";
+        StringBuilder out = new StringBuilder();
+        out.append("# HELP movierec_event_to_applied_seconds A rating's event (Kafka's receipt) to the user's document"
+                + " acknowledged, measured by the stream job since it started.\n");
+        out.append("# TYPE movierec_event_to_applied_seconds histogram\n");
+        long[] counts = h.counts();
+        long cumulative = 0;
+        for (int i = 0; i < LatencyHistogram.BOUNDS_MS.length; i++) {
+            cumulative += counts[i];
+            out.append(String.format(
+                    "movierec_event_to_applied_seconds_bucket{le=\"%s\"} %d%n",
+                    LatencyHistogram.BOUNDS_MS[i] / 1000.0, cumulative));
+        }
+        out.append(String.format("movierec_event_to_applied_seconds_bucket{le=\"+Inf\"} %d%n", h.count()));
+        out.append(String.format(
+                "movierec_event_to_applied_seconds_count %d%n",
+                Arrays.stream(counts).sum()));
+        return out.toString();
+    }
+}
