@@ -27,4 +27,7 @@ public record UserDoc(
         @JsonProperty("model_version") String modelVersion,
         /** The {@code ratings} partition and offset of the latest event the document reflects. */
         @JsonProperty("applied_partition") Integer appliedPartition,
-        @JsonProperty("applied_offset") Long appliedOffset) {}
+        @JsonProperty("applied_offset") Long appliedOffset,
+        /** "Not interested": never recommended to the user; the movies also count against them in the live vector. */
+        @JsonProperty("dismissed_movie_ids") List<Long> dismissedMovieIds,
+        @JsonProperty("dismissed_genres") List<String> dismissedGenres) {}

@@ -51,7 +51,9 @@ public final class UsersSink {
                 vector == null ? null : VectorLayout.userForCosine(vector),
                 vector == null ? null : model.version(),
                 p.getAppliedPartition(),
-                p.getAppliedOffset());
+                p.getAppliedOffset(),
+                null,
+                null);
     }
 
     /** The user's query vector from their history (oldest first); null until a model exists or without known movies. */
