@@ -116,7 +116,7 @@
     main.appendChild(meta);
     if (opts && opts.reason) main.appendChild(el('div', 'reason', opts.reason));
     li.appendChild(main);
-    if (opts && (opts.rate || opts.similar)) li.appendChild(controls(m, opts));
+    if (opts && (opts.rate || opts.similar || opts.dismiss)) li.appendChild(controls(m, opts));
     return li;
   }
 
@@ -136,6 +136,12 @@
       rate.addEventListener('click', () => rateMovie(m, Number(select.value), rate));
       box.appendChild(select);
       box.appendChild(rate);
+    }
+    if (opts.dismiss) {
+      const not = el('button', 'dismiss-go secondary', 'Not interested');
+      not.type = 'button';
+      not.addEventListener('click', () => dismissMovie(m, not));
+      box.appendChild(not);
     }
     if (opts.similar) {
       const sim = el('button', 'similar-go secondary', 'Similar');
@@ -238,7 +244,7 @@
     if (signature !== state.recSignature) {
       const before = new Set(previous || []);
       const lis = items.map((r) => {
-        const li = movieItem(r.movie || {}, { reason: r.reason });
+        const li = movieItem(r.movie || {}, { reason: r.reason, dismiss: true });
         if (previous !== null && !before.has(r.movie && r.movie.id)) li.classList.add('new');
         return li;
       });
@@ -325,6 +331,23 @@
     }
   }
 
+  // ---- not interested ----
+
+  async function dismissMovie(m, button) {
+    if (state.userId === null) return;
+    button.disabled = true;
+    try {
+      const r = await api('POST', '/api/users/' + state.userId + '/dismissals', { movieId: Number(m.id) });
+      // 200: applied, the next list leaves it out; 202: not yet, the next list waits for it
+      if (r.status !== 'applied') state.after = r.token;
+      await loadRecs();
+      status('\u201c' + (m.title || m.id) + '\u201d will not be recommended to you again.', 'ok');
+    } catch (e) {
+      showError('Not interested', e);
+      button.disabled = false;
+    }
+  }
+
   // ---- search and similar ----
 
   async function search() {
@@ -351,7 +374,8 @@
     const panel = $('similar-panel');
     $('similar-title').textContent = 'Similar to ' + (m.title || ('movie ' + m.id));
     try {
-      const data = await api('GET', '/api/movies/' + encodeURIComponent(m.id) + '/similar?k=8');
+      const forUser = state.userId !== null ? '&userId=' + state.userId : '';
+      const data = await api('GET', '/api/movies/' + encodeURIComponent(m.id) + '/similar?k=8' + forUser);
       const items = data.items || [];
       fill($('similar'), items.map((r) => movieItem(r.movie || {}, { reason: r.reason, rate: true })), 'Nothing similar found.');
       panel.hidden = false;

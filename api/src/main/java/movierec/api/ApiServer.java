@@ -79,7 +79,7 @@ public final class ApiServer implements AutoCloseable {
         this.users = new UserRoutes(
                 personal, profiles, movieLookup, explanations, producer, progress, config.getInt("api.after.wait.ms"));
         this.movies = new MovieRoutes(
-                popular, new MovieSearch(es, config), movieLookup, new SimilarMovies(es, config, models));
+                popular, new MovieSearch(es, config), movieLookup, new SimilarMovies(es, config, models), profiles);
         this.charts = new DashboardCharts(config);
         this.auth = new ApiAuth(new ApiKeys(es, config), config, metrics);
     }
@@ -172,6 +172,9 @@ public final class ApiServer implements AutoCloseable {
         app.get("/api/users/{userId}", users::user);
         app.post("/api/users/{userId}/ratings", users::rate);
         app.delete("/api/users/{userId}/ratings/{movieId}", users::unrate);
+        app.post("/api/users/{userId}/dismissals", users::dismiss);
+        app.delete("/api/users/{userId}/dismissals/movies/{movieId}", users::undismissMovie);
+        app.delete("/api/users/{userId}/dismissals/genres/{genre}", users::undismissGenre);
         app.get("/api/users/{userId}/because/{movieId}", users::because);
         app.post("/api/recommendations", users::anonymous);
 

@@ -15,6 +15,9 @@ final class Bodies {
     /** A rating to write: {@code {"movieId": ..., "rating": ...}}. */
     record Rating(long movieId, double rating) {}
 
+    /** A dismissal: {@code {"movieId": ...}} or {@code {"genre": ...}}; exactly one of the two is set. */
+    record Dismissal(Long movieId, String genre) {}
+
     /** An anonymous request: the visitor's ratings in the order given (oldest first) and how many movies to answer. */
     record Anonymous(Map<Long, Double> ratings, int k) {}
 
@@ -34,6 +37,31 @@ final class Bodies {
         String invalid = Events.validateRating(ratingNode.asDouble());
         if (invalid != null) throw new BadQuery(invalid);
         return new Rating(movieNode.asLong(), ratingNode.asDouble());
+    }
+
+    static Dismissal dismissal(byte[] bytes) {
+        JsonNode body = object(bytes);
+        JsonNode movieNode = body.get("movieId");
+        JsonNode genreNode = body.get("genre");
+        if ((movieNode == null) == (genreNode == null))
+            throw new BadQuery("give either movieId (a movie) or genre (a whole genre) to dismiss");
+        if (movieNode != null) {
+            if (!movieNode.isIntegralNumber()
+                    || !movieNode.canConvertToLong()
+                    || movieNode.asLong() <= 0
+                    || movieNode.asLong() > Integer.MAX_VALUE) throw new BadQuery("movieId must be a positive integer");
+            return new Dismissal(movieNode.asLong(), null);
+        }
+        if (!genreNode.isTextual()) throw new BadQuery("genre must be a genre name such as \"Horror\"");
+        return new Dismissal(null, genre(genreNode.asText()));
+    }
+
+    /** A known genre name, or a 400 listing them. */
+    static String genre(String name) {
+        if (!movierec.common.Genres.TMDB.containsValue(name))
+            throw new BadQuery("unknown genre '" + Params.clip(name) + "': one of "
+                    + String.join(", ", movierec.common.Genres.TMDB.values()));
+        return name;
     }
 
     static Anonymous anonymous(byte[] bytes) {

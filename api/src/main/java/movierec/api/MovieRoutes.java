@@ -9,17 +9,24 @@ final class MovieRoutes {
     private final MovieSearch search;
     private final Movies movies;
     private final SimilarMovies similar;
+    private final UserProfiles users;
 
-    MovieRoutes(PopularMovies popular, MovieSearch search, Movies movies, SimilarMovies similar) {
+    MovieRoutes(PopularMovies popular, MovieSearch search, Movies movies, SimilarMovies similar, UserProfiles users) {
         this.popular = popular;
         this.search = search;
         this.movies = movies;
         this.similar = similar;
+        this.users = users;
     }
+
+    /** Movie ids a list request leaves out ad hoc ({@code exclude=1,2,3}). */
+    static final int MAX_EXCLUDE = 500;
 
     void popular(Context ctx) {
         int k = Params.intQuery(ctx, "k", 10, 1, 100);
-        ctx.json(Map.of("items", popular.popular(Params.optionalText(ctx, "genre", 50), k)));
+        Filters filters = Filters.genre(Params.optionalText(ctx, "genre", 50))
+                .excluding(Params.idList(ctx, "exclude", MAX_EXCLUDE), null);
+        ctx.json(Map.of("items", popular.excluding(java.util.Set.of(), java.util.List.of(), k, filters)));
     }
 
     void search(Context ctx) {
@@ -42,7 +49,15 @@ final class MovieRoutes {
     void similar(Context ctx) {
         long movieId = Params.id(ctx, "movieId");
         int k = Params.intQuery(ctx, "k", 10, 1, 100);
-        var items = similar.similar(movieId, k);
+        Filters filters = Filters.NONE.excluding(Params.idList(ctx, "exclude", MAX_EXCLUDE), null);
+        String user = ctx.queryParam("userId");
+        if (user != null && !user.isBlank()) {
+            // for a user: nothing they said "not interested" to
+            UserProfiles.Profile p = users.profile(Params.idQuery(ctx, "userId"), UserProfiles.DISMISSAL_FIELDS);
+            if (p != null)
+                filters = filters.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
+        }
+        var items = similar.similar(movieId, k, filters);
         if (items == null) throw ApiError.notFound("movie " + movieId + " not found");
         ctx.json(Map.of("movieId", movieId, "items", items));
     }

@@ -18,6 +18,19 @@ final class Params {
                 name + " must be a positive integer up to " + Integer.MAX_VALUE + ", got '" + clip(raw) + "'");
     }
 
+    /** A positive id in the query string ({@code userId=42}). */
+    static long idQuery(Context ctx, String name) {
+        String raw = ctx.queryParam(name);
+        try {
+            long v = Long.parseLong(raw.trim());
+            if (v > 0 && v <= Integer.MAX_VALUE) return v;
+        } catch (NumberFormatException | NullPointerException ignored) {
+            // reported below
+        }
+        throw new BadQuery(name + " must be a positive integer up to " + Integer.MAX_VALUE + ", got '"
+                + clip(String.valueOf(raw)) + "'");
+    }
+
     static int intQuery(Context ctx, String name, int fallback, int min, int max) {
         String raw = ctx.queryParam(name);
         if (raw == null || raw.isBlank()) return fallback;
@@ -40,6 +53,27 @@ final class Params {
         if (raw == null || raw.isBlank()) return null;
         if (raw.length() > maxLength) throw new BadQuery(name + " must be at most " + maxLength + " characters");
         return raw.trim();
+    }
+
+    /** A comma-separated list of movie ids ({@code exclude=1,2,3}), at most {@code max}; empty when absent. */
+    static java.util.Set<Long> idList(Context ctx, String name, int max) {
+        String raw = ctx.queryParam(name);
+        java.util.Set<Long> out = new java.util.TreeSet<>();
+        if (raw == null || raw.isBlank()) return out;
+        for (String part : raw.split(",", -1)) {
+            try {
+                long v = Long.parseLong(part.trim());
+                if (v > 0 && v <= Integer.MAX_VALUE) {
+                    out.add(v);
+                    continue;
+                }
+            } catch (NumberFormatException ignored) {
+                // reported below
+            }
+            throw new BadQuery(name + " must be comma-separated positive movie ids, got '" + clip(part) + "'");
+        }
+        if (out.size() > max) throw new BadQuery(name + " may list at most " + max + " movie ids, got " + out.size());
+        return out;
     }
 
     static String clip(String s) {

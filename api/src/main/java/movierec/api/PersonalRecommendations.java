@@ -82,6 +82,8 @@ public final class PersonalRecommendations {
     public ForUser forUser(long userId, int k, Filters filters) {
         UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
         if (p == null) return new ForUser(popular.excluding(Set.of(), List.of(), k, filters), null, null, null);
+        // "not interested": never shown to this user, whatever else asks for them
+        filters = filters.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
         String key = cacheKey(userId, k, filters, p.version(), models.current().version());
         ForUser cached = cache.get(key);
         if (cached != null) return cached;
@@ -114,14 +116,19 @@ public final class PersonalRecommendations {
 
     /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
     public List<Recommendation> forRatings(Map<Long, Double> ratings, int k) {
+        return forRatings(ratings, k, Filters.NONE);
+    }
+
+    /** The same, within {@code filters} (say, a request's {@code exclude=}). */
+    public List<Recommendation> forRatings(Map<Long, Double> ratings, int k, Filters filters) {
         ModelCache.Model m = models.current();
         List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
         double[] values =
                 ratings.values().stream().mapToDouble(Double::doubleValue).toArray();
         float[] x = m.userVector(ids, values);
-        if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, Filters.NONE);
+        if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, filters);
         Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
-        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, Filters.NONE);
+        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, filters);
     }
 
     /**

@@ -39,6 +39,11 @@ public final class SimilarMovies {
 
     /** The k most similar movies; null when there is no such movie. */
     public List<Recommendation> similar(long movieId, int k) {
+        return similar(movieId, k, Filters.NONE);
+    }
+
+    /** The k most similar movies within {@code filters} (its exclusions); null when there is no such movie. */
+    public List<Recommendation> similar(long movieId, int k, Filters filters) {
         // The model cache's record of a movie's vectors, asked for the title and the vector only.
         GetResponse<MovieVectorsDoc> self = StoreUnavailable.call(() -> es.get(
                 g -> g.index(config.index("movies")).id(String.valueOf(movieId)).sourceIncludes("title", "embedding"),
@@ -52,7 +57,7 @@ public final class SimilarMovies {
             reasons.add("liked by people who liked " + title);
         }
         reasons.add("similar story and genres to " + title);
-        List<RequestItem> searches = searches(config.index("movies"), movieId, alsQuery, k);
+        List<RequestItem> searches = searches(config.index("movies"), movieId, alsQuery, k, filters);
         List<MultiSearchResponseItem<MovieSummary>> responses = StoreUnavailable.call(
                         () -> es.msearch(m -> m.searches(searches), MovieSummary.class))
                 .responses();
@@ -84,8 +89,12 @@ public final class SimilarMovies {
      * one {@code _msearch}, so the two cannot drift).
      */
     public static List<RequestItem> searches(String index, long movieId, float[] alsQuery, int k) {
-        List<Query> notSelf =
-                List.of(Query.of(q -> q.term(t -> t.field("movie_id").value(movieId))));
+        return searches(index, movieId, alsQuery, k, Filters.NONE);
+    }
+
+    /** The same searches, neither of them returning the movie itself or what {@code filters} excludes. */
+    static List<RequestItem> searches(String index, long movieId, float[] alsQuery, int k, Filters filters) {
+        List<Query> allowed = filters.queries(java.util.Set.of(movieId), null);
         int depth = Math.max(50, 3 * k);
         List<RequestItem> searches = new ArrayList<>();
         if (alsQuery != null) {
@@ -97,12 +106,12 @@ public final class SimilarMovies {
                                     .queryVector(qv)
                                     .k(depth)
                                     .numCandidates(Math.max(200, 2 * depth))
-                                    .filter(f -> f.bool(bo -> bo.mustNot(notSelf))))
+                                    .filter(allowed))
                             .source(x -> x.filter(f -> f.includes(Movies.FIELDS))))));
         }
         searches.add(RequestItem.of(ri -> ri.header(h -> h.index(index))
                 .body(b -> b.size(depth)
-                        .query(q -> q.bool(bo -> bo.mustNot(notSelf)
+                        .query(q -> q.bool(bo -> bo.filter(allowed)
                                 .must(m -> m.moreLikeThis(l -> l.fields("description", "genres")
                                         .like(li ->
                                                 li.document(d -> d.index(index).id(String.valueOf(movieId))))

@@ -27,7 +27,9 @@ public final class UserProfiles {
             "embedding",
             "model_version",
             "applied_partition",
-            "applied_offset");
+            "applied_offset",
+            "dismissed_movie_ids",
+            "dismissed_genres");
     /** What a personalised request reads of the user: every field less is less for the real-time GET to load. */
     static final List<String> RECOMMEND_FIELDS = List.of(
             "top_genres",
@@ -36,7 +38,9 @@ public final class UserProfiles {
             "embedding",
             "model_version",
             "applied_partition",
-            "applied_offset");
+            "applied_offset",
+            "dismissed_movie_ids",
+            "dismissed_genres");
 
     /**
      * A user's stored profile. {@code version} changes with every write of the user document (its sequence number,
@@ -52,6 +56,9 @@ public final class UserProfiles {
         this.es = es;
         this.config = config;
     }
+
+    /** What a similar-movies list asks of the user: what they said "not interested" to. */
+    static final List<String> DISMISSAL_FIELDS = List.of("dismissed_movie_ids", "dismissed_genres");
 
     /** The user's whole profile, or null when they have none. */
     public Profile profile(long userId) {

@@ -48,7 +48,8 @@ final class UserRoutes {
         Integer maxYear = Params.optionalInt(ctx, "maxYear", 1800, 2100);
         if (minYear != null && maxYear != null && minYear > maxYear)
             throw new BadQuery("minYear must not be after maxYear");
-        var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear);
+        var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear)
+                .excluding(Params.idList(ctx, "exclude", MovieRoutes.MAX_EXCLUDE), null);
         String after = Params.optionalText(ctx, "after", 40);
         ConsistencyToken token = after == null ? null : ConsistencyToken.parse(after);
         // a client may wait less than the server allows, never more
@@ -90,6 +91,12 @@ final class UserRoutes {
         body.put("ratingAvg", p.doc().ratingAvg());
         body.put("topGenres", p.topGenres());
         body.put("hasVector", p.vector() != null);
+        body.put(
+                "dismissedMovieIds",
+                p.doc().dismissedMovieIds() == null ? List.of() : p.doc().dismissedMovieIds());
+        body.put(
+                "dismissedGenres",
+                p.doc().dismissedGenres() == null ? List.of() : p.doc().dismissedGenres());
         List<Map<String, Object>> recent = new ArrayList<>();
         for (RatingDoc r : users.ratings(userId)) {
             if (recent.size() >= 20) break;
@@ -127,15 +134,57 @@ final class UserRoutes {
 
     /** 202 with the consistency token: where the event landed, so a later read can wait until it is applied. */
     private void send(Context ctx, RatingEvent event, String client) {
+        ctx.status(202).json(accepted(event, sendEvent(event, client), "accepted"));
+    }
+
+    private ConsistencyToken sendEvent(RatingEvent event, String client) {
         RecordMetadata m = QueueUnavailable.await(() -> producer.sendRating(event, client), SEND_TIMEOUT_MS);
-        ctx.status(202)
-                .json(Map.of(
-                        "eventId",
-                        event.eventId(),
-                        "status",
-                        "accepted",
-                        "token",
-                        new ConsistencyToken(m.partition(), m.offset()).toString()));
+        return new ConsistencyToken(m.partition(), m.offset());
+    }
+
+    private static Map<String, Object> accepted(RatingEvent event, ConsistencyToken token, String status) {
+        return Map.of("eventId", event.eventId(), "status", status, "token", token.toString());
+    }
+
+    /** "Not interested" in a movie or a genre: {@code {"movieId": 1}} or {@code {"genre": "Horror"}}. */
+    void dismiss(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        Bodies.Dismissal d = Bodies.dismissal(ctx.bodyAsBytes());
+        if (d.movieId() != null) requireMovie(d.movieId());
+        String client = ApiAuth.key(ctx).name();
+        long now = System.currentTimeMillis();
+        dismissal(
+                ctx,
+                d.movieId() != null
+                        ? RatingEvent.movieDismissal(userId, d.movieId(), true, now, client)
+                        : RatingEvent.genreDismissal(userId, d.genre(), true, now, client),
+                client);
+    }
+
+    void undismissMovie(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        long movieId = Params.id(ctx, "movieId");
+        requireMovie(movieId);
+        String client = ApiAuth.key(ctx).name();
+        dismissal(ctx, RatingEvent.movieDismissal(userId, movieId, false, System.currentTimeMillis(), client), client);
+    }
+
+    void undismissGenre(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        String genre = Bodies.genre(ctx.pathParam("genre"));
+        String client = ApiAuth.key(ctx).name();
+        dismissal(ctx, RatingEvent.genreDismissal(userId, genre, false, System.currentTimeMillis(), client), client);
+    }
+
+    /**
+     * A dismissal (or its undoing) goes through Kafka like a rating, and the answer waits (as {@code after=} would)
+     * until the stream job has applied it: 200 {@code applied}, so the very next list of this user honours it, or,
+     * if the wait ran out, 202 {@code accepted} with the token to pass as {@code after=}.
+     */
+    private void dismissal(Context ctx, RatingEvent event, String client) {
+        ConsistencyToken token = sendEvent(event, client);
+        boolean applied = awaitApplied(token, afterWaitMs);
+        ctx.status(applied ? 200 : 202).json(accepted(event, token, applied ? "applied" : "accepted"));
     }
 
     void because(Context ctx) {
@@ -148,7 +197,8 @@ final class UserRoutes {
 
     void anonymous(Context ctx) {
         Bodies.Anonymous request = Bodies.anonymous(ctx.bodyAsBytes());
-        ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k())));
+        Filters filters = Filters.NONE.excluding(Params.idList(ctx, "exclude", MovieRoutes.MAX_EXCLUDE), null);
+        ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k(), filters)));
     }
 
     private void requireMovie(long movieId) {

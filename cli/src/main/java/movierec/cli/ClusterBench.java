@@ -179,6 +179,8 @@ final class ClusterBench {
                                 r.rating(),
                                 r.timestamp(),
                                 r.source(),
+                                null,
+                                null,
                                 null)));
                     }
                     producer.flush();

@@ -90,6 +90,8 @@ final class IngestBench {
                                 r.rating(),
                                 r.timestamp(),
                                 r.source(),
+                                null,
+                                null,
                                 null)));
                     }
                     producer.flush();

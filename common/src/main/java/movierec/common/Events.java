@@ -90,12 +90,26 @@ public final class Events {
         if (r == null) return "empty event";
         if (r.userId() == null) return "missing userId";
         if (r.userId() <= 0) return "userId must be positive, got " + r.userId();
+        if (r.isDismissal()) return validateDismissal(r);
+        if (r.genre() != null) return "genre is only for a dismissal (\"dismissed\": true or false)";
         if (r.movieId() == null) return "missing movieId";
         if (r.movieId() <= 0) return "movieId must be positive, got " + r.movieId();
         if (r.timestamp() == null) return "missing timestamp";
         if (r.timestamp() <= 0) return "timestamp must be epoch milliseconds > 0, got " + r.timestamp();
         if (r.isRetraction()) return null;
         return validateRating(r.rating());
+    }
+
+    /** A dismissal: exactly one of a movie and a known genre, a time, and nothing of a rating. */
+    private static String validateDismissal(RatingEvent r) {
+        if (r.rating() != null || r.deleted() != null) return "a dismissal has no rating and no deleted flag";
+        if ((r.movieId() == null) == (r.genre() == null)) return "a dismissal names either a movieId or a genre";
+        if (r.movieId() != null && r.movieId() <= 0) return "movieId must be positive, got " + r.movieId();
+        if (r.genre() != null && !Genres.TMDB.containsValue(r.genre()))
+            return "unknown genre '" + r.genre() + "' (one of " + String.join(", ", Genres.TMDB.values()) + ")";
+        if (r.timestamp() == null) return "missing timestamp";
+        if (r.timestamp() <= 0) return "timestamp must be epoch milliseconds > 0, got " + r.timestamp();
+        return null;
     }
 
     /** Null when {@code rating} is 0.5..5.0 on a half step, else the reason. */

@@ -6,22 +6,50 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import java.util.Comparator;
 
 /**
- * A rating (or, with {@code deleted=true}, the retraction of one) on the {@code ratings} topic.
- * Keyed by user id so a user's events stay ordered; the latest event of a (user, movie) pair wins.
+ * A rating (or, with {@code deleted=true}, the retraction of one) on the {@code ratings} topic; or, with
+ * {@code dismissed} set, a user's "not interested" in a movie or a whole {@code genre} ({@code false} undoes it).
+ * Keyed by user id so a user's events stay ordered; the latest event of a (user, movie) pair wins. Dismissals share
+ * the topic so that one consistency token orders and covers everything a user does.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public record RatingEvent(Long userId, Long movieId, Double rating, Long timestamp, String source, Boolean deleted) {
+public record RatingEvent(
+        Long userId,
+        Long movieId,
+        Double rating,
+        Long timestamp,
+        String source,
+        Boolean deleted,
+        Boolean dismissed,
+        String genre) {
     /** A user's history order everywhere (split, training, fold-in): oldest first, ties by movie id. */
     public static final Comparator<RatingEvent> OLDEST_FIRST =
             Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId);
 
     public static RatingEvent of(long userId, long movieId, double rating, long timestampMs, String source) {
-        return new RatingEvent(userId, movieId, rating, timestampMs, source, null);
+        return new RatingEvent(userId, movieId, rating, timestampMs, source, null, null, null);
     }
 
     public static RatingEvent retraction(long userId, long movieId, long timestampMs, String source) {
-        return new RatingEvent(userId, movieId, null, timestampMs, source, true);
+        return new RatingEvent(userId, movieId, null, timestampMs, source, true, null, null);
+    }
+
+    /** "Not interested" in a movie ({@code dismissed} true) or no longer ({@code false}). */
+    public static RatingEvent movieDismissal(
+            long userId, long movieId, boolean dismissed, long timestampMs, String source) {
+        return new RatingEvent(userId, movieId, null, timestampMs, source, null, dismissed, null);
+    }
+
+    /** "Not interested" in a genre ({@code dismissed} true) or no longer ({@code false}). */
+    public static RatingEvent genreDismissal(
+            long userId, String genre, boolean dismissed, long timestampMs, String source) {
+        return new RatingEvent(userId, null, null, timestampMs, source, null, dismissed, genre);
+    }
+
+    /** True for a dismissal (or its undoing) rather than a rating. */
+    @JsonIgnore
+    public boolean isDismissal() {
+        return dismissed != null;
     }
 
     /** True for a retraction ({@code "deleted": true}); absent means a rating. */
@@ -36,7 +64,7 @@ public record RatingEvent(Long userId, Long movieId, Double rating, Long timesta
 
     /** Stable event id: replaying the same event yields the same id. */
     public String eventId() {
-        return userId + ":" + movieId + ":" + timestamp;
+        return userId + ":" + (genre != null ? genre : movieId) + ":" + timestamp;
     }
 
     /** Elasticsearch document id of the rating: one document per (user, movie). */

@@ -32,6 +32,31 @@ class EventsTest {
     }
 
     @Test
+    void dismissalsNameAMovieOrAKnownGenre() {
+        RatingEvent movie = RatingEvent.movieDismissal(1, 31, true, 5, "api");
+        Events.Parsed<RatingEvent> back = Events.parseRating(Events.toJson(movie));
+        assertThat(back.value()).isEqualTo(movie);
+        assertThat(back.value().isDismissal()).isTrue();
+        RatingEvent undo = RatingEvent.genreDismissal(1, "Horror", false, 6, "api");
+        assertThat(Events.parseRating(Events.toJson(undo)).value()).isEqualTo(undo);
+        assertThat(undo.eventId()).isEqualTo("1:Horror:6");
+        assertThat(rating("{\"userId\":1,\"timestamp\":5,\"dismissed\":true}").error())
+                .isEqualTo("a dismissal names either a movieId or a genre");
+        assertThat(rating("{\"userId\":1,\"movieId\":2,\"genre\":\"Horror\",\"timestamp\":5,\"dismissed\":true}")
+                        .error())
+                .isEqualTo("a dismissal names either a movieId or a genre");
+        assertThat(rating("{\"userId\":1,\"genre\":\"Gore\",\"timestamp\":5,\"dismissed\":true}")
+                        .error())
+                .startsWith("unknown genre 'Gore'");
+        assertThat(rating("{\"userId\":1,\"movieId\":2,\"rating\":4,\"timestamp\":5,\"dismissed\":true}")
+                        .error())
+                .isEqualTo("a dismissal has no rating and no deleted flag");
+        assertThat(rating("{\"userId\":1,\"movieId\":2,\"rating\":4.0,\"timestamp\":5,\"genre\":\"Horror\"}")
+                        .error())
+                .startsWith("genre is only for a dismissal");
+    }
+
+    @Test
     void invalidRatingsAreRejectedWithTheirReason() {
         assertThat(rating("{\"userId\":1,\"movieId\":2,\"rating\":5.5,\"timestamp\":1}")
                         .error())

@@ -52,6 +52,9 @@ class ApiContractIT {
             "GET /api/users/{userId}",
             "POST /api/users/{userId}/ratings",
             "DELETE /api/users/{userId}/ratings/{movieId}",
+            "POST /api/users/{userId}/dismissals",
+            "DELETE /api/users/{userId}/dismissals/movies/{movieId}",
+            "DELETE /api/users/{userId}/dismissals/genres/{genre}",
             "GET /api/users/{userId}/because/{movieId}",
             "POST /api/recommendations",
             "GET /api/movies/popular",
@@ -60,8 +63,12 @@ class ApiContractIT {
             "GET /api/movies/{movieId}/similar");
 
     /** Routes that need a write key, so can answer 403 to a read key. */
-    static final Set<String> WRITE_ROUTES =
-            Set.of("POST /api/users/{userId}/ratings", "DELETE /api/users/{userId}/ratings/{movieId}");
+    static final Set<String> WRITE_ROUTES = Set.of(
+            "POST /api/users/{userId}/ratings",
+            "DELETE /api/users/{userId}/ratings/{movieId}",
+            "POST /api/users/{userId}/dismissals",
+            "DELETE /api/users/{userId}/dismissals/movies/{movieId}",
+            "DELETE /api/users/{userId}/dismissals/genres/{genre}");
 
     /** Routes that read Elasticsearch or write Kafka, so can answer 503. */
     static final Set<String> BACKEND_ROUTES = Set.of(
@@ -69,6 +76,9 @@ class ApiContractIT {
             "GET /api/users/{userId}",
             "POST /api/users/{userId}/ratings",
             "DELETE /api/users/{userId}/ratings/{movieId}",
+            "POST /api/users/{userId}/dismissals",
+            "DELETE /api/users/{userId}/dismissals/movies/{movieId}",
+            "DELETE /api/users/{userId}/dismissals/genres/{genre}",
             "GET /api/users/{userId}/because/{movieId}",
             "POST /api/recommendations",
             "GET /api/movies/popular",
@@ -392,6 +402,48 @@ class ApiContractIT {
             "{\"movieId\": 2, \"rating\": 3}",
             202,
             (Consumer<Res>) r -> assertThat(r.json().path("eventId").asText()).isNotBlank()
+        });
+        add.accept(new Object[] {
+            "POST",
+            "/api/users/" + FRESH_USER + "/dismissals",
+            "{\"movieId\": 3}",
+            200,
+            (Consumer<Res>) r -> {
+                assertThat(r.json().path("status").asText()).isEqualTo("applied");
+                assertThat(r.json().path("token").asText()).matches("\\d+:\\d+");
+            }
+        });
+        add.accept(new Object[] {
+            "DELETE",
+            "/api/users/" + FRESH_USER + "/dismissals/movies/3",
+            null,
+            200,
+            (Consumer<Res>) r -> assertThat(r.json().path("status").asText()).isEqualTo("applied")
+        });
+        add.accept(new Object[] {
+            "DELETE",
+            "/api/users/" + FRESH_USER + "/dismissals/genres/Horror",
+            null,
+            200,
+            (Consumer<Res>) r -> assertThat(r.json().path("status").asText()).isEqualTo("applied")
+        });
+        add.accept(new Object[] {
+            "GET",
+            "/api/movies/popular?k=3&exclude=356,318",
+            null,
+            200,
+            (Consumer<Res>) r -> assertThat(r.json().path("items").findValuesAsText("id"))
+                    .hasSize(3)
+                    .doesNotContain("356", "318")
+        });
+        add.accept(new Object[] {
+            "GET",
+            "/api/movies/1/similar?k=3&userId=1&exclude=3114",
+            null,
+            200,
+            (Consumer<Res>) r -> assertThat(r.json().path("items").findValuesAsText("id"))
+                    .hasSize(3)
+                    .doesNotContain("3114")
         });
         add.accept(new Object[] {
             "DELETE",

@@ -217,6 +217,12 @@ class BrowserIT {
         fullPage();
         screenshot("home.png");
 
+        // "Not interested" on the top recommendation: the list shown next leaves it out
+        String dismissed = recIds().get(0);
+        driver.findElement(By.cssSelector("#recs li .dismiss-go")).click();
+        waitFor(15, "the dismissed movie to leave the list", d -> !recIds().contains(dismissed));
+        assertThat(text("status")).contains("will not be recommended to you again");
+
         // API errors show their JSON message in the status line
         driver.findElement(By.id("search-q")).clear();
         driver.findElement(By.id("search-q")).sendKeys("x".repeat(201)); // longer than the API accepts: 400

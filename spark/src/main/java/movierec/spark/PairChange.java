@@ -23,6 +23,8 @@ public final class PairChange implements Serializable {
     private long producedAt;
     private String source;
     private List<String> genres;
+    private Boolean dismissed;
+    private String dismissedGenre;
 
     public PairChange() {}
 
@@ -37,11 +39,20 @@ public final class PairChange implements Serializable {
         p.producedAt = e.getProducedAt();
         p.source = e.getSource();
         p.genres = genres;
+        p.dismissed = e.getDismissed();
+        p.dismissedGenre = e.getDismissedGenre();
         return p;
     }
 
+    /** The rating document's id and the message key; a dismissal's key is its own, so compaction keeps both. */
     public String id() {
-        return userId + ":" + movieId;
+        if (dismissed == null) return userId + ":" + movieId;
+        return userId + ":not:" + dismissalKey();
+    }
+
+    /** What a dismissal is of: {@code m<movieId>} or {@code g<genre>}. */
+    public String dismissalKey() {
+        return dismissedGenre != null ? "g" + dismissedGenre : "m" + movieId;
     }
 
     public PairVersion version() {
@@ -130,6 +141,23 @@ public final class PairChange implements Serializable {
 
     public void setSource(String v) {
         source = v;
+    }
+
+    /** Set for a dismissal: true "not interested", false undone; null for a rating. */
+    public Boolean getDismissed() {
+        return dismissed;
+    }
+
+    public void setDismissed(Boolean v) {
+        dismissed = v;
+    }
+
+    public String getDismissedGenre() {
+        return dismissedGenre;
+    }
+
+    public void setDismissedGenre(String v) {
+        dismissedGenre = v;
     }
 
     public List<String> getGenres() {

@@ -37,29 +37,38 @@ public final class RatingTransforms {
             .add("userId", DataTypes.LongType, false)
             .add("rating", DataTypes.DoubleType)
             .add("timestamp", DataTypes.LongType, false)
-            .add("source", DataTypes.StringType);
+            .add("source", DataTypes.StringType)
+            .add("dismissed", DataTypes.BooleanType)
+            .add("dismissedGenre", DataTypes.StringType);
 
     /** One record -> a {@link #PARSED} row; {@code moviesTopic} tells the two topics apart. */
     static Row parseRecord(String topic, byte[] value, String moviesTopic) {
         if (topic.equals(moviesTopic)) {
             Events.Parsed<MovieEvent> p = Events.parseMovie(value);
             if (!p.ok())
-                return RowFactory.create(p.error(), RatingsByMovie.UNPARSEABLE, true, null, 0L, null, 0L, null);
+                return RowFactory.create(
+                        p.error(), RatingsByMovie.UNPARSEABLE, true, null, 0L, null, 0L, null, null, null);
             MovieEvent m = p.value();
-            return RowFactory.create(null, m.id(), true, Genres.names(m.genreIds()), 0L, null, 0L, m.source());
+            return RowFactory.create(
+                    null, m.id(), true, Genres.names(m.genreIds()), 0L, null, 0L, m.source(), null, null);
         }
         Events.Parsed<RatingEvent> p = Events.parseRating(value);
-        if (!p.ok()) return RowFactory.create(p.error(), RatingsByMovie.UNPARSEABLE, false, null, 0L, null, 0L, null);
+        if (!p.ok())
+            return RowFactory.create(
+                    p.error(), RatingsByMovie.UNPARSEABLE, false, null, 0L, null, 0L, null, null, null);
         RatingEvent r = p.value();
         return RowFactory.create(
                 null,
-                r.movieId(),
+                // a genre's dismissals have no movie: they pass the movie-keyed stage under one key of their own
+                r.genre() != null ? RatingsByMovie.GENRE_DISMISSALS : r.movieId(),
                 false,
                 null,
                 r.userId(),
-                r.isRetraction() ? null : r.rating(),
+                r.isRetraction() || r.isDismissal() ? null : r.rating(),
                 r.timestamp(),
-                r.source());
+                r.source(),
+                r.dismissed(),
+                r.genre());
     }
 
     /**
@@ -110,6 +119,8 @@ public final class RatingTransforms {
                         lit(null).cast("double").as("rating"),
                         lit(0L).as("timestamp"),
                         lit(null).cast("string").as("source"),
+                        lit(null).cast("boolean").as("dismissed"),
+                        lit(null).cast("string").as("dismissedGenre"),
                         lit(0L).as("heldSince"));
     }
 }

@@ -48,6 +48,8 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
      * the expired timers of every key, at least once a second while idle, instead of a no-data batch at every trigger.
      */
     public static final long HEARTBEAT = -2;
+    /** The key of dismissals of a genre: they concern no movie, so this stage only passes them on to the users'. */
+    public static final long GENRE_DISMISSALS = -3;
 
     private final long holdMs;
     private final long statsIntervalMs;
@@ -85,6 +87,10 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             rows.foreach(e -> out.add(Emitted.deadLetter(e, e.getError())));
             return CollectionConverters.asScala(out).iterator();
         }
+        if (movieId == GENRE_DISMISSALS) {
+            rows.foreach(e -> out.add(Emitted.dismissal(PairChange.of(e, List.of()))));
+            return CollectionConverters.asScala(out).iterator();
+        }
         List<Event> ratings = new ArrayList<>();
         boolean announced = false;
         while (rows.hasNext()) {
@@ -95,6 +101,10 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
                 if (known == null || e.getOffset() >= known.getOffset())
                     movie.update(new MovieInfo(e.getGenres(), e.getOffset()));
                 announced = true;
+            } else if (e.getDismissed() != null) {
+                // "not interested" changes no statistics: straight on to the user, known movie or not (the API
+                // only accepts dismissals of known movies)
+                out.add(Emitted.dismissal(PairChange.of(e, List.of())));
             } else {
                 ratings.add(e);
             }
@@ -190,6 +200,8 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
         private int partition;
         private long offset;
         private long producedAt;
+        private Boolean dismissed;
+        private String dismissedGenre;
         private byte[] key;
         private byte[] value;
         private long heldSince;
@@ -292,6 +304,24 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             producedAt = v;
         }
 
+        /** Set for a dismissal: true "not interested", false undone. */
+        public Boolean getDismissed() {
+            return dismissed;
+        }
+
+        public void setDismissed(Boolean v) {
+            dismissed = v;
+        }
+
+        /** The dismissed genre (a genre's dismissal), else null. */
+        public String getDismissedGenre() {
+            return dismissedGenre;
+        }
+
+        public void setDismissedGenre(String v) {
+            dismissedGenre = v;
+        }
+
         public byte[] getKey() {
             return key;
         }
@@ -364,6 +394,13 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             e.kind = "pair";
             e.pair = p;
             e.movieId = p.getMovieId();
+            return e;
+        }
+
+        /** A dismissal on its way to the user's state (through {@code ratings.pairs}). */
+        static Emitted dismissal(PairChange p) {
+            Emitted e = pair(p);
+            e.kind = "dismissal";
             return e;
         }
 

@@ -26,11 +26,15 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
 
     /** movie id -> the pair's latest change (retractions kept, so an older event cannot bring a rating back). */
     private transient MapState<Long, PairChange> ratings;
+    /** {@link PairChange#dismissalKey} -> the latest dismissal (or its undoing) of that movie or genre. */
+    private transient MapState<String, PairChange> dismissals;
 
     @Override
     public void init(OutputMode outputMode, TimeMode timeMode) {
         ratings =
                 getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(PairChange.class), TTLConfig.NONE());
+        dismissals = getHandle()
+                .getMapState("dismissals", Encoders.STRING(), Encoders.bean(PairChange.class), TTLConfig.NONE());
     }
 
     @Override
@@ -39,6 +43,14 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
         List<Long> producedAt = new ArrayList<>();
         while (changes.hasNext()) {
             PairChange c = changes.next();
+            if (c.getDismissed() != null) {
+                PairChange prev = dismissals.getValue(c.dismissalKey());
+                if (laterEvent(c, prev)) {
+                    dismissals.updateValue(c.dismissalKey(), c);
+                    producedAt.add(c.getProducedAt());
+                }
+                continue;
+            }
             PairChange prev = ratings.getValue(c.getMovieId()); // null when absent
             if (prev == null || c.version().isNewerThan(prev.version())) {
                 ratings.updateValue(c.getMovieId(), c);
@@ -54,12 +66,34 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
             return null;
         });
         Profile p = profile(userId, current);
+        List<Long> movies = new ArrayList<>();
+        List<String> genres = new ArrayList<>();
+        dismissals.iterator().foreach(t -> {
+            PairChange c = t._2();
+            if (Boolean.TRUE.equals(c.getDismissed())) {
+                if (c.getDismissedGenre() != null) genres.add(c.getDismissedGenre());
+                else movies.add(c.getMovieId());
+            }
+            if (latest[0] == null || c.getOffset() > latest[0].getOffset()) latest[0] = c;
+            return null;
+        });
+        movies.sort(null);
+        genres.sort(null);
+        p.dismissedMovieIds = movies;
+        p.dismissedGenres = genres;
         if (latest[0] != null) {
             p.appliedPartition = latest[0].getPartition();
             p.appliedOffset = latest[0].getOffset();
         }
         p.appliedProducedAt = producedAt;
         return CollectionConverters.asScala(List.of(p)).iterator();
+    }
+
+    /** A dismissal replaces the previous one of the same movie or genre when it is later: by time, then offset. */
+    static boolean laterEvent(PairChange c, PairChange prev) {
+        if (prev == null) return true;
+        if (c.getTimestamp() != prev.getTimestamp()) return c.getTimestamp() > prev.getTimestamp();
+        return c.getOffset() > prev.getOffset();
     }
 
     /**
@@ -125,6 +159,8 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
         private Integer appliedPartition;
         private Long appliedOffset;
         private List<Long> appliedProducedAt = List.of();
+        private List<Long> dismissedMovieIds = List.of();
+        private List<String> dismissedGenres = List.of();
 
         public long getUserId() {
             return userId;
@@ -213,6 +249,24 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
 
         public void setAppliedOffset(Long v) {
             appliedOffset = v;
+        }
+
+        /** Movies the user said "not interested" to, ascending. */
+        public List<Long> getDismissedMovieIds() {
+            return dismissedMovieIds;
+        }
+
+        public void setDismissedMovieIds(List<Long> v) {
+            dismissedMovieIds = v;
+        }
+
+        /** Genres the user said "not interested" to, by name. */
+        public List<String> getDismissedGenres() {
+            return dismissedGenres;
+        }
+
+        public void setDismissedGenres(List<String> v) {
+            dismissedGenres = v;
         }
 
         /** When Kafka received each event applied in this batch: the sink measures event -> applied from them. */

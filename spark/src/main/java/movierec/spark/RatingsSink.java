@@ -39,6 +39,9 @@ public final class RatingsSink {
                                     : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
                     pairSends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
                 }
+                case "dismissal" ->
+                    pairSends.add(x.kafka.send(
+                            pairsTopic, e.getPair().id(), e.getPair().toJson()));
                 case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
                 case "dead" -> {
                     letterSends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));

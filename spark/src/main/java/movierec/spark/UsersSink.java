@@ -52,8 +52,8 @@ public final class UsersSink {
                 vector == null ? null : model.version(),
                 p.getAppliedPartition(),
                 p.getAppliedOffset(),
-                null,
-                null);
+                p.getDismissedMovieIds(),
+                p.getDismissedGenres());
     }
 
     /** The user's query vector from their history (oldest first); null until a model exists or without known movies. */
