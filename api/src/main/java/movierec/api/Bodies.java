@@ -18,8 +18,11 @@ final class Bodies {
     /** A dismissal: {@code {"movieId": ...}} or {@code {"genre": ...}}; exactly one of the two is set. */
     record Dismissal(Long movieId, String genre) {}
 
-    /** An anonymous request: the visitor's ratings in the order given (oldest first) and how many movies to answer. */
-    record Anonymous(Map<Long, Double> ratings, int k) {}
+    /**
+     * An anonymous request: the visitor's ratings in the order given (oldest first), how many movies to answer and how
+     * diverse (0..1).
+     */
+    record Anonymous(Map<Long, Double> ratings, int k, double diversity) {}
 
     static Rating rating(byte[] bytes) {
         JsonNode body = object(bytes);
@@ -77,6 +80,14 @@ final class Bodies {
                 throw new BadQuery("k must be an integer from 1 to 100");
             k = kn.asInt();
         }
+        double diversity = 0;
+        if (body.has("diversity")) {
+            JsonNode d = body.get("diversity");
+            // JSON has no NaN or Infinity, and a number beyond double's range reads as Infinity: out of range too.
+            if (!d.isNumber() || !(d.asDouble() >= 0 && d.asDouble() <= 1))
+                throw new BadQuery("diversity must be a number from 0 to 1");
+            diversity = d.asDouble();
+        }
         Map<Long, Double> given = new LinkedHashMap<>();
         for (JsonNode r : ratings) {
             JsonNode m = r.get("movieId");
@@ -93,7 +104,7 @@ final class Bodies {
             if (invalid != null) throw new BadQuery(invalid);
             given.put(m.asLong(), v.asDouble());
         }
-        return new Anonymous(given, k);
+        return new Anonymous(given, k, diversity);
     }
 
     /** The body as one JSON object. */

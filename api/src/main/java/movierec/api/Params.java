@@ -1,6 +1,7 @@
 package movierec.api;
 
 import io.javalin.http.Context;
+import java.math.BigDecimal;
 
 /** Parsing and range checks of path and query parameters: every failure is a 400 naming the parameter. */
 final class Params {
@@ -43,6 +44,23 @@ final class Params {
         throw new BadQuery(name + " must be an integer from " + min + " to " + max + ", got '" + clip(raw) + "'");
     }
 
+    /**
+     * A decimal number from min to max. BigDecimal, not Double.parseDouble, so that NaN, Infinity, hex floats and
+     * suffixes such as 1d are refused like any other text.
+     */
+    static double decimalQuery(Context ctx, String name, double fallback, double min, double max) {
+        String raw = ctx.queryParam(name);
+        if (raw == null || raw.isBlank()) return fallback;
+        try {
+            double v = new BigDecimal(raw.trim()).doubleValue();
+            if (v >= min && v <= max) return v;
+        } catch (NumberFormatException ignored) {
+            // reported below
+        }
+        throw new BadQuery(
+                name + " must be a number from " + number(min) + " to " + number(max) + ", got '" + clip(raw) + "'");
+    }
+
     static Integer optionalInt(Context ctx, String name, int min, int max) {
         String raw = ctx.queryParam(name);
         return raw == null || raw.isBlank() ? null : intQuery(ctx, name, 0, min, max);
@@ -74,6 +92,11 @@ final class Params {
         }
         if (out.size() > max) throw new BadQuery(name + " may list at most " + max + " movie ids, got " + out.size());
         return out;
+    }
+
+    /** 0 and 1, not 0.0 and 1.0, in messages. */
+    static String number(double v) {
+        return v == Math.rint(v) ? String.valueOf((long) v) : String.valueOf(v);
     }
 
     static String clip(String s) {

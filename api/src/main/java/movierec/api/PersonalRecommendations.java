@@ -80,11 +80,20 @@ public final class PersonalRecommendations {
      * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
      */
     public ForUser forUser(long userId, int k, Filters filters) {
+        return forUser(userId, k, filters, 0);
+    }
+
+    /**
+     * The same, re-ranked for {@code diversity} (0..1, see {@link Diversity}); 0 is exactly the list above. Lists
+     * without a user vector (popular movies) are served as they are.
+     */
+    public ForUser forUser(long userId, int k, Filters filters, double diversity) {
         UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
         if (p == null) return new ForUser(popular.excluding(Set.of(), List.of(), k, filters), null, null, null);
         // "not interested": never shown to this user, whatever else asks for them
         filters = filters.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
-        String key = cacheKey(userId, k, filters, p.version(), models.current().version());
+        String key = cacheKey(
+                userId, k, filters, diversity, p.version(), models.current().version());
         ForUser cached = cache.get(key);
         if (cached != null) return cached;
         List<Recommendation> fresh;
@@ -97,7 +106,7 @@ public final class PersonalRecommendations {
             Supplier<Explanations.Split> split = fromDocument != null
                     ? () -> fromDocument
                     : CompletableFuture.supplyAsync(() -> explanations.split(userId), READS)::join;
-            fresh = knn(p.vector(), p.rated(), split, k, filters);
+            fresh = knn(p.vector(), p.rated(), split, k, filters, diversity);
         }
         ForUser served = new ForUser(
                 fresh,
@@ -110,17 +119,13 @@ public final class PersonalRecommendations {
     }
 
     /** Everything a cached list depends on: the request, the user document's version and the model's. */
-    static String cacheKey(long userId, int k, Filters filters, long profileVersion, String modelVersion) {
-        return userId + "|" + k + "|" + filters + "|" + profileVersion + "|" + modelVersion;
+    static String cacheKey(
+            long userId, int k, Filters filters, double diversity, long profileVersion, String modelVersion) {
+        return userId + "|" + k + "|" + filters + "|" + diversity + "|" + profileVersion + "|" + modelVersion;
     }
 
     /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
-    public List<Recommendation> forRatings(Map<Long, Double> ratings, int k) {
-        return forRatings(ratings, k, Filters.NONE);
-    }
-
-    /** The same, within {@code filters} (say, a request's {@code exclude=}). */
-    public List<Recommendation> forRatings(Map<Long, Double> ratings, int k, Filters filters) {
+    public List<Recommendation> forRatings(Map<Long, Double> ratings, int k, Filters filters, double diversity) {
         ModelCache.Model m = models.current();
         List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
         double[] values =
@@ -128,33 +133,57 @@ public final class PersonalRecommendations {
         float[] x = m.userVector(ids, values);
         if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, filters);
         Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
-        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, filters);
+        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, filters, diversity);
     }
 
     /**
      * kNN with the user's vector: cosine on MIPS-augmented vectors ranks exactly by the model's dot product, which is
      * the score served (the sum of the explanation's contributions); the reason names the largest contribution. A bonus
      * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
+     * With diversity > 0 the list is picked from a larger set of candidates by {@link Diversity}; 0 sends exactly the
+     * request without it.
      */
     private List<Recommendation> knn(
-            float[] storedVector, Set<Long> rated, Supplier<Explanations.Split> explanation, int k, Filters filters) {
+            float[] storedVector,
+            Set<Long> rated,
+            Supplier<Explanations.Split> explanation,
+            int k,
+            Filters filters,
+            double diversity) {
         ModelCache.Model m = models.current();
+        int size = diversity > 0 ? Diversity.candidates(k) : k;
         SearchResponse<MovieSummary> r = StoreUnavailable.call(() ->
-                es.search(knnRequest(config.index("movies"), storedVector, rated, k, filters), MovieSummary.class));
+                es.search(knnRequest(config.index("movies"), storedVector, rated, size, filters), MovieSummary.class));
+        List<Hit<MovieSummary>> hits = r.hits().hits();
+        double[] scores = new double[hits.size()];
+        List<float[]> factors = new ArrayList<>(hits.size());
+        for (int i = 0; i < hits.size(); i++) {
+            Hit<MovieSummary> h = hits.get(i);
+            ModelCache.Item item = m.items().get(h.source().id());
+            scores[i] = item != null ? Vectors.dot(storedVector, item.embedding()) : h.score() == null ? 0 : h.score();
+            // Similarity is "liked by the same people": the cosine of the raw ALS factors. The stored vector's cosine
+            // coordinate (the MIPS padding) is largest for the least-known movies and would make those look alike;
+            // the sequential part says "rated in the same session", the genre part only repeats the genres.
+            factors.add(item == null ? null : item.factors());
+        }
+        int[] order = diversity > 0 ? Diversity.rerank(scores, factors, diversity, k) : inOrder(hits.size());
         Explanations.Split split = unwrapped(explanation);
         List<Recommendation> out = new ArrayList<>();
-        for (Hit<MovieSummary> h : r.hits().hits()) {
-            long id = h.source().id();
-            ModelCache.Item item = m.items().get(id);
-            double score =
-                    item != null ? Vectors.dot(storedVector, item.embedding()) : h.score() == null ? 0 : h.score();
-            out.add(new Recommendation(h.source(), score, split.reason(id)));
+        for (int i : order) {
+            MovieSummary movie = hits.get(i).source();
+            out.add(new Recommendation(movie, scores[i], split.reason(movie.id())));
         }
         if (out.size() < k) {
             Set<Long> exclude = new HashSet<>(rated);
             out.forEach(rec -> exclude.add(rec.movieId()));
             out.addAll(popular.excluding(exclude, List.of(), k - out.size(), filters));
         }
+        return out;
+    }
+
+    private static int[] inOrder(int n) {
+        int[] out = new int[n];
+        for (int i = 0; i < n; i++) out[i] = i;
         return out;
     }
 

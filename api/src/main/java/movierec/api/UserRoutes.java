@@ -50,13 +50,14 @@ final class UserRoutes {
             throw new BadQuery("minYear must not be after maxYear");
         var filters = new Filters(Params.optionalText(ctx, "genre", 50), minYear, maxYear)
                 .excluding(Params.idList(ctx, "exclude", MovieRoutes.MAX_EXCLUDE), null);
+        double diversity = Params.decimalQuery(ctx, "diversity", 0, 0, 1);
         String after = Params.optionalText(ctx, "after", 40);
         ConsistencyToken token = after == null ? null : ConsistencyToken.parse(after);
         // a client may wait less than the server allows, never more
         int maxWaitMs = Math.min(afterWaitMs, Params.intQuery(ctx, "maxWaitMs", afterWaitMs, 0, 60_000));
         // read-your-writes: wait (bounded) until the stream job has applied the client's rating, then read
         boolean stale = token != null && !awaitApplied(token, maxWaitMs);
-        PersonalRecommendations.ForUser served = personal.forUser(userId, k, filters);
+        PersonalRecommendations.ForUser served = personal.forUser(userId, k, filters, diversity);
         Map<String, Object> asOf = new LinkedHashMap<>();
         asOf.put(
                 "event",
@@ -198,7 +199,7 @@ final class UserRoutes {
     void anonymous(Context ctx) {
         Bodies.Anonymous request = Bodies.anonymous(ctx.bodyAsBytes());
         Filters filters = Filters.NONE.excluding(Params.idList(ctx, "exclude", MovieRoutes.MAX_EXCLUDE), null);
-        ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k(), filters)));
+        ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k(), filters, request.diversity())));
     }
 
     private void requireMovie(long movieId) {

@@ -88,6 +88,13 @@ class ApiServerTest {
                 400,
                 "bad_request",
                 "minYear must not be after maxYear");
+        for (String raw : new String[] {"2", "-0.1", "abc", "NaN", "Infinity", "0x1p-1", "0.5d"}) {
+            assertError(
+                    call("GET", "/api/users/1/recommendations?diversity=" + raw, null),
+                    400,
+                    "bad_request",
+                    "diversity must be a number from 0 to 1, got '" + raw + "'");
+        }
         assertError(
                 call("GET", "/api/movies/search", null), 400, "bad_request", "q is required: the text to search for");
         assertError(
@@ -119,6 +126,16 @@ class ApiServerTest {
                 400,
                 "bad_request",
                 "k must be an integer from 1 to 100");
+        for (String raw : new String[] {"2", "-0.1", "\"0.5\"", "null", "1e400"}) {
+            assertError(
+                    call(
+                            "POST",
+                            "/api/recommendations",
+                            "{\"ratings\": [{\"movieId\": 1, \"rating\": 4}], \"diversity\": " + raw + "}"),
+                    400,
+                    "bad_request",
+                    "diversity must be a number from 0 to 1");
+        }
         assertError(
                 call("POST", "/api/recommendations", "not json"), 400, "bad_request", "request body is not valid JSON");
         assertError(

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -17,6 +18,7 @@ import movierec.api.PersonalRecommendations;
 import movierec.api.PopularMovies;
 import movierec.api.Recommendation;
 import movierec.api.UserProfiles;
+import movierec.common.BeyondAccuracy;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.common.Progress;
@@ -36,12 +38,16 @@ import picocli.CommandLine.Option;
 /**
  * Offline evaluation through the real product: the training ratings go through Kafka and the stream job into a
  * separate index namespace, the model is trained there, and the same {@link PersonalRecommendations} the API uses
- * ranks every movie each test user has not rated. Relevant = the user's held-out movies (any rating).
+ * ranks every movie each test user has not rated. Relevant = the user's held-out movies (any rating). Beside accuracy,
+ * what accuracy does not show ({@link BeyondAccuracy}), for each diversity setting: what more variety costs.
  */
 @Command(
         name = "evaluate",
         mixinStandardHelpOptions = true,
-        description = "Measure P@K, R@K, NDCG@K and HitRate@K of what the API serves, beside a popularity baseline.")
+        description =
+                "Measure P@K, R@K, NDCG@K and HitRate@K of what the API serves, with coverage, novelty, intra-list"
+                        + " diversity and the Gini index of exposure, at diversity 0, 0.3 and 0.6 and for a popularity"
+                        + " baseline.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--train",
@@ -56,6 +62,9 @@ public final class EvaluateCommand implements Callable<Integer> {
 
     @Option(names = "--k", defaultValue = "10", description = "Cut-off (default ${DEFAULT-VALUE}).")
     int k;
+
+    /** The diversity settings measured (0: the list served without the parameter). */
+    static final double[] DIVERSITIES = {0, 0.3, 0.6};
 
     @Option(names = "--keep", description = "Keep the evaluation topics and indices afterwards.")
     boolean keep;
@@ -114,33 +123,71 @@ public final class EvaluateCommand implements Callable<Integer> {
             ModelCache models = new ModelCache(es, config);
             PersonalRecommendations personal = new PersonalRecommendations(
                     es, config, models, users, popularMovies, new Explanations(users, models));
-            List<Ranking.Metrics> model = new ArrayList<>();
-            List<Ranking.Metrics> popular = new ArrayList<>();
+            // One list per user for each diversity setting (0 first: the model as served by default) and for the
+            // popularity baseline, each with its accuracy and its beyond-accuracy measures.
+            Map<String, List<List<Long>>> lists = new LinkedHashMap<>();
+            Map<String, List<Ranking.Metrics>> metrics = new LinkedHashMap<>();
             Progress progress = new Progress("users", held.size(), System.out);
             for (Map.Entry<Long, Set<Long>> e : held.entrySet()) {
-                List<Long> recs =
-                        ids(personal.forUser(e.getKey(), k, Filters.NONE).items());
+                Map<String, List<Long>> served = new LinkedHashMap<>();
+                for (double d : DIVERSITIES)
+                    served.put(
+                            modelName(d),
+                            ids(personal.forUser(e.getKey(), k, Filters.NONE, d).items()));
                 UserProfiles.Profile p = users.profile(e.getKey());
-                List<Long> pop =
-                        ids(popularMovies.excluding(p == null ? Set.of() : p.rated(), List.of(), k, Filters.NONE));
-                model.add(Ranking.of(recs, e.getValue(), k));
-                popular.add(Ranking.of(pop, e.getValue(), k));
+                served.put(
+                        "popularity",
+                        ids(popularMovies.excluding(p == null ? Set.of() : p.rated(), List.of(), k, Filters.NONE)));
+                served.forEach((name, recs) -> {
+                    lists.computeIfAbsent(name, x -> new ArrayList<>()).add(recs);
+                    metrics.computeIfAbsent(name, x -> new ArrayList<>()).add(Ranking.of(recs, e.getValue(), k));
+                });
                 progress.step(1);
             }
             progress.finish();
+            Map<Long, ModelCache.Item> items = models.current().items();
             models.close();
-            System.out.println(line("model", Ranking.mean(model), model.size()));
-            System.out.println(line("popularity", Ranking.mean(popular), popular.size()));
+            int catalogue = (int) es.count(c -> c.index(config.index("movies"))).count();
+            Map<Long, Integer> trainRatings = new HashMap<>();
+            for (RatingEvent r : MovieLensCsv.readRatings(trainFile, "csv"))
+                trainRatings.merge(r.movieId(), 1, Integer::sum);
+            System.out.printf(
+                    "beyond accuracy: coverage of the %,d movies, novelty in bits (−log2 share of training ratings),"
+                            + " intra-list diversity (1 − cosine of ALS factors), Gini index of exposure%n",
+                    catalogue);
+            lists.forEach((name, served) -> System.out.println(line(
+                    name,
+                    Ranking.mean(metrics.get(name)),
+                    BeyondAccuracy.coverage(served, catalogue),
+                    BeyondAccuracy.novelty(served, trainRatings),
+                    BeyondAccuracy.mean(served.stream()
+                            .map(l -> BeyondAccuracy.intraListDiversity(factors(l, items)))
+                            .toList()),
+                    BeyondAccuracy.gini(served, catalogue),
+                    served.size())));
             System.out.printf("evaluated in %.0f s%n", (System.nanoTime() - t0) / 1e9);
             if (!keep) Stack.dropNamespace(es, config);
         }
         return 0;
     }
 
-    private String line(String name, Ranking.Metrics m, int users) {
+    private String line(
+            String name, Ranking.Metrics m, double coverage, double novelty, double ild, double gini, int users) {
         return String.format(
-                "%-10s P@%d=%.4f R@%d=%.4f NDCG@%d=%.4f HR@%d=%.4f users=%d",
-                name, k, m.precision(), k, m.recall(), k, m.ndcg(), k, m.hit(), users);
+                "%-15s P@%d=%.4f R@%d=%.4f NDCG@%d=%.4f HR@%d=%.4f coverage@%d=%.4f novelty=%.2f ILD=%.4f Gini=%.4f"
+                        + " users=%d",
+                name, k, m.precision(), k, m.recall(), k, m.ndcg(), k, m.hit(), k, coverage, novelty, ild, gini, users);
+    }
+
+    private static String modelName(double diversity) {
+        return "model d=" + (diversity == 0 ? "0" : String.valueOf(diversity));
+    }
+
+    /** The ALS factors of the listed movies: what diversity is measured on, as the re-ranking measures it. */
+    private static List<float[]> factors(List<Long> ids, Map<Long, ModelCache.Item> items) {
+        return ids.stream()
+                .map(id -> items.containsKey(id) ? items.get(id).factors() : null)
+                .toList();
     }
 
     private static List<Long> ids(List<Recommendation> recs) {

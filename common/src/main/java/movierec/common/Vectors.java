@@ -17,6 +17,12 @@ public final class Vectors {
         return s;
     }
 
+    /** Cosine of two vectors of one length; 0 when either is all zeros (no direction, so like nothing). */
+    public static double cosine(float[] a, float[] b) {
+        double norms = dot(a, a) * dot(b, b);
+        return norms == 0 ? 0 : dot(a, b) / Math.sqrt(norms);
+    }
+
     /** The parts one after the other. */
     public static float[] concat(float[]... parts) {
         int n = 0;

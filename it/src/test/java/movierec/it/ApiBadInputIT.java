@@ -129,6 +129,14 @@ class ApiBadInputIT {
                 "/api/users/1/recommendations?minYear=2000&maxYear=1990",
                 null,
                 "minYear must not be after maxYear"));
+        // Diversity: a number from 0 to 1, in the query and in the anonymous body.
+        for (String raw : List.of("2", "-0.1", "1.0001", "abc", "NaN", "Infinity", "0x1p-1", "0.5d")) {
+            c.add(bad(
+                    "GET",
+                    "/api/users/1/recommendations?diversity=" + raw,
+                    null,
+                    "diversity must be a number from 0 to 1, got '" + raw + "'"));
+        }
         // POST a rating: the body.
         String ratings = "/api/users/" + USER + "/ratings";
         String ratingRange = "rating must be between 0.5 and 5.0, got ";
@@ -194,6 +202,8 @@ class ApiBadInputIT {
         String one = "{\"ratings\": [{\"movieId\": 1, \"rating\": 5}]";
         for (String k : List.of("0", "101", "-1", "\"3\"", "1.5", "null", "true"))
             c.add(bad("POST", anon, one + ", \"k\": " + k + "}", kMessage));
+        for (String d : List.of("2", "-0.1", "\"0.5\"", "null", "true", "1e400"))
+            c.add(bad("POST", anon, one + ", \"diversity\": " + d + "}", "diversity must be a number from 0 to 1"));
         c.add(bad("POST", anon, "{\"ratings\": [1, 2]}", anonMovieId));
         c.add(bad("POST", anon, "{\"ratings\": [{\"rating\": 5}]}", anonMovieId));
         c.add(bad("POST", anon, "{\"ratings\": [{\"movieId\": \"1\", \"rating\": 5}]}", anonMovieId));
@@ -481,7 +491,7 @@ class ApiBadInputIT {
         "18446744073709551617",
         "-0"
     };
-    static final String[] PARAMS = {"k", "page", "size", "genre", "minYear", "maxYear", "q", "x"};
+    static final String[] PARAMS = {"k", "page", "size", "genre", "minYear", "maxYear", "q", "diversity", "x"};
     static final String[] VALUES = {
         "1",
         "10",
@@ -493,6 +503,7 @@ class ApiBadInputIT {
         "",
         " ",
         "1.5",
+        "0.3",
         "1e2",
         "2000",
         "1799",
@@ -693,7 +704,8 @@ class ApiBadInputIT {
     static final String[] RATINGS_JSON = {
         "0.5", "1", "4", "4.5", "5", "0", "5.5", "4.2", "-1", "\"4\"", "null", "1e400", "NaN", "[]"
     };
-    static final String[] KEYS = {"movieId", "rating", "ratings", "k", "q", "userId", "", "movieId", "rating", "ratings"
+    static final String[] KEYS = {
+        "movieId", "rating", "ratings", "k", "q", "userId", "", "movieId", "rating", "ratings", "diversity"
     };
 
     static String randomObject(Random rnd, int depth) {

@@ -2,6 +2,7 @@ package movierec.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -15,12 +16,21 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
+import movierec.api.Filters;
+import movierec.api.MovieSummary;
+import movierec.api.PersonalRecommendations;
+import movierec.api.UserProfiles;
+import movierec.common.BeyondAccuracy;
+import movierec.common.MovierecConfig;
+import movierec.es.EsClients;
+import movierec.es.ModelCache;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.DynamicTest;
 import org.junit.jupiter.api.Test;
@@ -192,6 +202,55 @@ class ApiContractIT {
         assertThat(problems).isEmpty();
     }
 
+    // ---- the diversity parameter ----
+
+    /**
+     * diversity=0 is the list without it, which is the kNN search's own top k (the request served before the parameter
+     * existed); 0.6 serves k distinct movies the user has not rated, more varied by the measure {@code evaluate} uses.
+     */
+    @Test
+    void diversityZeroIsTodaysListAndMoreDiversityMoreVariedOnes() throws Exception {
+        MovierecConfig c = ApiFixture.config();
+        List<Double> plain = new ArrayList<>();
+        List<Double> diverse = new ArrayList<>();
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            Map<Long, ModelCache.Item> items = ModelCache.loadOnce(es, c).items();
+            for (long user = 1; user <= 5; user++) {
+                UserProfiles.Profile p = new UserProfiles(es, c).profile(user);
+                assertThat(p.vector()).as("user %d's vector", user).isNotNull();
+                String path = "/api/users/" + user + "/recommendations?k=10";
+                JsonNode without = call("GET", path, null).json();
+                assertThat(call("GET", path + "&diversity=0", null).json()).isEqualTo(without);
+                assertThat(call("GET", path + "&diversity=0.0", null).json()).isEqualTo(without);
+                List<Long> knn = es
+                        .search(
+                                PersonalRecommendations.knnRequest(
+                                        c.index("movies"), p.vector(), p.rated(), 10, Filters.NONE),
+                                MovieSummary.class)
+                        .hits()
+                        .hits()
+                        .stream()
+                        .map(h -> h.source().id())
+                        .toList();
+                assertThat(ids(without)).as("user %d", user).isEqualTo(knn);
+
+                Res r = call("GET", path + "&diversity=0.6", null);
+                assertThat(r.status).as(r.body).isEqualTo(200);
+                List<Long> picked = ids(r.json());
+                assertThat(picked).as("user %d", user).hasSize(10).doesNotHaveDuplicates();
+                assertThat(picked).as("user %d", user).doesNotContainAnyElementsOf(p.rated());
+                plain.add(BeyondAccuracy.intraListDiversity(factors(ids(without), items)));
+                diverse.add(BeyondAccuracy.intraListDiversity(factors(picked, items)));
+            }
+        }
+        System.out.printf("[diversity] intra-list diversity of users 1-5: d=0 %s, d=0.6 %s%n", plain, diverse);
+        assertThat(BeyondAccuracy.mean(diverse)).isGreaterThan(BeyondAccuracy.mean(plain));
+    }
+
+    static List<float[]> factors(List<Long> ids, Map<Long, ModelCache.Item> items) {
+        return ids.stream().map(id -> items.get(id).factors()).toList();
+    }
+
     // ---- every operation, called with valid input ----
 
     @TestFactory
@@ -313,6 +372,13 @@ class ApiContractIT {
                     assertThat(item.path("movie").path("release_year").asInt()).isBetween(1990, 2005);
                 }
             }
+        });
+        add.accept(new Object[] {
+            "GET",
+            "/api/users/1/recommendations?k=5&diversity=0.6",
+            null,
+            200,
+            (Consumer<Res>) r -> assertThat(ids(r.json())).hasSize(5).doesNotHaveDuplicates()
         });
         add.accept(new Object[] {
             "GET",
@@ -461,6 +527,14 @@ class ApiContractIT {
                 assertThat(r.json().path("items")).hasSize(5);
                 assertThat(ids(r.json())).doesNotContain(1L, 2355L, 588L);
             }
+        });
+        add.accept(new Object[] {
+            "POST",
+            "/api/recommendations",
+            "{\"ratings\": [{\"movieId\": 1, \"rating\": 5}, {\"movieId\": 588, \"rating\": 5}], \"k\": 5, \"diversity\": 0.3}",
+            200,
+            (Consumer<Res>) r ->
+                    assertThat(ids(r.json())).hasSize(5).doesNotHaveDuplicates().doesNotContain(1L, 588L)
         });
         tests.add(DynamicTest.dynamicTest("GET /api/users/1/because/{a movie recommended to user 1}", () -> {
             long recommended = call("GET", "/api/users/1/recommendations?k=1", null)
