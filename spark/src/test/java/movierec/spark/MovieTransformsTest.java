@@ -25,7 +25,8 @@ class MovieTransformsTest {
             .add("value", DataTypes.BinaryType)
             .add("topic", DataTypes.StringType)
             .add("partition", DataTypes.IntegerType)
-            .add("offset", DataTypes.LongType);
+            .add("offset", DataTypes.LongType)
+            .add("timestamp", DataTypes.TimestampType);
 
     @BeforeAll
     static void start() {
@@ -40,7 +41,13 @@ class MovieTransformsTest {
     static Dataset<Row> kafka(String... values) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
-            rows.add(RowFactory.create(null, values[i].getBytes(StandardCharsets.UTF_8), "movies", 0, (long) i));
+            rows.add(RowFactory.create(
+                    null,
+                    values[i].getBytes(StandardCharsets.UTF_8),
+                    "movies",
+                    0,
+                    (long) i,
+                    new java.sql.Timestamp(1_000_000L + i)));
         }
         return spark.createDataFrame(rows, KAFKA);
     }
@@ -112,9 +119,20 @@ class MovieTransformsTest {
                                 "{\"userId\":7,\"movieId\":5,\"rating\":3.5,\"timestamp\":100,\"source\":\"api\"}",
                                 "{\"userId\":7,\"movieId\":5,\"rating\":7,\"timestamp\":100}",
                                 "not json",
-                                "{\"userId\":7,\"movieId\":6,\"timestamp\":200,\"deleted\":true}"),
+                                "{\"userId\":7,\"movieId\":6,\"timestamp\":200,\"deleted\":true}",
+                                "{\"userId\":7,\"movieId\":6,\"timestamp\":300,\"dismissed\":true}",
+                                "{\"userId\":7,\"genre\":\"Horror\",\"timestamp\":400,\"dismissed\":false}"),
                         "the-movies-topic")
                 .collectAsList();
+        // Kafka's receipt time travels with each event: where event -> applied latency starts
+        assertThat(rows.get(0).<Long>getAs("producedAt")).isEqualTo(1_000_000L);
+        // dismissals: a movie's under the movie, a genre's under their own key, neither with a rating
+        assertThat(rows.get(4).<Boolean>getAs("dismissed")).isTrue();
+        assertThat(rows.get(4).<Long>getAs("movieId")).isEqualTo(6L);
+        assertThat(rows.get(4).<Double>getAs("rating")).isNull();
+        assertThat(rows.get(5).<Boolean>getAs("dismissed")).isFalse();
+        assertThat(rows.get(5).<Long>getAs("movieId")).isEqualTo(RatingsByMovie.GENRE_DISMISSALS);
+        assertThat(rows.get(5).<String>getAs("dismissedGenre")).isEqualTo("Horror");
         assertThat(rows.get(0).<String>getAs("error")).isNull();
         assertThat(rows.get(0).<Long>getAs("userId")).isEqualTo(7L);
         assertThat(rows.get(0).<Long>getAs("movieId")).isEqualTo(5L);
@@ -126,7 +144,7 @@ class MovieTransformsTest {
         assertThat(rows.get(3).<Double>getAs("rating"))
                 .as("a retraction has no rating")
                 .isNull();
-        assertThat(rows).extracting(r -> r.<Long>getAs("offset")).containsExactly(0L, 1L, 2L, 3L);
+        assertThat(rows).extracting(r -> r.<Long>getAs("offset")).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
 
         Row movie = RatingTransforms.parse(kafka("{\"id\":9,\"title\":\"A\",\"genre_ids\":[16,35,16,4242]}"), "movies")
                 .first();

@@ -37,6 +37,38 @@ class StateRulesTest {
     }
 
     @Test
+    void theLatestDismissalOfAMovieOrGenreWinsWhateverTheOrderOfDelivery() {
+        PairChange dismiss = dismissal(true, 100, 7);
+        PairChange undo = dismissal(false, 200, 9);
+        assertThat(RatingsByUser.laterEvent(dismiss, null)).isTrue();
+        assertThat(RatingsByUser.laterEvent(undo, dismiss)).isTrue();
+        assertThat(RatingsByUser.laterEvent(dismiss, undo))
+                .as("an older dismissal arriving late")
+                .isFalse();
+        assertThat(RatingsByUser.laterEvent(dismiss, dismiss))
+                .as("the same event again")
+                .isFalse();
+        assertThat(RatingsByUser.laterEvent(dismissal(false, 100, 8), dismiss))
+                .as("same time: the later offset")
+                .isTrue();
+        // a dismissal's message key differs from the rating's, so compaction of ratings.pairs keeps both
+        assertThat(dismiss.id()).isEqualTo("7:not:m42");
+        PairChange genre = dismissal(true, 100, 7);
+        genre.setDismissedGenre("Horror");
+        assertThat(genre.id()).isEqualTo("7:not:gHorror");
+    }
+
+    private static PairChange dismissal(boolean dismissed, long timestamp, long offset) {
+        PairChange c = new PairChange();
+        c.setUserId(7);
+        c.setMovieId(42);
+        c.setDismissed(dismissed);
+        c.setTimestamp(timestamp);
+        c.setOffset(offset);
+        return c;
+    }
+
+    @Test
     void statisticsFollowThePairsSoAReplacedRatingIsNotCountedTwice() {
         MovieStats s = new MovieStats();
         PairVersion a = new PairVersion(4.0, 100, 0);

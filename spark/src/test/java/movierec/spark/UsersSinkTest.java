@@ -14,9 +14,10 @@ class UsersSinkTest {
     @Test
     void aProfileWithoutAModelHasNoVector() {
         assertThat(EsJson.of(UsersSink.document(profile(), NO_MODEL, 2000)))
-                .isEqualTo("{\"user_id\":7,\"rating_count\":1,\"rating_avg\":4.0,\"top_genres\":[\"Drama\"],"
-                        + "\"recent_movie_ids\":[5],\"rated_movie_ids\":[5],\"history_ratings\":[4.0],"
-                        + "\"last_rated_at\":1000,\"updated_at\":2000}");
+                .isEqualTo(
+                        "{\"user_id\":7,\"rating_count\":1,\"rating_avg\":4.0,\"top_genres\":[\"Drama\"],"
+                                + "\"recent_movie_ids\":[5],\"rated_movie_ids\":[5],\"history_ratings\":[4.0],"
+                                + "\"last_rated_at\":1000,\"updated_at\":2000,\"dismissed_movie_ids\":[],\"dismissed_genres\":[]}");
     }
 
     @Test
@@ -28,14 +29,16 @@ class UsersSinkTest {
                 ModelCache.model("m1", Map.of("rank", 1, "regParam", 0.0, "alpha", 1.0), Map.of(5L, heat));
         assertThat(EsJson.of(UsersSink.document(profile(), model, 2000)))
                 .endsWith(
-                        ",\"last_rated_at\":1000,\"updated_at\":2000,\"embedding\":[1.0,0.0],\"model_version\":\"m1\"}");
+                        ",\"last_rated_at\":1000,\"updated_at\":2000,\"embedding\":[1.0,0.0],\"model_version\":\"m1\","
+                                + "\"dismissed_movie_ids\":[],\"dismissed_genres\":[]}");
     }
 
     @Test
     void aUserWithoutRatingsLeavesTheAverageAndLastRatingTimeOut() {
         assertThat(EsJson.of(UsersSink.document(RatingsByUser.profile(7, Map.of()), NO_MODEL, 2000)))
                 .isEqualTo("{\"user_id\":7,\"rating_count\":0,\"top_genres\":[],\"recent_movie_ids\":[],"
-                        + "\"rated_movie_ids\":[],\"history_ratings\":[],\"updated_at\":2000}");
+                        + "\"rated_movie_ids\":[],\"history_ratings\":[],\"updated_at\":2000,"
+                        + "\"dismissed_movie_ids\":[],\"dismissed_genres\":[]}");
     }
 
     private static RatingsByUser.Profile profile() {
