@@ -9,12 +9,20 @@ import java.util.List;
  * factors are the exact least-squares solution
  * <pre>  x = (YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I)⁻¹ · Σ_i (1 + alpha·r_i) · y_i</pre>
  * which is what one ALS half-step computes: folding a user in gives the vector training would have given.
+ *
+ * <p>A dismissed ("not interested") item is observed with preference 0: it adds alpha·w·y yᵀ to A and nothing to the
+ * right-hand side, which is Spark's own rule for a rating ≤ 0 (confidence from |r|, preference 0, not counted in n).
+ * It shrinks the item's score x·y towards 0 by the factor 1 / (1 + alpha·w·yᵀA⁻¹y), and the scores of items like it
+ * with it.
  */
 public final class FoldIn {
     private FoldIn() {}
 
-    /** One rated item: its factors and the rating. */
+    /** One rated item: its factors and the rating (for a dismissed item: the dismissal's weight). */
     public record Rated(float[] factors, double rating) {}
+
+    /** The weight w of a dismissal, in rating units (confidence 1 + alpha·w, preference 0). */
+    public static final double DISMISSAL_WEIGHT = 1.0;
 
     /**
      * Recency weight of a user's rating by its position from the end of their history (0 = most recent):
@@ -49,13 +57,22 @@ public final class FoldIn {
 
     /** The user's factors from the items they rated; null when they rated nothing the model knows. */
     public static float[] userFactors(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+        return userFactors(gram, rank, rated, List.of(), lambda, alpha);
+    }
+
+    /**
+     * The user's factors from the items they rated and the items they dismissed (preference 0, each weighted by its
+     * {@code rating}); null when they rated nothing the model knows (dismissals alone say nothing they like).
+     */
+    public static float[] userFactors(
+            double[] gram, int rank, List<Rated> rated, List<Rated> dismissed, double lambda, double alpha) {
         if (rated.isEmpty()) return null;
         double[] b = new double[rank];
         for (Rated r : rated) {
             double c1 = alpha * Math.abs(r.rating());
             for (int i = 0; i < rank; i++) b[i] += (1.0 + c1) * r.factors()[i];
         }
-        double[] x = solveSymmetricPositiveDefinite(system(gram, rank, rated, lambda, alpha), b, rank);
+        double[] x = solveSymmetricPositiveDefinite(system(gram, rank, rated, dismissed, lambda, alpha), b, rank);
         float[] out = new float[rank];
         for (int i = 0; i < rank; i++) out[i] = (float) x[i];
         return out;
@@ -83,13 +100,29 @@ public final class FoldIn {
 
     /** A⁻¹ of the user who rated {@code rated} (not empty). */
     public static Inverse inverse(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
-        return new Inverse(cholesky(system(gram, rank, rated, lambda, alpha), rank), rank);
+        return inverse(gram, rank, rated, List.of(), lambda, alpha);
     }
 
-    /** A = YᵀY + Σ_i alpha·r_i · y_i y_iᵀ + lambda·n·I. */
-    private static double[] system(double[] gram, int rank, List<Rated> rated, double lambda, double alpha) {
+    /** A⁻¹ of the user who rated {@code rated} (not empty) and dismissed {@code dismissed}. */
+    public static Inverse inverse(
+            double[] gram, int rank, List<Rated> rated, List<Rated> dismissed, double lambda, double alpha) {
+        return new Inverse(cholesky(system(gram, rank, rated, dismissed, lambda, alpha), rank), rank);
+    }
+
+    /** A = YᵀY + Σ_i alpha·r_i · y_i y_iᵀ (rated and dismissed) + lambda·n·I, n counting the rated only. */
+    private static double[] system(
+            double[] gram, int rank, List<Rated> rated, List<Rated> dismissed, double lambda, double alpha) {
         double[] a = gram.clone();
-        for (Rated r : rated) {
+        addConfidence(a, rank, rated, alpha);
+        addConfidence(a, rank, dismissed, alpha);
+        double reg = lambda * rated.size();
+        for (int i = 0; i < rank; i++) a[i * rank + i] += reg;
+        return a;
+    }
+
+    /** a += Σ_i alpha·r_i · y_i y_iᵀ. */
+    private static void addConfidence(double[] a, int rank, List<Rated> items, double alpha) {
+        for (Rated r : items) {
             double c1 = alpha * Math.abs(r.rating());
             float[] y = r.factors();
             for (int i = 0; i < rank; i++) {
@@ -97,9 +130,6 @@ public final class FoldIn {
                 for (int j = 0; j < rank; j++) a[i * rank + j] += cyi * y[j];
             }
         }
-        double reg = lambda * rated.size();
-        for (int i = 0; i < rank; i++) a[i * rank + i] += reg;
-        return a;
     }
 
     /** Cholesky solve of A x = b for a symmetric positive-definite A (row-major n × n). */
