@@ -1,6 +1,7 @@
 package movierec.api;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.List;
 import movierec.common.FoldIn;
@@ -29,7 +30,8 @@ public final class Explanations {
 
     /** The {@code k} largest contributions to the score of {@code movieId} for the user, largest first. */
     public List<Contribution> because(long userId, long movieId, int k) {
-        UserProfiles.Profile p = users.profile(userId, List.of("rated_movie_ids", "history_ratings"));
+        UserProfiles.Profile p =
+                users.profile(userId, List.of("rated_movie_ids", "history_ratings", "dismissed_movie_ids"));
         Split split = p == null ? null : fromDocument(p);
         List<Contribution> out = new ArrayList<>((split != null ? split : split(userId)).of(movieId));
         out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
@@ -38,14 +40,15 @@ public final class Explanations {
 
     /**
      * The split for a stored user from their document: the history their vector was folded from (rated movie ids
-     * oldest first and their ratings), so the contributions add up to the score of exactly that vector. Null for a
-     * document written before it held the ratings.
+     * oldest first and their ratings, and the movies they dismissed), so the contributions add up to the score of
+     * exactly that vector. Null for a document written before it held the ratings.
      */
     Split fromDocument(UserProfiles.Profile p) {
         List<Long> ids = p.doc().ratedMovieIds();
         List<Double> ratings = p.doc().historyRatings();
         if (ids == null || ratings == null || ids.size() != ratings.size()) return null;
-        return new Split(models.current(), ids, ratings);
+        List<Long> dismissed = p.doc().dismissedMovieIds();
+        return new Split(models.current(), ids, ratings, dismissed == null ? List.of() : dismissed);
     }
 
     /** The split for a stored user, from their ratings in the ratings index (documents without their ratings). */
@@ -66,6 +69,7 @@ public final class Explanations {
      * sum over rated movies j. ALS: with x = A⁻¹ Σ_j (1 + αr_j) y_j (the fold-in), y·x = Σ_j (1 + αr_j) · yᵀA⁻¹y_j.
      * Sequential: Σ_k w_k · a_(k-th latest) · b. Genres: weight(n)/total per genre j shares with the movie. Movie j's
      * contribution is the sum of its terms, in the units of the stored vectors, so the contributions add up to the score.
+     * Dismissed movies are in A (they shrink every term alike) but have no term: their preference is 0.
      */
     static final class Split {
         private final ModelCache.Model model;
@@ -76,6 +80,15 @@ public final class Explanations {
 
         /** From the user's ratings, oldest first (ties by movie id), as the live vector is folded in. */
         Split(ModelCache.Model model, List<Long> idsOldestFirst, List<Double> ratingsOldestFirst) {
+            this(model, idsOldestFirst, ratingsOldestFirst, List.of());
+        }
+
+        /** The same for a user who also dismissed {@code dismissed}. */
+        Split(
+                ModelCache.Model model,
+                List<Long> idsOldestFirst,
+                List<Double> ratingsOldestFirst,
+                Collection<Long> dismissed) {
             this.model = model;
             // recency weights by position among all the user's ratings, as in training and the live fold-in
             this.input = model.foldInInput(
@@ -89,7 +102,13 @@ public final class Explanations {
             }
             this.inverse = input.isEmpty()
                     ? null
-                    : FoldIn.inverse(model.gram(), model.rank(), input, model.regParam(), model.alpha());
+                    : FoldIn.inverse(
+                            model.gram(),
+                            model.rank(),
+                            input,
+                            model.dismissalInput(dismissed, idsOldestFirst),
+                            model.regParam(),
+                            model.alpha());
         }
 
         /** Every rated movie's contribution to the score of {@code movieId}, oldest first; empty when the model lacks it. */

@@ -71,6 +71,30 @@ class ExplanationsTest {
     }
 
     @Test
+    void withDismissalsTheContributionsStillAddUpToTheScoreOfTheVectorFoldedWithThem() {
+        ModelCache.Model m = model(40, 3);
+        List<Long> ids = new ArrayList<>();
+        List<Double> ratings = new ArrayList<>();
+        for (long id = 1; id <= 12; id++) {
+            ids.add(id);
+            ratings.add(0.5 + (id % 10) * 0.5);
+        }
+        List<Long> dismissed = List.of(30L, 31L, 2L, 999L); // a rated and an unknown one are ignored
+        float[] x = m.userVector(
+                ids, ratings.stream().mapToDouble(Double::doubleValue).toArray(), dismissed);
+        Explanations.Split split = new Explanations.Split(m, ids, ratings, dismissed);
+        for (long target = 13; target <= 40; target++) {
+            List<Explanations.Contribution> terms = split.of(target);
+            assertThat(terms).hasSize(12);
+            double sum = terms.stream()
+                    .mapToDouble(Explanations.Contribution::contribution)
+                    .sum();
+            double score = Vectors.dot(x, m.items().get(target).embedding());
+            assertThat(sum).as("movie %d", target).isCloseTo(score, within(1e-4 * Math.max(1, Math.abs(score))));
+        }
+    }
+
+    @Test
     void noKnownRatingsOrAnUnknownMovieNoReason() {
         ModelCache.Model m = model(5, 2);
         assertThat(new Explanations.Split(m, List.of(999L), List.of(4.0)).of(1)).isEmpty();

@@ -4,9 +4,13 @@ import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.GetResponse;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import movierec.common.FoldIn;
 import movierec.common.GenreTaste;
 import movierec.common.MovierecConfig;
@@ -79,11 +83,39 @@ public final class ModelCache implements AutoCloseable {
             return out;
         }
 
+        /**
+         * The user's dismissed movies as fold-in input, each weighing {@link FoldIn#DISMISSAL_WEIGHT}: only those the
+         * model knows and the user has not rated (a rating says more than a dismissal, and training too sees one
+         * observation per movie).
+         */
+        public List<FoldIn.Rated> dismissalInput(Collection<Long> dismissed, Collection<Long> ratedMovieIds) {
+            if (dismissed.isEmpty()) return List.of();
+            Set<Long> rated = new HashSet<>(ratedMovieIds);
+            List<FoldIn.Rated> out = new ArrayList<>();
+            for (Long id : new LinkedHashSet<>(dismissed)) { // in the order given, each once
+                Item item = items.get(id);
+                if (item != null && !rated.contains(id))
+                    out.add(new FoldIn.Rated(item.factors(), FoldIn.DISMISSAL_WEIGHT));
+            }
+            return out;
+        }
+
         /** Fold-in of a user from their ratings (oldest first); null without a model or without known movies. */
         public float[] userFactors(List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst) {
+            return userFactors(movieIdsOldestFirst, ratingsOldestFirst, List.of());
+        }
+
+        /** The same with the movies the user dismissed ("not interested") as negative feedback. */
+        public float[] userFactors(
+                List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst, Collection<Long> dismissed) {
             if (empty()) return null;
             return FoldIn.userFactors(
-                    gram, rank(), foldInInput(movieIdsOldestFirst, ratingsOldestFirst), regParam, alpha);
+                    gram,
+                    rank(),
+                    foldInInput(movieIdsOldestFirst, ratingsOldestFirst),
+                    dismissalInput(dismissed, movieIdsOldestFirst),
+                    regParam,
+                    alpha);
         }
 
         /**
@@ -91,7 +123,16 @@ public final class ModelCache implements AutoCloseable {
          * training): [ALS fold-in ; Σ_k w_k · context of the k-th latest movie ; genre taste]. Null without known movies.
          */
         public float[] userVector(List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst) {
-            float[] x = userFactors(movieIdsOldestFirst, ratingsOldestFirst);
+            return userVector(movieIdsOldestFirst, ratingsOldestFirst, List.of());
+        }
+
+        /**
+         * The same with the movies the user dismissed: negative feedback in the ALS fold-in only (the sequential and
+         * genre parts are sums over rated movies); dismissed movies the model does not know are ignored.
+         */
+        public float[] userVector(
+                List<Long> movieIdsOldestFirst, double[] ratingsOldestFirst, Collection<Long> dismissed) {
+            float[] x = userFactors(movieIdsOldestFirst, ratingsOldestFirst, dismissed);
             if (x == null || layout.seqRank() == 0) return x;
             List<float[]> contexts = new ArrayList<>(movieIdsOldestFirst.size());
             List<List<String>> genres = new ArrayList<>();
