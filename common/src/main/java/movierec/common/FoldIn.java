@@ -21,8 +21,13 @@ public final class FoldIn {
     /** One rated item: its factors and the rating (for a dismissed item: the dismissal's weight). */
     public record Rated(float[] factors, double rating) {}
 
-    /** The weight w of a dismissal, in rating units (confidence 1 + alpha·w, preference 0). */
-    public static final double DISMISSAL_WEIGHT = 1.0;
+    /**
+     * The weight w of a dismissal, in rating units (confidence 1 + alpha·w, preference 0): about the mean rating as the
+     * fold-in sees it (recency-weighted: 0.43 on the bundled data). Measured on the bundled temporal split
+     * (spark/DismissalsHoldoutTest, 3 dismissals per user): NDCG@10 0.2064 against 0.2059 for the same dismissals
+     * merely filtered out; 0.25–1.75 land within ±0.001 of that, heavier weights (7, 14, 28) lose up to 0.005.
+     */
+    public static final double DISMISSAL_WEIGHT = 0.5;
 
     /**
      * Recency weight of a user's rating by its position from the end of their history (0 = most recent):

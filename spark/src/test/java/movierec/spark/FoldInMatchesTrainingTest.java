@@ -66,7 +66,32 @@ class FoldInMatchesTrainingTest {
             spark.stop();
         }
 
-        // the movie documents as TrainJob writes them, and the model as ModelCache loads them
+        ModelCache.Model model = loaded(trained, p, genres);
+        VectorLayout layout = model.layout();
+
+        int compared = 0;
+        for (Map.Entry<Long, List<RatingEvent>> e : byUser.entrySet()) {
+            float[] written = trained.userVector(e.getKey().intValue());
+            if (written == null) continue;
+            List<RatingEvent> mine = new ArrayList<>(e.getValue());
+            mine.sort(Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
+            RatingsByUser.Profile profile = new RatingsByUser.Profile();
+            profile.setHistoryMovieIds(mine.stream().map(RatingEvent::movieId).toList());
+            profile.setHistoryRatings(mine.stream().map(RatingEvent::rating).toList());
+            float[] live = UsersSink.liveVector(model, profile);
+            assertThat(live).hasSameSizeAs(written).hasSize(layout.dims());
+            for (int d = 0; d < live.length; d++) {
+                assertThat((double) live[d])
+                        .as("user %d, coordinate %d", e.getKey(), d)
+                        .isCloseTo(written[d], within(1e-4));
+            }
+            compared++;
+        }
+        assertThat(compared).isGreaterThan(50);
+    }
+
+    /** The movie documents as {@link TrainJob} writes them, and the model as {@link ModelCache} loads them. */
+    static ModelCache.Model loaded(Trained trained, TrainJob.Params p, Map<Integer, List<String>> genres) {
         Map<String, Object> params = new LinkedHashMap<>(Map.of(
                 "regParam",
                 p.regParam(),
@@ -92,26 +117,6 @@ class FoldInMatchesTrainingTest {
                     trained.seq().context(trained.index().get(id)));
             items.put((long) id, ModelCache.item(layout, doc));
         }
-        ModelCache.Model model = ModelCache.model("test", params, items);
-
-        int compared = 0;
-        for (Map.Entry<Long, List<RatingEvent>> e : byUser.entrySet()) {
-            float[] written = trained.userVector(e.getKey().intValue());
-            if (written == null) continue;
-            List<RatingEvent> mine = new ArrayList<>(e.getValue());
-            mine.sort(Comparator.comparingLong(RatingEvent::timestamp).thenComparingLong(RatingEvent::movieId));
-            RatingsByUser.Profile profile = new RatingsByUser.Profile();
-            profile.setHistoryMovieIds(mine.stream().map(RatingEvent::movieId).toList());
-            profile.setHistoryRatings(mine.stream().map(RatingEvent::rating).toList());
-            float[] live = UsersSink.liveVector(model, profile);
-            assertThat(live).hasSameSizeAs(written).hasSize(layout.dims());
-            for (int d = 0; d < live.length; d++) {
-                assertThat((double) live[d])
-                        .as("user %d, coordinate %d", e.getKey(), d)
-                        .isCloseTo(written[d], within(1e-4));
-            }
-            compared++;
-        }
-        assertThat(compared).isGreaterThan(50);
+        return ModelCache.model("test", params, items);
     }
 }
