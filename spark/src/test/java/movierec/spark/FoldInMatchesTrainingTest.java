@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import movierec.common.FoldIn;
 import movierec.common.GenreTaste;
 import movierec.common.RatingEvent;
 import movierec.common.VectorLayout;
@@ -25,7 +26,9 @@ import org.junit.jupiter.api.Test;
  * training wrote. For a user seen in training the two must be the same vector: the ALS fold-in is the last half-step
  * of ALS (Spark updates users last), and the sequential and genre parts are built by the same code. This runs real
  * MLlib ALS on a local SparkSession, stores the movie vectors as {@link TrainJob} writes them, loads them as the
- * {@link ModelCache} does and folds each user in as {@link UsersSink} does.
+ * {@link ModelCache} does and folds each user in as {@link UsersSink} does. Every third user also dismissed two movies:
+ * trained as Spark's own ratings ≤ 0 (preference 0, confidence 1 + alpha·|r|), they give the vector the fold-in with
+ * those dismissals gives, which holds {@link FoldIn}'s dismissal rule to Spark's.
  */
 class FoldInMatchesTrainingTest {
     @Test
@@ -42,6 +45,8 @@ class FoldInMatchesTrainingTest {
         }
         List<RatingEvent> ratings = new ArrayList<>();
         Map<Long, List<RatingEvent>> byUser = new LinkedHashMap<>();
+        Map<Long, List<Long>> dismissedBy = new HashMap<>();
+        TrainJob.Params p = new TrainJob.Params(8, 0.3, 5, 10, 2, 0.1);
         for (long u = 1; u <= 60; u++) {
             int n = 5 + random.nextInt(30);
             List<Integer> seen = new ArrayList<>();
@@ -55,12 +60,22 @@ class FoldInMatchesTrainingTest {
                 ratings.add(r);
                 byUser.computeIfAbsent(u, k -> new ArrayList<>()).add(r);
             }
+            if (u % 3 == 0) {
+                List<Long> dismissed = new ArrayList<>();
+                while (dismissed.size() < 2) {
+                    long m = 1 + random.nextInt(movies);
+                    if (!seen.contains((int) m) && !dismissed.contains(m)) dismissed.add(m);
+                }
+                dismissedBy.put(u, dismissed);
+            }
         }
-        TrainJob.Params p = new TrainJob.Params(8, 0.3, 5, 10, 2, 0.1);
+        List<RatingEvent> input = new ArrayList<>(TrainJob.weighted(ratings, p));
+        dismissedBy.forEach(
+                (u, ids) -> ids.forEach(m -> input.add(RatingEvent.of(u, m, -FoldIn.DISMISSAL_WEIGHT, 0, null))));
         SparkSession spark = LocalSpark.start();
         Trained trained;
         try {
-            ALSModel als = TrainJob.als(p).fit(TrainJob.toDataset(spark, TrainJob.weighted(ratings, p)));
+            ALSModel als = TrainJob.als(p).fit(TrainJob.toDataset(spark, input));
             trained = Trained.of(als, ratings, genres);
         } finally {
             spark.stop();
@@ -78,7 +93,13 @@ class FoldInMatchesTrainingTest {
             RatingsByUser.Profile profile = new RatingsByUser.Profile();
             profile.setHistoryMovieIds(mine.stream().map(RatingEvent::movieId).toList());
             profile.setHistoryRatings(mine.stream().map(RatingEvent::rating).toList());
-            float[] live = UsersSink.liveVector(model, profile);
+            List<Long> dismissed = dismissedBy.getOrDefault(e.getKey(), List.of());
+            float[] live = dismissed.isEmpty()
+                    ? UsersSink.liveVector(model, profile)
+                    : model.userVector(
+                            profile.getHistoryMovieIds(),
+                            mine.stream().mapToDouble(RatingEvent::rating).toArray(),
+                            dismissed);
             assertThat(live).hasSameSizeAs(written).hasSize(layout.dims());
             for (int d = 0; d < live.length; d++) {
                 assertThat((double) live[d])
@@ -88,6 +109,7 @@ class FoldInMatchesTrainingTest {
             compared++;
         }
         assertThat(compared).isGreaterThan(50);
+        assertThat(dismissedBy).hasSize(20);
     }
 
     /** The movie documents as {@link TrainJob} writes them, and the model as {@link ModelCache} loads them. */
