@@ -27,6 +27,7 @@ import movierec.es.IndexBootstrap;
 import movierec.es.ModelDoc;
 import movierec.es.MovieVectorsDoc;
 import movierec.es.RatingDoc;
+import movierec.es.UserDoc;
 import org.apache.spark.ml.recommendation.ALS;
 import org.apache.spark.ml.recommendation.ALSModel;
 import org.apache.spark.sql.Dataset;
@@ -85,7 +86,8 @@ public final class TrainJob {
     }
 
     /** What training reads: every rating, and each movie's genres. */
-    record Data(List<RatingEvent> ratings, Map<Integer, List<String>> genres) {}
+    /** The ratings, each movie's genres, and each user's dismissed ("not interested") movies. */
+    record Data(List<RatingEvent> ratings, Map<Integer, List<String>> genres, Map<Long, List<Long>> dismissed) {}
 
     /** The tuning's outcome: the best setting, its ALS model (fit on the training split) and every setting's figures. */
     record Tuned(Params best, ALSModel model, Map<String, Object> validation) {}
@@ -117,7 +119,9 @@ public final class TrainJob {
                     System.currentTimeMillis() - t);
             Params best = tuned.best();
             Trained model = Trained.of(
-                    als(best).fit(toDataset(spark, weighted(data.ratings(), best))), data.ratings(), data.genres());
+                    als(best).fit(toDataset(spark, withDismissals(weighted(data.ratings(), best), data.dismissed()))),
+                    data.ratings(),
+                    data.genres());
             String version = publish(es, config, model, best, chosen, tuned.validation());
             LOG.info(
                     "model {} ({}) written: {} movies, {} users, validation NDCG@10 {} in {} s",
@@ -153,7 +157,39 @@ public final class TrainJob {
                 List.of("movie_id", "genres"),
                 MovieVectorsDoc.class,
                 d -> genres.put((int) d.movieId(), d.genres() == null ? List.of() : d.genres()));
-        return new Data(ratings, genres);
+        Map<Long, List<Long>> dismissed = new HashMap<>();
+        EsScan.scan(
+                es,
+                config.index("users"),
+                null,
+                List.of("user_id"),
+                List.of("user_id", "dismissed_movie_ids"),
+                UserDoc.class,
+                d -> {
+                    if (d.dismissedMovieIds() != null && !d.dismissedMovieIds().isEmpty())
+                        dismissed.put(d.userId(), d.dismissedMovieIds());
+                });
+        return new Data(ratings, genres, dismissed);
+    }
+
+    /**
+     * The ALS input plus each user's dismissed movies as Spark's negative ratings (confidence 1 + alpha·w, preference
+     * 0): what the live fold-in does with them ({@link FoldIn#DISMISSAL_WEIGHT}), so a user's vector written here is
+     * the one the stream job would fold. As there, only users with ratings, and not movies they rated.
+     */
+    static List<RatingEvent> withDismissals(List<RatingEvent> ratings, Map<Long, List<Long>> dismissed) {
+        if (dismissed.isEmpty()) return ratings;
+        Map<Long, Set<Long>> rated = new HashMap<>();
+        for (RatingEvent r : ratings)
+            rated.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
+        List<RatingEvent> out = new ArrayList<>(ratings);
+        dismissed.forEach((user, movies) -> {
+            Set<Long> own = rated.get(user);
+            if (own == null) return;
+            for (long m : new java.util.LinkedHashSet<>(movies))
+                if (!own.contains(m)) out.add(RatingEvent.of(user, m, -FoldIn.DISMISSAL_WEIGHT, 0, null));
+        });
+        return out;
     }
 
     /** Grid search of ALS on the training split, each setting scored on the validation split (NDCG@10). */

@@ -61,6 +61,7 @@ public final class UsersSink {
         if (model.empty() || p.getHistoryMovieIds().isEmpty()) return null;
         double[] ratings =
                 p.getHistoryRatings().stream().mapToDouble(Double::doubleValue).toArray();
-        return model.userVector(p.getHistoryMovieIds(), ratings);
+        // "not interested" counts against a movie in the ALS part (FoldIn), as training counts it
+        return model.userVector(p.getHistoryMovieIds(), ratings, p.getDismissedMovieIds());
     }
 }

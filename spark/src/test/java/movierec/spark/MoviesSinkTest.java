@@ -51,7 +51,8 @@ class MoviesSinkTest {
 
     private static Row enriched(String event) {
         List<Row> kafka = new ArrayList<>();
-        kafka.add(RowFactory.create(null, event.getBytes(StandardCharsets.UTF_8), "movies", 0, 0L));
+        kafka.add(RowFactory.create(
+                null, event.getBytes(StandardCharsets.UTF_8), "movies", 0, 0L, new java.sql.Timestamp(0)));
         return MovieTransforms.enrich(MovieTransforms.parse(spark.createDataFrame(kafka, MovieTransformsTest.KAFKA)))
                 .collectAsList()
                 .get(0);
