@@ -92,6 +92,37 @@ class DismissalsIT {
         assertThat(ok("/api/users/" + USER).path("dismissedGenres")).isEmpty();
     }
 
+    /**
+     * A dismissed movie counts against its neighbours in the user's live vector, and the explanation still splits each
+     * served score exactly: the dismissal is in the fold-in's system matrix on both sides.
+     */
+    @Test
+    void withADismissalTheContributionsStillAddUpToTheScore() throws Exception {
+        long user = 889_901;
+        String token = null;
+        for (long m : new long[] {1, 588, 364, 595, 6377})
+            token = call("POST", "/api/users/" + user + "/ratings", "{\"movieId\": " + m + ", \"rating\": 5}")
+                    .json()
+                    .path("token")
+                    .asText();
+        JsonNode before = ok("/api/users/" + user + "/recommendations?k=5&after=" + token);
+        long dismissed = movies(before).get(0).path("id").asLong();
+        assertThat(call("POST", "/api/users/" + user + "/dismissals", "{\"movieId\": " + dismissed + "}")
+                        .status())
+                .isEqualTo(200);
+        JsonNode after = ok("/api/users/" + user + "/recommendations?k=5");
+        assertThat(movies(after)).extracting(m -> m.path("id").asLong()).doesNotContain(dismissed);
+        for (JsonNode item : after.path("items")) {
+            long movie = item.path("movie").path("id").asLong();
+            double sum = 0;
+            for (JsonNode c :
+                    ok("/api/users/" + user + "/because/" + movie + "?k=100").path("items"))
+                sum += c.path("contribution").asDouble();
+            double score = item.path("score").asDouble();
+            assertThat(sum).as("movie %d", movie).isCloseTo(score, org.assertj.core.api.Assertions.within(2e-3));
+        }
+    }
+
     @Test
     void excludeLeavesMoviesOutOfAnyList() throws Exception {
         List<Long> top = new ArrayList<>();
