@@ -15,21 +15,6 @@ import movierec.es.UserDoc;
 
 /** What is stored of a user: their profile document (written by the stream job) and their ratings. */
 public final class UserProfiles {
-    static final List<String> ALL_FIELDS = List.of(
-            "user_id",
-            "rating_count",
-            "rating_avg",
-            "top_genres",
-            "recent_movie_ids",
-            "rated_movie_ids",
-            "history_ratings",
-            "last_rated_at",
-            "embedding",
-            "model_version",
-            "applied_partition",
-            "applied_offset",
-            "dismissed_movie_ids",
-            "dismissed_genres");
     /** What a personalised request reads of the user: every field less is less for the real-time GET to load. */
     static final List<String> RECOMMEND_FIELDS = List.of(
             "top_genres",
@@ -41,6 +26,12 @@ public final class UserProfiles {
             "applied_offset",
             "dismissed_movie_ids",
             "dismissed_genres");
+
+    static final List<String> ALL_FIELDS = java.util.stream.Stream.concat(
+                    java.util.stream.Stream.of(
+                            "user_id", "rating_count", "rating_avg", "recent_movie_ids", "last_rated_at"),
+                    RECOMMEND_FIELDS.stream())
+            .toList();
 
     /**
      * A user's stored profile. {@code version} changes with every write of the user document (its sequence number,
