@@ -77,15 +77,9 @@ public final class PersonalRecommendations {
     /**
      * Personalised top-k for a stored user. Results are cached per (user, request, version of the user's document,
      * model version): a new rating rewrites the user document, which changes its version, so the cache can never
-     * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search.
-     */
-    public ForUser forUser(long userId, int k, Filters filters) {
-        return forUser(userId, k, filters, 0);
-    }
-
-    /**
-     * The same, re-ranked for {@code diversity} (0..1, see {@link Diversity}); 0 is exactly the list above. Lists
-     * without a user vector (popular movies) are served as they are.
+     * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search. {@code diversity}
+     * (0..1, see {@link Diversity}) re-ranks for variety; 0 is the model's order. Lists without a user vector (popular
+     * movies) are served as they are.
      */
     public ForUser forUser(long userId, int k, Filters filters, double diversity) {
         UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);

@@ -37,11 +37,6 @@ public final class SimilarMovies {
         this.models = models;
     }
 
-    /** The k most similar movies; null when there is no such movie. */
-    public List<Recommendation> similar(long movieId, int k) {
-        return similar(movieId, k, Filters.NONE);
-    }
-
     /** The k most similar movies within {@code filters} (its exclusions); null when there is no such movie. */
     public List<Recommendation> similar(long movieId, int k, Filters filters) {
         // The model cache's record of a movie's vectors, asked for the title and the vector only.

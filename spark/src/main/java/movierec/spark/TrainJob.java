@@ -85,8 +85,7 @@ public final class TrainJob {
         System.exit(code);
     }
 
-    /** What training reads: every rating, and each movie's genres. */
-    /** The ratings, each movie's genres, and each user's dismissed ("not interested") movies. */
+    /** What training reads: every rating, each movie's genres, and each user's dismissed ("not interested") movies. */
     record Data(List<RatingEvent> ratings, Map<Integer, List<String>> genres, Map<Long, List<Long>> dismissed) {}
 
     /** The tuning's outcome: the best setting, its ALS model (fit on the training split) and every setting's figures. */
