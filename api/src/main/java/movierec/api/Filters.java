@@ -28,6 +28,8 @@ public record Filters(String genre, Integer minYear, Integer maxYear, Set<Long> 
 
     /** These filters, also leaving out {@code ids} and movies of {@code genres} (either may be null). */
     public Filters excluding(Collection<Long> ids, Collection<String> genres) {
+        // the usual case on the hot path (no exclude=, no dismissals): nothing to copy
+        if ((ids == null || ids.isEmpty()) && (genres == null || genres.isEmpty())) return this;
         Set<Long> i = new TreeSet<>(excludeIds);
         if (ids != null) i.addAll(ids);
         Set<String> g = new TreeSet<>(excludeGenres);

@@ -28,4 +28,20 @@ class FiltersTest {
                 .doesNotContain("lte");
         assertThat(clauses.get(3)).contains("must_not").contains("\"movie_id\":[7]");
     }
+
+    @Test
+    void exclusionsJoinTheRequestsOwnAndPrintAlikeInAnyOrder() {
+        assertThat(Filters.NONE.excluding(null, List.of())).isSameAs(Filters.NONE);
+        Filters f = Filters.genre("Comedy").excluding(List.of(9L, 3L), null).excluding(List.of(3L), List.of("Horror"));
+        assertThat(f.excludeIds()).containsExactly(3L, 9L);
+        assertThat(f).isEqualTo(Filters.genre("Comedy").excluding(List.of(3L, 9L), List.of("Horror")));
+        assertThat(f.toString())
+                .isEqualTo(Filters.genre("Comedy")
+                        .excluding(List.of(9L, 3L), List.of("Horror"))
+                        .toString());
+        var clauses = f.queries(Set.of(7L), null).stream().map(Object::toString).toList();
+        assertThat(clauses).hasSize(3);
+        assertThat(clauses.get(1)).contains("must_not").contains("\"movie_id\":[3,7,9]");
+        assertThat(clauses.get(2)).contains("must_not").contains("\"genres\":[\"Horror\"]");
+    }
 }
