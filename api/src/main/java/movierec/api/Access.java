@@ -1,6 +1,7 @@
 package movierec.api;
 
 import java.util.Set;
+import java.util.regex.Pattern;
 
 /**
  * Which scope a request needs, from its method and path alone. Fail-closed: every method that is not a read needs
@@ -13,6 +14,10 @@ final class Access {
             Set.of("/api/health", "/api/openapi.json", "/api/docs", "/api/local-key");
 
     private static final Set<String> READ_METHODS = Set.of("GET", "HEAD", "OPTIONS");
+    /** DELETE of a user erases them; GET of their {@code /erasure} reports it. */
+    private static final Pattern USER = Pattern.compile("/api/users/[^/]+");
+
+    private static final Pattern ERASURE = Pattern.compile("/api/users/[^/]+/erasure");
 
     private Access() {}
 
@@ -21,6 +26,9 @@ final class Access {
         String p = path.length() > 1 && path.endsWith("/")
                 ? path.substring(0, path.length() - 1)
                 : path; // Javalin ignores a trailing slash
+        // a user's erasure, and its progress (which tells whether anything of the user is held): an administrator's
+        if ((method.equals("DELETE") && USER.matcher(p).matches())
+                || ERASURE.matcher(p).matches()) return Scope.ADMIN;
         boolean read = READ_METHODS.contains(method) || (method.equals("POST") && p.equals("/api/recommendations"));
         if (!read) return Scope.WRITE;
         // The web page, its scripts and the dashboard's HTML are static files: the data they show comes from /api/.

@@ -170,6 +170,8 @@ public final class ApiServer implements AutoCloseable {
 
         app.get("/api/users/{userId}/recommendations", users::recommendations);
         app.get("/api/users/{userId}", users::user);
+        app.delete("/api/users/{userId}", users::erase);
+        app.get("/api/users/{userId}/erasure", users::erasure);
         app.post("/api/users/{userId}/ratings", users::rate);
         app.delete("/api/users/{userId}/ratings/{movieId}", users::unrate);
         app.post("/api/users/{userId}/dismissals", users::dismiss);

@@ -68,6 +68,20 @@ public final class UserProfiles {
         return new Profile(userId, doc, vector, rated, doc.topGenres() == null ? List.of() : doc.topGenres(), version);
     }
 
+    /** True when the user has a document (a profile, or dismissals). */
+    boolean exists(long userId) {
+        return StoreUnavailable.call(
+                        () -> es.exists(e -> e.index(config.index("users")).id(String.valueOf(userId))))
+                .value();
+    }
+
+    /** How many rating documents of the user the ratings index holds (as of its last refresh). */
+    long ratingCount(long userId) {
+        return StoreUnavailable.call(() -> es.count(c -> c.index(config.index("ratings"))
+                        .query(q -> q.term(t -> t.field("user_id").value(userId)))))
+                .count();
+    }
+
     /** The user's ratings from the ratings index, newest first (ties by movie id, the reverse of training's order). */
     public List<RatingDoc> ratings(long userId) {
         SearchResponse<RatingDoc> r = StoreUnavailable.call(() -> es.search(

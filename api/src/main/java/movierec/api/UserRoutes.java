@@ -188,6 +188,45 @@ final class UserRoutes {
         ctx.status(applied ? 200 : 202).json(accepted(event, token, applied ? "applied" : "accepted"));
     }
 
+    /**
+     * Erases the user: an erasure event through Kafka, after which the stream job removes everything of theirs from its
+     * state and from Elasticsearch (see {@link #erasure}). 202 with the token to pass to the progress report.
+     */
+    void erase(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        String client = ApiAuth.key(ctx).name();
+        RatingEvent event = RatingEvent.erasure(userId, System.currentTimeMillis(), client);
+        send(ctx, event, client);
+    }
+
+    /**
+     * An erasure's progress, from what is left: the user's document and rating documents. Nothing about the erasure is
+     * stored (it would mention the user), so with {@code after=TOKEN} (the erasure's token) it also says whether the
+     * stream job has applied the erasure event yet: {@code pending}, then {@code erasing} while documents remain,
+     * then {@code complete}. Without a token: {@code complete} when nothing of the user is held, else {@code held}.
+     */
+    void erasure(Context ctx) {
+        long userId = Params.id(ctx, "userId");
+        String after = Params.optionalText(ctx, "after", 40);
+        ConsistencyToken token = after == null ? null : ConsistencyToken.parse(after);
+        Boolean applied = token == null ? null : awaitApplied(token, 0);
+        boolean profile = users.exists(userId);
+        long ratings = users.ratingCount(userId);
+        boolean nothingLeft = !profile && ratings == 0;
+        String status = Boolean.FALSE.equals(applied)
+                ? "pending"
+                : nothingLeft ? "complete" : token != null ? "erasing" : "held";
+        Map<String, Object> remaining = new LinkedHashMap<>();
+        remaining.put("profile", profile);
+        remaining.put("ratings", ratings);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("status", status);
+        body.put("eventApplied", applied);
+        body.put("remaining", remaining);
+        ctx.json(body);
+    }
+
     void because(Context ctx) {
         long userId = Params.id(ctx, "userId");
         long movieId = Params.id(ctx, "movieId");

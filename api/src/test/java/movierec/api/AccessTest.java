@@ -25,6 +25,18 @@ class AccessTest {
     }
 
     @Test
+    void aUsersErasureAndItsProgressNeedAdmin() {
+        for (boolean closed : new boolean[] {false, true}) {
+            assertThat(Access.required("DELETE", "/api/users/1", closed)).isEqualTo(Scope.ADMIN);
+            assertThat(Access.required("DELETE", "/api/users/1/", closed)).isEqualTo(Scope.ADMIN);
+            assertThat(Access.required("GET", "/api/users/1/erasure", closed)).isEqualTo(Scope.ADMIN);
+            assertThat(Access.required("POST", "/api/users/1/erasure", closed)).isEqualTo(Scope.ADMIN);
+            // the profile stays a read
+            assertThat(Access.required("GET", "/api/users/1", closed)).isEqualTo(closed ? Scope.READ : null);
+        }
+    }
+
+    @Test
     void readsAreOpenByDefaultAndNeedReadWhenClosed() {
         for (String[] r : new String[][] {
             {"GET", "/api/movies/1"},

@@ -173,15 +173,12 @@ final class ClusterBench {
                 try (EventProducer producer = new EventProducer(c)) {
                     List<CompletableFuture<?>> sends = new ArrayList<>();
                     for (RatingEvent r : MovieLensCsv.readRatings(data.resolve("movielens/ratings.csv"), "csv")) {
-                        sends.add(producer.sendRating(new RatingEvent(
+                        sends.add(producer.sendRating(RatingEvent.of(
                                 r.userId() + IngestBench.WARM_USER_OFFSET,
                                 r.movieId(),
                                 r.rating(),
                                 r.timestamp(),
-                                r.source(),
-                                null,
-                                null,
-                                null)));
+                                r.source())));
                     }
                     producer.flush();
                     CompletableFuture.allOf(sends.toArray(CompletableFuture[]::new))

@@ -90,14 +90,33 @@ public final class Events {
         if (r == null) return "empty event";
         if (r.userId() == null) return "missing userId";
         if (r.userId() <= 0) return "userId must be positive, got " + r.userId();
+        if (r.erase() != null) return validateErasure(r);
         if (r.isDismissal()) return validateDismissal(r);
         if (r.genre() != null) return "genre is only for a dismissal (\"dismissed\": true or false)";
         if (r.movieId() == null) return "missing movieId";
         if (r.movieId() <= 0) return "movieId must be positive, got " + r.movieId();
         if (r.timestamp() == null) return "missing timestamp";
         if (r.timestamp() <= 0) return "timestamp must be epoch milliseconds > 0, got " + r.timestamp();
+        if (r.erasureOffset() != null) {
+            if (!r.isRetraction()) return "erasureOffset is only for a retraction (\"deleted\": true)";
+            if (r.erasureOffset() < 0) return "erasureOffset must be >= 0, got " + r.erasureOffset();
+        }
         if (r.isRetraction()) return null;
         return validateRating(r.rating());
+    }
+
+    /** An erasure: {@code "erase": true}, a user and a time, and nothing else. */
+    private static String validateErasure(RatingEvent r) {
+        if (!r.isErasure()) return "erase must be true or absent";
+        if (r.movieId() != null
+                || r.rating() != null
+                || r.deleted() != null
+                || r.dismissed() != null
+                || r.genre() != null
+                || r.erasureOffset() != null) return "an erasure names only a userId and a timestamp";
+        if (r.timestamp() == null) return "missing timestamp";
+        if (r.timestamp() <= 0) return "timestamp must be epoch milliseconds > 0, got " + r.timestamp();
+        return null;
     }
 
     /** A dismissal: exactly one of a movie and a known genre, a time, and nothing of a rating. */

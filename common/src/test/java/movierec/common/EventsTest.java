@@ -57,6 +57,30 @@ class EventsTest {
     }
 
     @Test
+    void anErasureNamesOnlyTheUserAndItsRetractionsTheirErasure() {
+        RatingEvent erase = RatingEvent.erasure(7, 9, "admin");
+        Events.Parsed<RatingEvent> back = Events.parseRating(Events.toJson(erase));
+        assertThat(back.value()).isEqualTo(erase);
+        assertThat(back.value().isErasure()).isTrue();
+        assertThat(erase.eventId()).isEqualTo("7:erase:9");
+        RatingEvent retraction = RatingEvent.erasureRetraction(7, 31, 120, 9);
+        assertThat(Events.parseRating(Events.toJson(retraction)).value()).isEqualTo(retraction);
+        assertThat(retraction.isRetraction()).isTrue();
+        assertThat(rating("{\"userId\":7,\"movieId\":2,\"timestamp\":5,\"erase\":true}")
+                        .error())
+                .isEqualTo("an erasure names only a userId and a timestamp");
+        assertThat(rating("{\"userId\":7,\"timestamp\":5,\"erase\":false}").error())
+                .isEqualTo("erase must be true or absent");
+        assertThat(rating("{\"userId\":7,\"erase\":true}").error()).isEqualTo("missing timestamp");
+        assertThat(rating("{\"userId\":7,\"movieId\":2,\"rating\":4.0,\"timestamp\":5,\"erasureOffset\":3}")
+                        .error())
+                .startsWith("erasureOffset is only for a retraction");
+        assertThat(rating("{\"userId\":7,\"movieId\":2,\"deleted\":true,\"timestamp\":5,\"erasureOffset\":-1}")
+                        .error())
+                .isEqualTo("erasureOffset must be >= 0, got -1");
+    }
+
+    @Test
     void invalidRatingsAreRejectedWithTheirReason() {
         assertThat(rating("{\"userId\":1,\"movieId\":2,\"rating\":5.5,\"timestamp\":1}")
                         .error())

@@ -5,10 +5,10 @@ import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
  * A movie's rating statistics, written into its {@code movies} document as a partial update. The average and the
- * last rating time are null once no rating is left, and null is left out of the JSON, so those two keep their stored
- * values.
+ * last rating time are null once no rating is left, and written as null so that nothing of the last (say, erased)
+ * rating stays behind.
  */
-@JsonInclude(JsonInclude.Include.NON_NULL)
+@JsonInclude(JsonInclude.Include.ALWAYS)
 public record MovieStatsDoc(
         @JsonProperty("rating_count") long ratingCount,
         @JsonProperty("rating_sum") double ratingSum,

@@ -315,7 +315,7 @@ class ApiBadInputIT {
                 new String[] {"PUT", "/api/movies/1"},
                 new String[] {"POST", "/api/movies/1"},
                 new String[] {"DELETE", "/api/movies/1"},
-                new String[] {"DELETE", "/api/users/1"},
+                new String[] {"DELETE", "/api/users/1/recommendations"},
                 new String[] {"PATCH", "/api/recommendations"},
                 new String[] {"PUT", "/api/users/1/ratings"},
                 new String[] {"OPTIONS", "/api/movies/1"},

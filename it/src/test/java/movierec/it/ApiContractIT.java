@@ -60,6 +60,8 @@ class ApiContractIT {
             "GET /api/dashboard/charts",
             "GET /api/users/{userId}/recommendations",
             "GET /api/users/{userId}",
+            "DELETE /api/users/{userId}",
+            "GET /api/users/{userId}/erasure",
             "POST /api/users/{userId}/ratings",
             "DELETE /api/users/{userId}/ratings/{movieId}",
             "POST /api/users/{userId}/dismissals",
@@ -80,10 +82,15 @@ class ApiContractIT {
             "DELETE /api/users/{userId}/dismissals/movies/{movieId}",
             "DELETE /api/users/{userId}/dismissals/genres/{genre}");
 
+    /** Routes that need an admin key, so can answer 403 to a write key. */
+    static final Set<String> ADMIN_ROUTES = Set.of("DELETE /api/users/{userId}", "GET /api/users/{userId}/erasure");
+
     /** Routes that read Elasticsearch or write Kafka, so can answer 503. */
     static final Set<String> BACKEND_ROUTES = Set.of(
             "GET /api/users/{userId}/recommendations",
             "GET /api/users/{userId}",
+            "DELETE /api/users/{userId}",
+            "GET /api/users/{userId}/erasure",
             "POST /api/users/{userId}/ratings",
             "DELETE /api/users/{userId}/ratings/{movieId}",
             "POST /api/users/{userId}/dismissals",
@@ -156,12 +163,13 @@ class ApiContractIT {
             Set<String> expected = new LinkedHashSet<>();
             boolean hasParams = template.contains("{") || op.path("parameters").size() > 0;
             if (hasParams || op.has("requestBody")) expected.add("400");
-            if (template.contains("{movieId}") || template.equals("/api/users/{userId}")) expected.add("404");
+            // an erasure is accepted whether or not the user has data
+            if (template.contains("{movieId}") || route.equals("GET /api/users/{userId}")) expected.add("404");
             if (op.has("requestBody")) expected.add("413");
             if (BACKEND_ROUTES.contains(route)) expected.add("503");
             expected.add("401"); // a key that is sent is always checked
             expected.add("429"); // every request spends a token
-            if (WRITE_ROUTES.contains(route)) expected.add("403");
+            if (WRITE_ROUTES.contains(route) || ADMIN_ROUTES.contains(route)) expected.add("403");
             for (String s : expected) if (!statuses.contains(s)) missing.add(route + " lacks " + s);
             for (String s : statuses) {
                 JsonNode schema = api.responseSchema(method, template, Integer.parseInt(s), "application/json");
@@ -494,6 +502,24 @@ class ApiContractIT {
             (Consumer<Res>) r -> assertThat(r.json().path("status").asText()).isEqualTo("applied")
         });
         add.accept(new Object[] {
+            "DELETE",
+            "/api/users/" + (FRESH_USER + 1),
+            null,
+            202,
+            (Consumer<Res>) r -> assertThat(r.json().path("token").asText()).matches("\\d+:\\d+")
+        });
+        add.accept(new Object[] {
+            "GET",
+            "/api/users/" + (FRESH_USER + 1) + "/erasure",
+            null,
+            200,
+            (Consumer<Res>) r -> {
+                // a user who never rated: nothing held
+                assertThat(r.json().path("status").asText()).isEqualTo("complete");
+                assertThat(r.json().path("remaining").path("ratings").asLong()).isZero();
+            }
+        });
+        add.accept(new Object[] {
             "GET",
             "/api/movies/popular?k=3&exclude=356,318",
             null,
@@ -653,7 +679,10 @@ class ApiContractIT {
                 .method(
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
-        b.header("X-API-Key", localKey());
+        // erasure is an administrator's; everything else the local write key may do
+        boolean admin = path.matches("/api/users/[^/?]+(/erasure)?(\\?.*)?") && !method.equals("GET")
+                || path.matches("/api/users/[^/]+/erasure.*");
+        b.header("X-API-Key", admin ? ApiFixture.adminKey() : localKey());
         if (body != null) b.header("Content-Type", "application/json");
         HttpResponse<String> r = HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
         return new Res(r.statusCode(), r.body(), r);

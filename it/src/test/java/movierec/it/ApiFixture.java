@@ -9,6 +9,7 @@ import java.util.Map;
 import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
 import movierec.api.LocalKey;
+import movierec.api.Scope;
 import movierec.cli.Stack;
 import movierec.cli.Waits;
 import movierec.common.LocalProcess;
@@ -26,6 +27,7 @@ public final class ApiFixture {
     private static MovierecConfig config;
     private static ApiServer server;
     private static String localKey;
+    private static String adminKey;
 
     private ApiFixture() {}
 
@@ -52,6 +54,9 @@ public final class ApiFixture {
             LocalKey.ensure(c, new ApiKeys(es, c));
         }
         localKey = LocalKey.read(c);
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            adminKey = new ApiKeys(es, c).create("test-admin", Scope.ADMIN).key();
+        }
         server = new ApiServer(c).start("127.0.0.1", 0);
         Runtime.getRuntime().addShutdownHook(new Thread(server::close));
         config = c;
@@ -82,6 +87,12 @@ public final class ApiFixture {
     public static String localKey() throws Exception {
         config();
         return localKey;
+    }
+
+    /** An admin key (name {@code test-admin}): what erasing a user needs. */
+    public static String adminKey() throws Exception {
+        config();
+        return adminKey;
     }
 
     /** Base URL of the running API, e.g. http://127.0.0.1:41234 */

@@ -31,9 +31,13 @@ class ReadYourWritesIT {
     record Res(int status, JsonNode json) {}
 
     static Res call(String method, String path, String body) throws Exception {
+        return callWith(ApiFixture.localKey(), method, path, body);
+    }
+
+    static Res callWith(String key, String method, String path, String body) throws Exception {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(ApiFixture.baseUrl() + path))
                 .timeout(Duration.ofSeconds(30))
-                .header("X-API-Key", ApiFixture.localKey())
+                .header("X-API-Key", key)
                 .method(
                         method,
                         body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));

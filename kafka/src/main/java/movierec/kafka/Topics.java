@@ -33,6 +33,13 @@ public final class Topics {
     public static final String RATINGS_DLQ = "ratings.dlq";
     /** Internal: the stream job's changed (user, movie) pairs, from its movie-keyed stage to its user-keyed stage. */
     public static final String RATING_PAIRS = "ratings.pairs";
+    /**
+     * Internal: the stream job's retractions on behalf of a user's erasure, from its user-keyed stage back to its
+     * movie-keyed one.
+     */
+    public static final String RATING_ERASURES = "ratings.erasures";
+    /** How long {@link #RATING_ERASURES} keeps its records (the user and movie ids of erased pairs): 7 days. */
+    static final long ERASURES_RETENTION_MS = 7L * 24 * 3600 * 1000;
 
     private Topics() {}
 
@@ -57,6 +64,15 @@ public final class Topics {
                 .configs(Map.of(
                         TopicConfig.CLEANUP_POLICY_CONFIG,
                         TopicConfig.CLEANUP_POLICY_COMPACT,
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                        minIsr)));
+        // ratings.erasures: keyed by user id; read within seconds, so a week's retention bounds how long it holds the
+        // ids
+        // of erased pairs (a replay needs none of it: replaying the erasure itself sends its retractions again).
+        topics.add(new NewTopic(config.topic(RATING_ERASURES), config.getInt("kafka.partitions.ratings"), replication)
+                .configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        String.valueOf(ERASURES_RETENTION_MS),
                         TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                         minIsr)));
         for (String dlq : List.of(MOVIES_DLQ, RATINGS_DLQ)) {
@@ -133,8 +149,9 @@ public final class Topics {
      *   <li>{@code cli} (load, collect, simulate, bench, evaluate, tests): write {@code movies} and {@code ratings};
      *       read the dead-letter topics (what an operator inspects); describe every topic and its settings (status,
      *       lag and waits read end offsets). Creating and deleting topics and ACLs is done as the broker user.
-     *   <li>{@code stream}: read {@code movies}, {@code ratings} and {@code ratings.pairs}; write the dead-letter
-     *       topics and {@code ratings.pairs}; its Kafka source's consumer groups
+     *   <li>{@code stream}: read {@code movies}, {@code ratings} and its internal {@code ratings.pairs} and
+     *       {@code ratings.erasures}; write the dead-letter topics and the internal ones; its Kafka source's consumer
+     *       groups
      *       ({@link MovierecConfig#streamGroupPrefix}).
      * </ul>
      *
@@ -146,12 +163,13 @@ public final class Topics {
         out.add(topic(config, RATINGS, api, AclOperation.WRITE));
         for (String t : List.of(MOVIES, RATINGS)) out.add(topic(config, t, cli, AclOperation.WRITE));
         for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ)) out.add(topic(config, t, cli, AclOperation.READ));
-        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, MOVIES_DLQ, RATINGS_DLQ)) {
+        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, RATING_ERASURES, MOVIES_DLQ, RATINGS_DLQ)) {
             for (AclOperation op : List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS))
                 out.add(topic(config, t, cli, op));
         }
-        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS)) out.add(topic(config, t, stream, AclOperation.READ));
-        for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ, RATING_PAIRS))
+        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, RATING_ERASURES))
+            out.add(topic(config, t, stream, AclOperation.READ));
+        for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ, RATING_PAIRS, RATING_ERASURES))
             out.add(topic(config, t, stream, AclOperation.WRITE));
         out.add(binding(
                 new ResourcePattern(ResourceType.GROUP, config.streamGroupPrefix(), PatternType.PREFIXED),

@@ -42,9 +42,14 @@ class TopicsTest {
                         "movierec-stream WRITE ns_ratings.dlq",
                         "movierec-stream WRITE ns_ratings.pairs",
                         "movierec-stream READ ns_ratings.pairs",
+                        "movierec-stream WRITE ns_ratings.erasures",
+                        "movierec-stream READ ns_ratings.erasures",
                         "movierec-stream READ ns_movierec-stream*",
                         "movierec-cli READ ns_ratings.dlq",
                         "movierec-cli DESCRIBE ns_ratings.pairs");
+        // only the stream job touches its internal topics' records
+        assertThat(g.stream().filter(s -> s.matches(".* (READ|WRITE) ns_ratings\\.(pairs|erasures)")))
+                .allMatch(s -> s.startsWith("movierec-stream "));
         assertThat(g).noneMatch(s -> s.startsWith("movierec-api") && !s.equals("movierec-api WRITE ns_ratings"));
         assertThat(g).noneMatch(s -> s.contains(" ALL ") || s.contains("CREATE") || s.contains("ALTER"));
     }

@@ -58,6 +58,15 @@ public final class EsBulk {
         return BulkOperation.of(b -> b.create(c -> c.index(index).id(id).document(doc)));
     }
 
+    /**
+     * A partial update of a document only if it exists: training's user vectors, so that a retrain never brings back
+     * the document of a user erased while it ran.
+     */
+    public static BulkOperation updateIfExists(String index, String id, Object doc) {
+        return BulkOperation.of(
+                b -> b.update(u -> u.index(index).id(id).retryOnConflict(3).action(a -> a.doc(doc))));
+    }
+
     public static BulkOperation index(String index, String id, Object doc) {
         return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).document(doc)));
     }
@@ -168,6 +177,9 @@ public final class EsBulk {
                     BulkResponseItem item = r.items().get(i);
                     if (item.error() == null) continue;
                     if (item.status() == 404 && item.operationType().jsonValue().equals("delete")) continue;
+                    // an updateIfExists of a missing document (an upsert never answers this)
+                    if (item.status() == 404
+                            && "document_missing_exception".equals(item.error().type())) continue;
                     if (item.status() == 409 && pending.get(i).isCreate()) {
                         existing.add(asUpsert(pending.get(i)));
                     } else if (item.status() == 429 || item.status() >= 500) {

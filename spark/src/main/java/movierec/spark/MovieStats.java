@@ -19,11 +19,16 @@ public final class MovieStats implements Serializable {
         this.lastRatedAt = lastRatedAt;
     }
 
-    /** {@code prev} (may be null or retracted) is replaced by {@code next} (may be retracted). */
-    public void replace(PairVersion prev, PairVersion next) {
+    /**
+     * {@code prev} (may be null or retracted) is replaced by {@code next} (may be retracted). True when that took out
+     * the rating {@code lastRatedAt} came from: then only the remaining pairs know the new value (the caller's job).
+     */
+    public boolean replace(PairVersion prev, PairVersion next) {
+        boolean latestOut = false;
         if (prev != null && prev.active()) {
             count--;
             sum -= prev.getRating();
+            latestOut = prev.getTimestamp() >= lastRatedAt && !(next.active() && next.getTimestamp() >= lastRatedAt);
         }
         if (next.active()) {
             count++;
@@ -34,6 +39,7 @@ public final class MovieStats implements Serializable {
             count = 0;
             sum = 0;
         }
+        return latestOut;
     }
 
     /** Sums of half steps are exact in binary floating point, so the average is exact up to the division. */

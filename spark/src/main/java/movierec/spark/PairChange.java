@@ -25,6 +25,7 @@ public final class PairChange implements Serializable {
     private List<String> genres;
     private Boolean dismissed;
     private String dismissedGenre;
+    private Boolean erase;
 
     public PairChange() {}
 
@@ -41,11 +42,13 @@ public final class PairChange implements Serializable {
         p.genres = genres;
         p.dismissed = e.getDismissed();
         p.dismissedGenre = e.getDismissedGenre();
+        p.erase = e.getErase();
         return p;
     }
 
     /** The rating document's id and the message key; a dismissal's key is its own, so compaction keeps both. */
     public String id() {
+        if (erase != null) return userId + ":erase";
         if (dismissed == null) return userId + ":" + movieId;
         return userId + ":not:" + dismissalKey();
     }
@@ -158,6 +161,15 @@ public final class PairChange implements Serializable {
 
     public void setDismissedGenre(String v) {
         dismissedGenre = v;
+    }
+
+    /** True for a user's erasure request (its offset is the erasure's: everything of the user before it goes). */
+    public Boolean getErase() {
+        return erase;
+    }
+
+    public void setErase(Boolean v) {
+        erase = v;
     }
 
     public List<String> getGenres() {

@@ -39,28 +39,35 @@ public final class RatingTransforms {
             .add("timestamp", DataTypes.LongType, false)
             .add("source", DataTypes.StringType)
             .add("dismissed", DataTypes.BooleanType)
-            .add("dismissedGenre", DataTypes.StringType);
+            .add("dismissedGenre", DataTypes.StringType)
+            .add("erase", DataTypes.BooleanType)
+            .add("erasureOffset", DataTypes.LongType);
 
-    /** One record -> a {@link #PARSED} row; {@code moviesTopic} tells the two topics apart. */
-    static Row parseRecord(String topic, byte[] value, String moviesTopic) {
+    /**
+     * One record -> a {@link #PARSED} row; {@code moviesTopic} tells movies from rating events, {@code erasuresTopic}
+     * the stream job's own erasure retractions from everyone else's events.
+     */
+    static Row parseRecord(String topic, byte[] value, String moviesTopic, String erasuresTopic) {
         if (topic.equals(moviesTopic)) {
             Events.Parsed<MovieEvent> p = Events.parseMovie(value);
-            if (!p.ok())
-                return RowFactory.create(
-                        p.error(), RatingsByMovie.UNPARSEABLE, true, null, 0L, null, 0L, null, null, null);
+            if (!p.ok()) return invalid(p.error(), true);
             MovieEvent m = p.value();
             return RowFactory.create(
-                    null, m.id(), true, Genres.names(m.genreIds()), 0L, null, 0L, m.source(), null, null);
+                    null, m.id(), true, Genres.names(m.genreIds()), 0L, null, 0L, m.source(), null, null, null, null);
         }
         Events.Parsed<RatingEvent> p = Events.parseRating(value);
-        if (!p.ok())
-            return RowFactory.create(
-                    p.error(), RatingsByMovie.UNPARSEABLE, false, null, 0L, null, 0L, null, null, null);
+        if (!p.ok()) return invalid(p.error(), false);
         RatingEvent r = p.value();
+        // only the stream job may retract on an erasure's behalf, and only through its internal topic
+        if ((r.erasureOffset() != null) != topic.equals(erasuresTopic))
+            return invalid("erasureOffset is only for the stream job's " + erasuresTopic + " topic", false);
         return RowFactory.create(
                 null,
-                // a genre's dismissals have no movie: they pass the movie-keyed stage under one key of their own
-                r.genre() != null ? RatingsByMovie.GENRE_DISMISSALS : r.movieId(),
+                // a genre's dismissals and an erasure have no movie: they pass the movie-keyed stage under keys of
+                // their own
+                r.isErasure()
+                        ? RatingsByMovie.ERASURES
+                        : r.genre() != null ? RatingsByMovie.GENRE_DISMISSALS : r.movieId(),
                 false,
                 null,
                 r.userId(),
@@ -68,17 +75,27 @@ public final class RatingTransforms {
                 r.timestamp(),
                 r.source(),
                 r.dismissed(),
-                r.genre());
+                r.genre(),
+                r.erase(),
+                r.erasureOffset());
+    }
+
+    private static Row invalid(String error, boolean movie) {
+        return RowFactory.create(
+                error, RatingsByMovie.UNPARSEABLE, movie, null, 0L, null, 0L, null, null, null, null, null);
     }
 
     /**
-     * Kafka rows ({@code key, value, topic, partition, offset, timestamp}) of both topics -> the same columns (the
+     * Kafka rows ({@code key, value, topic, partition, offset, timestamp}) of the topics -> the same columns (the
      * record's timestamp as {@code producedAt}, epoch ms) plus the {@link #PARSED} columns and {@code heldSince}: exactly the fields of {@link RatingsByMovie.Event}. Invalid movie
      * records are dropped here (the movies query dead-letters them); invalid ratings stay, keyed
      * {@link RatingsByMovie#UNPARSEABLE}. One Jackson parse per record; nondeterministic so Spark evaluates it once.
      */
-    public static Dataset<Row> parse(Dataset<Row> kafka, String moviesTopic) {
-        var parse = udf((UDF2<String, byte[], Row>) (topic, value) -> parseRecord(topic, value, moviesTopic), PARSED)
+    public static Dataset<Row> parse(Dataset<Row> kafka, String moviesTopic, String erasuresTopic) {
+        var parse = udf(
+                        (UDF2<String, byte[], Row>)
+                                (topic, value) -> parseRecord(topic, value, moviesTopic, erasuresTopic),
+                        PARSED)
                 .asNondeterministic();
         return kafka.withColumn("parsed", parse.apply(col("topic"), col("value")))
                 .select(
@@ -121,6 +138,8 @@ public final class RatingTransforms {
                         lit(null).cast("string").as("source"),
                         lit(null).cast("boolean").as("dismissed"),
                         lit(null).cast("string").as("dismissedGenre"),
+                        lit(null).cast("boolean").as("erase"),
+                        lit(null).cast("long").as("erasureOffset"),
                         lit(0L).as("heldSince"));
     }
 }

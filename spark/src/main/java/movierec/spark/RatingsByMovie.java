@@ -50,6 +50,11 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
     public static final long HEARTBEAT = -2;
     /** The key of dismissals of a genre: they concern no movie, so this stage only passes them on to the users'. */
     public static final long GENRE_DISMISSALS = -3;
+    /**
+     * The key of users' erasure requests: they concern no one movie, so this stage passes them on to the users' stage,
+     * which knows the user's pairs and sends back one retraction per pair (on {@code ratings.erasures}).
+     */
+    public static final long ERASURES = -4;
 
     private final long holdMs;
     private final long statsIntervalMs;
@@ -87,11 +92,12 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             rows.foreach(e -> out.add(Emitted.deadLetter(e, e.getError())));
             return CollectionConverters.asScala(out).iterator();
         }
-        if (movieId == GENRE_DISMISSALS) {
-            rows.foreach(e -> out.add(Emitted.dismissal(PairChange.of(e, List.of()))));
+        if (movieId == GENRE_DISMISSALS || movieId == ERASURES) {
+            rows.foreach(e -> out.add(Emitted.toUser(PairChange.of(e, List.of()))));
             return CollectionConverters.asScala(out).iterator();
         }
         List<Event> ratings = new ArrayList<>();
+        List<Event> erasures = new ArrayList<>();
         boolean announced = false;
         while (rows.hasNext()) {
             Event e = rows.next();
@@ -104,11 +110,14 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             } else if (e.getDismissed() != null) {
                 // "not interested" changes no statistics: straight on to the user, known movie or not (the API
                 // only accepts dismissals of known movies)
-                out.add(Emitted.dismissal(PairChange.of(e, List.of())));
+                out.add(Emitted.toUser(PairChange.of(e, List.of())));
+            } else if (e.getErasureOffset() != null) {
+                erasures.add(e);
             } else {
                 ratings.add(e);
             }
         }
+        // an erasure's retractions name only pairs the users' stage had: a movie this stage does not know has none
         if (!movie.exists()) {
             long now = timers.getCurrentProcessingTimeInMs();
             for (Event e : ratings) {
@@ -126,7 +135,7 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
                 return null;
             });
         }
-        apply(movieId, ratings, timers.getCurrentProcessingTimeInMs(), out);
+        apply(movieId, ratings, erasures, timers.getCurrentProcessingTimeInMs(), out);
         return CollectionConverters.asScala(out).iterator();
     }
 
@@ -156,34 +165,61 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
     }
 
     /**
-     * Applies rating events to the pairs and the statistics; emits each changed pair once, then the statistics (or
-     * leaves them to the timer, see the class comment).
+     * Applies rating events, then an erasure's retractions, to the pairs and the statistics; emits each changed pair
+     * once, then the statistics (or leaves them to the timer, see the class comment; an erasure's are written at once,
+     * so that when its rating documents are gone the statistics no longer count them either).
      */
-    private void apply(long movieId, List<Event> ratings, long now, List<Emitted> out) {
-        if (ratings.isEmpty()) return;
+    private void apply(long movieId, List<Event> ratings, List<Event> erasures, long now, List<Emitted> out) {
+        if (ratings.isEmpty() && erasures.isEmpty()) return;
         MovieStats s = stats.exists() ? stats.get() : new MovieStats();
         Map<Long, Event> changed = new LinkedHashMap<>();
+        boolean latestRemoved = false;
         for (Event e : ratings) {
             PairVersion prev = pairs.getValue(e.getUserId()); // null when absent
             PairVersion next = new PairVersion(e.getRating(), e.getTimestamp(), e.getOffset());
             if (!next.isNewerThan(prev)) continue;
-            s.replace(prev, next);
+            latestRemoved |= s.replace(prev, next);
             pairs.updateValue(e.getUserId(), next);
             changed.put(e.getUserId(), e);
         }
-        if (changed.isEmpty()) return;
+        List<Event> erased = new ArrayList<>();
+        for (Event e : erasures) {
+            PairVersion prev = pairs.getValue(e.getUserId());
+            // A user's events share a ratings partition: what came before the erasure has a lower offset. A rating
+            // made after it (the same user id, rating again) stays.
+            if (prev == null || prev.getOffset() >= e.getErasureOffset()) continue;
+            latestRemoved |= s.replace(prev, new PairVersion(null, prev.getTimestamp(), prev.getOffset()));
+            // the pair leaves the state altogether: nothing of the user stays behind
+            pairs.removeKey(e.getUserId());
+            changed.remove(e.getUserId());
+            erased.add(e);
+        }
+        if (changed.isEmpty() && erased.isEmpty()) return;
+        if (latestRemoved) s.setLastRatedAt(latestActive());
         stats.update(s);
         List<String> genres = movie.get().getGenres();
         for (Event e : changed.values()) out.add(Emitted.pair(PairChange.of(e, genres)));
-        if (statsDue.exists()) return; // the timer will emit the latest
+        for (Event e : erased) out.add(Emitted.erased(PairChange.of(e, genres)));
+        if (erased.isEmpty() && statsDue.exists()) return; // the timer will emit the latest
         long next = statsWrittenAt.exists() ? statsWrittenAt.get() + statsIntervalMs : now;
-        if (next <= now) {
+        if (next <= now || !erased.isEmpty()) {
             out.add(Emitted.stats(movieId, s));
             statsWrittenAt.update(now);
+            statsDue.clear(); // its timer finds nothing due
         } else {
             statsDue.update(next);
             getHandle().registerTimer(next);
         }
+    }
+
+    /** The latest time of the movie's current ratings (0 when none): after the latest one was taken out. */
+    private long latestActive() {
+        long[] latest = {0};
+        pairs.iterator().foreach(t -> {
+            if (t._2().active()) latest[0] = Math.max(latest[0], t._2().getTimestamp());
+            return null;
+        });
+        return latest[0];
     }
 
     /** One movie-keyed input: a movie announcement (its genres) or a rating event with its Kafka coordinates. */
@@ -202,6 +238,8 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
         private long producedAt;
         private Boolean dismissed;
         private String dismissedGenre;
+        private Boolean erase;
+        private Long erasureOffset;
         private byte[] key;
         private byte[] value;
         private long heldSince;
@@ -322,6 +360,24 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             dismissedGenre = v;
         }
 
+        /** True for a user's erasure request (then {@code movieId} is {@link #ERASURES}). */
+        public Boolean getErase() {
+            return erase;
+        }
+
+        public void setErase(Boolean v) {
+            erase = v;
+        }
+
+        /** Set on an erasure's retraction: the {@code ratings} offset of the erasure; only earlier values go. */
+        public Long getErasureOffset() {
+            return erasureOffset;
+        }
+
+        public void setErasureOffset(Long v) {
+            erasureOffset = v;
+        }
+
         public byte[] getKey() {
             return key;
         }
@@ -377,8 +433,9 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
     }
 
     /**
-     * One of the stage's outputs: a changed pair ({@code kind = "pair"}), a movie's statistics ({@code "stats"}) or a
-     * dead letter ({@code "dead"}). One bean so that one pass over the batch writes all three.
+     * One of the stage's outputs: a changed pair ({@code kind = "pair"}), a pair an erasure removed ({@code "erased"}),
+     * an event only for the users' stage ({@code "user"}: a dismissal, an erasure request), a movie's statistics
+     * ({@code "stats"}) or a dead letter ({@code "dead"}). One bean so that one pass over the batch writes them all.
      */
     public static final class Emitted implements Serializable {
         private String kind;
@@ -397,10 +454,17 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             return e;
         }
 
-        /** A dismissal on its way to the user's state (through {@code ratings.pairs}). */
-        static Emitted dismissal(PairChange p) {
+        /** A dismissal or an erasure request on its way to the user's state (through {@code ratings.pairs}). */
+        static Emitted toUser(PairChange p) {
             Emitted e = pair(p);
-            e.kind = "dismissal";
+            e.kind = "user";
+            return e;
+        }
+
+        /** A pair an erasure removed: its rating document goes; the users' stage has forgotten it already. */
+        static Emitted erased(PairChange p) {
+            Emitted e = pair(p);
+            e.kind = "erased";
             return e;
         }
 

@@ -7,18 +7,27 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Encoders;
+import org.apache.spark.sql.streaming.ExpiredTimerInfo;
 import org.apache.spark.sql.streaming.MapState;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StatefulProcessor;
 import org.apache.spark.sql.streaming.TTLConfig;
 import org.apache.spark.sql.streaming.TimeMode;
 import org.apache.spark.sql.streaming.TimerValues;
+import org.apache.spark.sql.streaming.ValueState;
 import scala.jdk.javaapi.CollectionConverters;
 
 /**
  * The ratings query's second stage, keyed by user id, on the executors: each user's current ratings (movie → rating,
  * timestamp, source, genres; retractions kept as versions so an older event cannot bring a rating back) in Spark's
  * state store. For every user with changes in a batch it emits the whole profile; the writer adds the live vector.
+ *
+ * <p>A user's erasure (at {@code ratings} offset E) removes from the state everything of theirs before E, and the
+ * profile it emits says so: the writer deletes the user's document, sends one retraction per forgotten pair to the
+ * movie-keyed stage (which takes the rating out of the movie's statistics and deletes its document) and tombstones the
+ * forgotten keys of the compacted {@code ratings.pairs}. For {@code keepMs} it remembers E alone, so that a pair from
+ * before E arriving late (a rating held until its movie arrived, a skewed backlog) is erased too; then nothing of the
+ * user is left.
  */
 public final class RatingsByUser extends StatefulProcessor<Long, PairChange, RatingsByUser.Profile> {
     public static final int TOP_GENRES = 3;
@@ -28,9 +37,18 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     private transient MapState<Long, PairChange> ratings;
     /** {@link PairChange#dismissalKey} -> the latest dismissal (or its undoing) of that movie or genre. */
     private transient MapState<String, PairChange> dismissals;
+    /** The {@code ratings} offset of the user's latest erasure, for {@code keepMs} after it. */
+    private transient ValueState<Long> erasedBefore;
+
+    private final long keepMs;
+
+    public RatingsByUser(long keepMs) {
+        this.keepMs = keepMs;
+    }
 
     @Override
     public void init(OutputMode outputMode, TimeMode timeMode) {
+        erasedBefore = getHandle().getValueState("erasedBefore", Encoders.LONG(), TTLConfig.NONE());
         ratings =
                 getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(PairChange.class), TTLConfig.NONE());
         dismissals = getHandle()
@@ -41,8 +59,17 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     public scala.collection.Iterator<Profile> handleInputRows(
             Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
         List<Long> producedAt = new ArrayList<>();
+        long erasedUpTo = erasedBefore.exists() ? erasedBefore.get() : -1;
+        long erasure = erasedUpTo;
+        List<String> forgotten = new ArrayList<>();
         while (changes.hasNext()) {
             PairChange c = changes.next();
+            if (c.getErase() != null) {
+                erasure = Math.max(erasure, c.getOffset());
+                forgotten.add(c.id());
+                producedAt.add(c.getProducedAt());
+                continue;
+            }
             if (c.getDismissed() != null) {
                 PairChange prev = dismissals.getValue(c.dismissalKey());
                 if (laterEvent(c, prev)) {
@@ -57,6 +84,60 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
                 producedAt.add(c.getProducedAt());
             }
         }
+        List<Long> erasedMovies = new ArrayList<>();
+        if (erasure >= 0) forget(erasure, erasedMovies, forgotten);
+        if (erasure > erasedUpTo) {
+            erasedBefore.update(erasure);
+            getHandle().listTimers().foreach(t -> {
+                getHandle().deleteTimer((Long) t);
+                return null;
+            });
+            getHandle().registerTimer(timers.getCurrentProcessingTimeInMs() + keepMs);
+        }
+        Profile p = currentProfile(userId);
+        p.appliedProducedAt = producedAt;
+        p.erasureOffset = erasure >= 0 ? erasure : null;
+        p.erasedMovieIds = erasedMovies;
+        p.forgottenKeys = forgotten;
+        return CollectionConverters.asScala(List.of(p)).iterator();
+    }
+
+    @Override
+    public scala.collection.Iterator<Profile> handleExpiredTimer(
+            Long userId, TimerValues timers, ExpiredTimerInfo expired) {
+        erasedBefore.clear();
+        return CollectionConverters.asScala(List.<Profile>of()).iterator();
+    }
+
+    /**
+     * Removes every rating and dismissal from before {@code erasure}: the movies of the ratings (retracted ones too,
+     * which the movie-keyed stage also keeps) into {@code erasedMovies}, every removed {@code ratings.pairs} key into
+     * {@code forgotten}.
+     */
+    private void forget(long erasure, List<Long> erasedMovies, List<String> forgotten) {
+        List<PairChange> gone = new ArrayList<>();
+        ratings.iterator().foreach(t -> {
+            if (t._2().getOffset() < erasure) gone.add(t._2());
+            return null;
+        });
+        for (PairChange c : gone) {
+            ratings.removeKey(c.getMovieId());
+            erasedMovies.add(c.getMovieId());
+            forgotten.add(c.id());
+        }
+        gone.clear();
+        dismissals.iterator().foreach(t -> {
+            if (t._2().getOffset() < erasure) gone.add(t._2());
+            return null;
+        });
+        for (PairChange c : gone) {
+            dismissals.removeKey(c.dismissalKey());
+            forgotten.add(c.id());
+        }
+    }
+
+    /** The whole profile from the state; {@code erased} when nothing of the user is left in it. */
+    private Profile currentProfile(long userId) {
         Map<Long, PairChange> current = new HashMap<>();
         PairChange[] latest = {null};
         ratings.iterator().foreach(t -> {
@@ -85,8 +166,8 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
             p.appliedPartition = latest[0].getPartition();
             p.appliedOffset = latest[0].getOffset();
         }
-        p.appliedProducedAt = producedAt;
-        return CollectionConverters.asScala(List.of(p)).iterator();
+        p.erased = latest[0] == null;
+        return p;
     }
 
     /** A dismissal replaces the previous one of the same movie or genre when it is later: by time, then offset. */
@@ -161,6 +242,46 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
         private List<Long> appliedProducedAt = List.of();
         private List<Long> dismissedMovieIds = List.of();
         private List<String> dismissedGenres = List.of();
+        private boolean erased;
+        private Long erasureOffset;
+        private List<Long> erasedMovieIds = List.of();
+        private List<String> forgottenKeys = List.of();
+
+        /** True when nothing of the user is left: the writer deletes their document instead of writing it. */
+        public boolean isErased() {
+            return erased;
+        }
+
+        public void setErased(boolean v) {
+            erased = v;
+        }
+
+        /** The {@code ratings} offset of the user's latest erasure, while remembered; else null. */
+        public Long getErasureOffset() {
+            return erasureOffset;
+        }
+
+        public void setErasureOffset(Long v) {
+            erasureOffset = v;
+        }
+
+        /** Movies whose pair with the user an erasure removed in this batch: one retraction each for the movie stage. */
+        public List<Long> getErasedMovieIds() {
+            return erasedMovieIds;
+        }
+
+        public void setErasedMovieIds(List<Long> v) {
+            erasedMovieIds = v;
+        }
+
+        /** {@code ratings.pairs} keys of what an erasure removed in this batch: the writer tombstones them. */
+        public List<String> getForgottenKeys() {
+            return forgottenKeys;
+        }
+
+        public void setForgottenKeys(List<String> v) {
+            forgottenKeys = v;
+        }
 
         public long getUserId() {
             return userId;

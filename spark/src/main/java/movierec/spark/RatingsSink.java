@@ -10,8 +10,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The ratings query's batch ({@link RatingsByMovie}'s output plus the records that failed to parse), written from
- * the executors: changed pairs become {@code ratings} documents (indexed, or deleted once retracted) and messages on
- * {@code ratings.pairs} for the users query; statistics are upserted into {@code movies} as whole values; dead
+ * the executors: changed pairs become {@code ratings} documents (indexed, or deleted once retracted or erased) and
+ * messages on {@code ratings.pairs} for the users query (as do dismissals and erasure requests); statistics are upserted into {@code movies} as whole values; dead
  * letters go to {@code ratings.dlq}. A task ends only when Elasticsearch and Kafka acknowledged everything, so the
  * checkpoint never runs ahead of the writes.
  */
@@ -39,9 +39,10 @@ public final class RatingsSink {
                                     : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
                     pairSends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
                 }
-                case "dismissal" ->
+                case "user" ->
                     pairSends.add(x.kafka.send(
                             pairsTopic, e.getPair().id(), e.getPair().toJson()));
+                case "erased" -> ops.add(EsBulk.delete(ratingsIndex, e.getPair().id()));
                 case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
                 case "dead" -> {
                     letterSends.add(x.kafka.deadLetter(dlqTopic, e.getLetter()));

@@ -33,7 +33,10 @@ import org.slf4j.LoggerFactory;
  *   movies            -> parse/validate -> enrich ----------------------------------> movies (upsert by id), movies.dlq
  *   movies + ratings  -> parse/validate -> by movie id: RatingsByMovie (state) -----> ratings (by user:movie), movie
  *                                                                                     statistics, ratings.dlq, ratings.pairs
- *   ratings.pairs     -> by user id: RatingsByUser (state) -> live vector ----------> users (whole profiles)
+ *   + ratings.erasures
+ *   ratings.pairs     -> by user id: RatingsByUser (state) -> live vector ----------> users (whole profiles; an
+ *                                                                                     erasure: delete, retractions to
+ *                                                                                     ratings.erasures)
  * </pre>
  * State lives in Spark's state store (RocksDB) under the checkpoints; a restart resumes from them and reads nothing
  * back from Elasticsearch. Run: {@code spark/submit_spark_job.sh stream} (what {@code movierec up} does, under a
@@ -96,9 +99,12 @@ public final class StreamJob {
 
         // Two sources: the movies topic unthrottled, so that every movie produced before a rating reaches the state no
         // later than the rating does, even when a backlog of ratings is read 100,000 at a time.
+        // ratings.erasures: the stream job's own retractions on behalf of users' erasures (RatingsByUser).
         Dataset<Row> moviesAndRatings = readTopics(spark, config, config.topic("movies"), false)
-                .union(readTopics(spark, config, config.topic("ratings"), true));
-        StreamingQuery ratings = RatingTransforms.parse(moviesAndRatings, config.topic("movies"))
+                .union(readTopics(
+                        spark, config, config.topic("ratings") + "," + config.topic("ratings.erasures"), true));
+        StreamingQuery ratings = RatingTransforms.parse(
+                        moviesAndRatings, config.topic("movies"), config.topic("ratings.erasures"))
                 .unionByName(RatingTransforms.heartbeat(spark))
                 .as(Encoders.bean(RatingsByMovie.Event.class))
                 .groupByKey((MapFunction<RatingsByMovie.Event, Long>) RatingsByMovie.Event::getMovieId, Encoders.LONG())
@@ -128,12 +134,14 @@ public final class StreamJob {
 
         StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
                 .select(col("value"))
+                .filter(col("value").isNotNull()) // an erasure's tombstones
                 .as(Encoders.BINARY())
                 .map((MapFunction<byte[], PairChange>) PairChange::fromJson, Encoders.bean(PairChange.class))
                 .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
+                // processing time: how long an erasure is remembered is a timer
                 .transformWithState(
-                        new RatingsByUser(),
-                        TimeMode.None(),
+                        new RatingsByUser(config.getInt("stream.erasure.keep.ms")),
+                        TimeMode.ProcessingTime(),
                         OutputMode.Update(),
                         Encoders.bean(RatingsByUser.Profile.class))
                 .writeStream()
@@ -162,12 +170,12 @@ public final class StreamJob {
      * query's state changes its checkpoint gets a new name: an upgraded job starts that query fresh — replaying the
      * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
      * The ratings query's moved to the executors ({@code ratings-by-movie}), then both stateful queries' events gained
-     * their Kafka partition and time for read-your-writes ({@code -2}).
+     * their Kafka partition and time for read-your-writes ({@code -2}), then erasure ({@code -3}).
      */
     static String checkpointName(String query) {
         return switch (query) {
-            case "ratings" -> "ratings-by-movie-2";
-            case "users" -> "users-2";
+            case "ratings" -> "ratings-by-movie-3";
+            case "users" -> "users-3";
             default -> query;
         };
     }
@@ -242,7 +250,8 @@ public final class StreamJob {
                 config.topic("ratings"),
                 config.topic("movies.dlq"),
                 config.topic("ratings.dlq"),
-                config.topic("ratings.pairs"));
+                config.topic("ratings.pairs"),
+                config.topic("ratings.erasures"));
         try (Admin admin = Admin.create(p)) {
             for (int attempt = 0; ; attempt++) {
                 // Only topics this user may use are listed: missing ones may also lack their ACLs (Topics.ensure).

@@ -46,8 +46,8 @@ import org.slf4j.LoggerFactory;
  * time, scored by NDCG@10 over every movie the user has not rated). Beside it the {@link SequenceModel} (what is rated
  * next) and the {@link GenreTaste}; the combination is validated on the same split, then everything is retrained on
  * all ratings and written: movie vectors to {@code movies.embedding} (and {@code movies.context}), user vectors to
- * {@code users.embedding}, and a {@code models} document. Run: {@code spark/submit_spark_job.sh train} (what
- * {@code movierec train} does).
+ * {@code users.embedding} (of users whose document exists: an erased user stays erased), and a {@code models}
+ * document. Run: {@code spark/submit_spark_job.sh train} (what {@code movierec train} does).
  *
  * <p>Longer than our usual unit: it holds the steps of {@link #run} (load, tune, validate the combination, fit,
  * publish) with what several of them share (the grid, the ALS setup and its input, the validation's ranking). The
@@ -380,7 +380,7 @@ public final class TrainJob {
                         model.seq().context(model.index().get(id)),
                         version))));
         for (int id : model.users().keySet()) {
-            ops.add(EsBulk.upsert(
+            ops.add(EsBulk.updateIfExists(
                     config.index("users"),
                     String.valueOf(id),
                     new EmbeddingDoc(VectorLayout.userForCosine(model.userVector(id)), null, version)));

@@ -3,15 +3,21 @@ package movierec.spark;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.concurrent.Future;
+import movierec.common.Events;
+import movierec.common.RatingEvent;
 import movierec.common.VectorLayout;
 import movierec.es.ModelCache;
 import movierec.es.UserDoc;
+import org.apache.kafka.clients.producer.RecordMetadata;
 
 /**
  * The users query's batch ({@link RatingsByUser}'s profiles), written from the executors: each changed user's whole
  * profile plus their live vector — the ALS fold-in over the current item vectors of everything they rated, the
  * sequential context of their latest movies and their genre taste ({@link ModelCache.Model#userVector}) — upserted
- * into {@code users}. The next API call reads it with a real-time GET.
+ * into {@code users}. The next API call reads it with a real-time GET. An erased user's document is deleted, and what
+ * the erasure forgot is sent on: one retraction per pair to {@code ratings.erasures}, one tombstone per key to the
+ * compacted {@code ratings.pairs}.
  */
 public final class UsersSink {
     private UsersSink() {}
@@ -19,16 +25,26 @@ public final class UsersSink {
     /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
     static void write(ExecutorClients x, Iterator<RatingsByUser.Profile> profiles, BatchMetrics metrics) {
         String index = x.config.index("users");
+        String erasuresTopic = x.config.topic("ratings.erasures");
+        String pairsTopic = x.config.topic("ratings.pairs");
         ModelCache.Model model = x.models.current();
         long now = System.currentTimeMillis();
         EsBulk.Writer ops = x.bulk.writer();
         List<Long> producedAt = new ArrayList<>();
+        List<Future<RecordMetadata>> sends = new ArrayList<>();
         while (profiles.hasNext()) {
             RatingsByUser.Profile p = profiles.next();
-            ops.add(EsBulk.upsert(index, String.valueOf(p.getUserId()), document(p, model, now)));
+            String id = String.valueOf(p.getUserId());
+            ops.add(p.isErased() ? EsBulk.delete(index, id) : EsBulk.upsert(index, id, document(p, model, now)));
             producedAt.addAll(p.getAppliedProducedAt());
+            for (long movieId : p.getErasedMovieIds()) {
+                RatingEvent r = RatingEvent.erasureRetraction(p.getUserId(), movieId, p.getErasureOffset(), now);
+                sends.add(x.kafka.send(erasuresTopic, r.key(), Events.toJson(r)));
+            }
+            for (String key : p.getForgottenKeys()) sends.add(x.kafka.send(pairsTopic, key, null));
         }
         ops.close();
+        x.kafka.await(sends);
         // applied = acknowledged by Elasticsearch, so readable by the API's real-time GET from now on
         long applied = System.currentTimeMillis();
         for (long t : producedAt) metrics.applied.add(applied - t);

@@ -39,12 +39,16 @@ class MovieTransformsTest {
     }
 
     static Dataset<Row> kafka(String... values) {
+        return kafkaOn("movies", values);
+    }
+
+    static Dataset<Row> kafkaOn(String topic, String... values) {
         List<Row> rows = new ArrayList<>();
         for (int i = 0; i < values.length; i++) {
             rows.add(RowFactory.create(
                     null,
                     values[i].getBytes(StandardCharsets.UTF_8),
-                    "movies",
+                    topic,
                     0,
                     (long) i,
                     new java.sql.Timestamp(1_000_000L + i)));
@@ -122,7 +126,8 @@ class MovieTransformsTest {
                                 "{\"userId\":7,\"movieId\":6,\"timestamp\":200,\"deleted\":true}",
                                 "{\"userId\":7,\"movieId\":6,\"timestamp\":300,\"dismissed\":true}",
                                 "{\"userId\":7,\"genre\":\"Horror\",\"timestamp\":400,\"dismissed\":false}"),
-                        "the-movies-topic")
+                        "the-movies-topic",
+                        "the-erasures-topic")
                 .collectAsList();
         // Kafka's receipt time travels with each event: where event -> applied latency starts
         assertThat(rows.get(0).<Long>getAs("producedAt")).isEqualTo(1_000_000L);
@@ -146,10 +151,36 @@ class MovieTransformsTest {
                 .isNull();
         assertThat(rows).extracting(r -> r.<Long>getAs("offset")).containsExactly(0L, 1L, 2L, 3L, 4L, 5L);
 
-        Row movie = RatingTransforms.parse(kafka("{\"id\":9,\"title\":\"A\",\"genre_ids\":[16,35,16,4242]}"), "movies")
+        Row movie = RatingTransforms.parse(
+                        kafka("{\"id\":9,\"title\":\"A\",\"genre_ids\":[16,35,16,4242]}"), "movies", "erasures")
                 .first();
         assertThat(movie.<Boolean>getAs("movie")).isTrue();
         assertThat(movie.<Long>getAs("movieId")).isEqualTo(9L);
         assertThat(movie.getList(movie.fieldIndex("genres"))).containsExactly("Animation", "Comedy");
+    }
+
+    @Test
+    void anErasurePassesUnderItsOwnKeyAndOnlyTheStreamJobsTopicCarriesItsRetractions() {
+        String retraction = "{\"userId\":7,\"movieId\":5,\"timestamp\":9,\"deleted\":true,\"erasureOffset\":41}";
+        List<Row> ratings = RatingTransforms.parse(
+                        kafkaOn("ratings", "{\"userId\":7,\"timestamp\":9,\"erase\":true}", retraction),
+                        "movies",
+                        "erasures")
+                .orderBy("offset")
+                .collectAsList();
+        assertThat(ratings.get(0).<Long>getAs("movieId")).isEqualTo(RatingsByMovie.ERASURES);
+        assertThat(ratings.get(0).<Boolean>getAs("erase")).isTrue();
+        assertThat(ratings.get(1).<String>getAs("error"))
+                .isEqualTo("erasureOffset is only for the stream job's erasures topic");
+        List<Row> internal = RatingTransforms.parse(
+                        kafkaOn("erasures", retraction, "{\"userId\":7,\"movieId\":5,\"rating\":4.0,\"timestamp\":9}"),
+                        "movies",
+                        "erasures")
+                .orderBy("offset")
+                .collectAsList();
+        assertThat(internal.get(0).<Long>getAs("movieId")).isEqualTo(5L);
+        assertThat(internal.get(0).<Long>getAs("erasureOffset")).isEqualTo(41L);
+        assertThat(internal.get(0).<Double>getAs("rating")).isNull();
+        assertThat(internal.get(1).<String>getAs("error")).startsWith("erasureOffset is only for");
     }
 }

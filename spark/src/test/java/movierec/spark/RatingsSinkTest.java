@@ -29,10 +29,11 @@ class RatingsSinkTest {
     }
 
     @Test
-    void statisticsWithoutRatingsLeaveTheAverageAndLastRatingTimeOut() {
-        // Left out rather than null, so the partial update keeps the stored values of those two fields.
+    void statisticsWithoutRatingsClearTheAverageAndLastRatingTime() {
+        // null, not left out: the partial update must not keep the last (say, erased) rating's average and time
         RatingsByMovie.Emitted stats = RatingsByMovie.Emitted.stats(42, new MovieStats());
-        assertThat(EsJson.of(RatingsSink.statsDocument(stats))).isEqualTo("{\"rating_count\":0,\"rating_sum\":0.0}");
+        assertThat(EsJson.of(RatingsSink.statsDocument(stats)))
+                .isEqualTo("{\"rating_count\":0,\"rating_sum\":0.0,\"rating_avg\":null,\"last_rated_at\":null}");
     }
 
     private static PairChange pair(List<String> genres, String source) {

@@ -78,11 +78,14 @@ class StateRulesTest {
         assertThat(s).isEqualTo(new MovieStats(2, 7.0, 100));
         assertThat(s.average()).isEqualTo(3.5);
         PairVersion a2 = new PairVersion(5.0, 200, 2);
-        s.replace(a, a2);
+        assertThat(s.replace(a, a2)).as("a newer rating is the latest itself").isFalse();
         assertThat(s).isEqualTo(new MovieStats(2, 8.0, 200));
         PairVersion retracted = new PairVersion(null, 300, 3);
-        s.replace(a2, retracted);
-        s.replace(b, new PairVersion(null, 400, 4));
+        // taking out the latest rating: only the remaining pairs know the new last-rated time (RatingsByMovie)
+        assertThat(s.replace(a2, retracted)).isTrue();
+        assertThat(s.replace(b, new PairVersion(null, 400, 4)))
+                .as("not the latest")
+                .isFalse();
         assertThat(s).isEqualTo(new MovieStats(0, 0.0, 200));
         assertThat(s.average()).isNull();
     }
