@@ -47,6 +47,7 @@ public final class ApiServer implements AutoCloseable {
     private final StreamProgress progress;
     private final MovieRoutes movies;
     private final DashboardCharts charts;
+    private final ImpressionLog impressions;
     private final Metrics metrics = new Metrics();
     private final ApiAuth auth;
     private Javalin app;
@@ -76,10 +77,24 @@ public final class ApiServer implements AutoCloseable {
         PersonalRecommendations personal =
                 new PersonalRecommendations(es, config, models, profiles, popular, explanations);
         this.progress = new StreamProgress(es, config);
+        this.impressions = new ImpressionLog(config);
         this.users = new UserRoutes(
-                personal, profiles, movieLookup, explanations, producer, progress, config.getInt("api.after.wait.ms"));
+                personal,
+                profiles,
+                movieLookup,
+                explanations,
+                producer,
+                progress,
+                impressions,
+                config.getInt("api.after.wait.ms"));
         this.movies = new MovieRoutes(
-                popular, new MovieSearch(es, config), movieLookup, new SimilarMovies(es, config, models), profiles);
+                popular,
+                new MovieSearch(es, config),
+                movieLookup,
+                new SimilarMovies(es, config, models),
+                profiles,
+                impressions,
+                models);
         this.charts = new DashboardCharts(config);
         this.auth = new ApiAuth(new ApiKeys(es, config), config, metrics);
     }
@@ -161,7 +176,7 @@ public final class ApiServer implements AutoCloseable {
         app.get(
                 "/api/metrics",
                 ctx -> ctx.contentType("text/plain; version=0.0.4")
-                        .result(metrics.render() + progress.renderPrometheus()));
+                        .result(metrics.render() + progress.renderPrometheus() + impressions.renderPrometheus()));
         app.get("/api/openapi.json", ctx -> ctx.contentType("application/json").result(resource("/web/openapi.json")));
         app.get("/api/docs", ctx -> ctx.redirect("/docs.html"));
         app.get("/api/local-key", ctx -> LocalKey.serve(ctx, config));
@@ -213,6 +228,7 @@ public final class ApiServer implements AutoCloseable {
         if (app != null) app.stop();
         models.close();
         producer.close();
+        impressions.close();
         try {
             es.close();
         } catch (IOException ignored) {

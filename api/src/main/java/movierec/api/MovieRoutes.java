@@ -2,6 +2,8 @@ package movierec.api;
 
 import io.javalin.http.Context;
 import java.util.Map;
+import movierec.common.Impression;
+import movierec.es.ModelCache;
 
 /** The handlers of the movie routes: popular, search, one movie, similar movies. */
 final class MovieRoutes {
@@ -11,7 +13,19 @@ final class MovieRoutes {
     private final SimilarMovies similar;
     private final UserProfiles users;
 
-    MovieRoutes(PopularMovies popular, MovieSearch search, Movies movies, SimilarMovies similar, UserProfiles users) {
+    private final ImpressionLog impressions;
+    private final ModelCache models;
+
+    MovieRoutes(
+            PopularMovies popular,
+            MovieSearch search,
+            Movies movies,
+            SimilarMovies similar,
+            UserProfiles users,
+            ImpressionLog impressions,
+            ModelCache models) {
+        this.impressions = impressions;
+        this.models = models;
         this.popular = popular;
         this.search = search;
         this.movies = movies;
@@ -51,14 +65,16 @@ final class MovieRoutes {
         int k = Params.intQuery(ctx, "k", 10, 1, 100);
         Filters filters = Filters.NONE.excluding(Params.idList(ctx, "exclude", MAX_EXCLUDE), null);
         String user = ctx.queryParam("userId");
-        if (user != null && !user.isBlank()) {
+        Long userId = user == null || user.isBlank() ? null : Params.idQuery(ctx, "userId");
+        if (userId != null) {
             // for a user: nothing they said "not interested" to
-            UserProfiles.Profile p = users.profile(Params.idQuery(ctx, "userId"), UserProfiles.DISMISSAL_FIELDS);
+            UserProfiles.Profile p = users.profile(userId, UserProfiles.DISMISSAL_FIELDS);
             if (p != null)
                 filters = filters.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
         }
         var items = similar.similar(movieId, k, filters);
         if (items == null) throw ApiError.notFound("movie " + movieId + " not found");
+        impressions.served(userId, Impression.SIMILAR, movieId, models.current().version(), items);
         ctx.json(Map.of("movieId", movieId, "items", items));
     }
 }

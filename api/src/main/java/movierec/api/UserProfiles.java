@@ -75,9 +75,9 @@ public final class UserProfiles {
                 .value();
     }
 
-    /** How many rating documents of the user the ratings index holds (as of its last refresh). */
-    long ratingCount(long userId) {
-        return StoreUnavailable.call(() -> es.count(c -> c.index(config.index("ratings"))
+    /** How many documents of the user {@code index} ({@code ratings}, {@code impressions}) holds, as of its last refresh. */
+    long count(String index, long userId) {
+        return StoreUnavailable.call(() -> es.count(c -> c.index(config.index(index))
                         .query(q -> q.term(t -> t.field("user_id").value(userId)))))
                 .count();
     }

@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import movierec.common.Impression;
 import movierec.common.RatingEvent;
 import movierec.es.RatingDoc;
 import movierec.kafka.EventProducer;
@@ -22,6 +23,7 @@ final class UserRoutes {
     private final Explanations explanations;
     private final EventProducer producer;
     private final StreamProgress progress;
+    private final ImpressionLog impressions;
     private final int afterWaitMs;
 
     UserRoutes(
@@ -31,6 +33,7 @@ final class UserRoutes {
             Explanations explanations,
             EventProducer producer,
             StreamProgress progress,
+            ImpressionLog impressions,
             int afterWaitMs) {
         this.personal = personal;
         this.users = users;
@@ -38,6 +41,7 @@ final class UserRoutes {
         this.explanations = explanations;
         this.producer = producer;
         this.progress = progress;
+        this.impressions = impressions;
         this.afterWaitMs = afterWaitMs;
     }
 
@@ -58,6 +62,7 @@ final class UserRoutes {
         // read-your-writes: wait (bounded) until the stream job has applied the client's rating, then read
         boolean stale = token != null && !awaitApplied(token, maxWaitMs);
         PersonalRecommendations.ForUser served = personal.forUser(userId, k, filters, diversity);
+        impressions.served(userId, Impression.RECOMMENDATIONS, null, served.modelVersion(), served.items());
         Map<String, Object> asOf = new LinkedHashMap<>();
         asOf.put(
                 "event",
@@ -200,7 +205,7 @@ final class UserRoutes {
     }
 
     /**
-     * An erasure's progress, from what is left: the user's document and rating documents. Nothing about the erasure is
+     * An erasure's progress, from what is left: the user's document, rating documents and served lists. Nothing about the erasure is
      * stored (it would mention the user), so with {@code after=TOKEN} (the erasure's token) it also says whether the
      * stream job has applied the erasure event yet: {@code pending}, then {@code erasing} while documents remain,
      * then {@code complete}. Without a token: {@code complete} when nothing of the user is held, else {@code held}.
@@ -211,14 +216,16 @@ final class UserRoutes {
         ConsistencyToken token = after == null ? null : ConsistencyToken.parse(after);
         Boolean applied = token == null ? null : awaitApplied(token, 0);
         boolean profile = users.exists(userId);
-        long ratings = users.ratingCount(userId);
-        boolean nothingLeft = !profile && ratings == 0;
+        long ratings = users.count("ratings", userId);
+        long served = users.count("impressions", userId);
+        boolean nothingLeft = !profile && ratings == 0 && served == 0;
         String status = Boolean.FALSE.equals(applied)
                 ? "pending"
                 : nothingLeft ? "complete" : token != null ? "erasing" : "held";
         Map<String, Object> remaining = new LinkedHashMap<>();
         remaining.put("profile", profile);
         remaining.put("ratings", ratings);
+        remaining.put("impressions", served);
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("userId", userId);
         body.put("status", status);

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.Random;
 import java.util.function.IntFunction;
 import javax.net.ssl.SSLContext;
+import movierec.api.ApiServer;
 import movierec.api.Filters;
 import movierec.api.MovieSearch;
 import movierec.api.PersonalRecommendations;
@@ -165,6 +166,64 @@ final class ApiBench {
         report.md("");
         firstRequests(users);
         authenticationCost(users, seconds);
+        impressionLoggingCost(users, seconds);
+    }
+
+    /**
+     * What logging every served list costs: two API servers in this JVM, one logging impressions (the default) and one
+     * with {@code api.impressions=false}, sent the same recommendation requests at 16 connections in alternating
+     * rounds. Both are cold at first, so one warm-up pass each.
+     */
+    private void impressionLoggingCost(List<UserProfiles.Profile> users, double seconds) throws Exception {
+        report.md("### Impression logging on and off");
+        report.md("");
+        report.md(
+                "| conns | logging p50 ms | p99 ms | req/s | not logging p50 ms | p99 ms | req/s | on ÷ off | errors |");
+        report.md("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
+        int conns = 16;
+        try (ApiServer on = new ApiServer(config.with(Map.of("api.impressions", "true"))).start("127.0.0.1", 0);
+                ApiServer off = new ApiServer(config.with(Map.of("api.impressions", "false"))).start("127.0.0.1", 0)) {
+            IntFunction<HttpRequest> logging = recommendationsOf(users, "http://127.0.0.1:" + on.port());
+            IntFunction<HttpRequest> quiet = recommendationsOf(users, "http://127.0.0.1:" + off.port());
+            System.err.println(
+                    "load: recommendations with and without impression logging at " + conns + " connections");
+            LoadGenerator.run(conns, seconds / 2, logging); // warm-up
+            LoadGenerator.run(conns, seconds / 2, quiet);
+            LoadGenerator.Result[] a = new LoadGenerator.Result[ROUNDS];
+            LoadGenerator.Result[] b = new LoadGenerator.Result[ROUNDS];
+            for (int round = 0; round < ROUNDS; round++) {
+                a[round] = LoadGenerator.run(conns, seconds / 2, logging);
+                b[round] = LoadGenerator.run(conns, seconds / 2, quiet);
+            }
+            LoadGenerator.Result with = LoadGenerator.Result.merge(a);
+            LoadGenerator.Result without = LoadGenerator.Result.merge(b);
+            double ratio = with.throughput() / without.throughput();
+            long errors = with.errors() + without.errors();
+            report.md(String.format(
+                    "| %d | %.1f | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.2f | %d |",
+                    conns,
+                    with.p50Ms(),
+                    with.p99Ms(),
+                    with.throughput(),
+                    without.p50Ms(),
+                    without.p99Ms(),
+                    without.throughput(),
+                    ratio,
+                    errors));
+            report.md("");
+            report.md(
+                    errors > 0
+                            ? "Not comparable: " + errors + " requests failed."
+                            : String.format(
+                                    "Target: impression logging costs at most 5 %% of throughput at 16 connections (%.2f×): **%s**.",
+                                    ratio, ratio >= 0.95 ? "met" : "missed"));
+            report.md("");
+        }
+    }
+
+    private IntFunction<HttpRequest> recommendationsOf(List<UserProfiles.Profile> users, String base) {
+        return i -> api.keyed(LoadGenerator.get(
+                base + "/api/users/" + users.get(Math.floorMod(i, users.size())).userId() + "/recommendations?k=10"));
     }
 
     /**

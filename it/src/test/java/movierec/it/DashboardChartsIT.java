@@ -22,6 +22,12 @@ import org.junit.jupiter.api.Test;
 class DashboardChartsIT {
     @Test
     void everyChartQueryReturnsBucketsWithTheFieldsItsSpecReads() throws Exception {
+        // the exposure chart reads what was served: serve a list first
+        long since = System.currentTimeMillis();
+        ReadYourWritesIT.call("GET", "/api/users/3/recommendations?k=10", null);
+        try (var es = movierec.es.EsClients.create(ApiFixture.config())) {
+            ImpressionsIT.await(es, ApiFixture.config(), "user_id", 3, "recommendations", since);
+        }
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(ApiFixture.baseUrl() + "/api/dashboard/charts"))

@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A user's erasure through the whole stack: after {@code DELETE /api/users/{id}} no document in any index mentions the
- * user, every movie they rated has statistics equal to a recomputation from the ratings that remain, the compacted
+ * user (ratings, profile, dismissals, the lists served to them), every movie they rated has statistics equal to a recomputation from the ratings that remain, the compacted
  * {@code ratings.pairs} holds a tombstone for each of their keys, a rating from before the erasure that arrives late is
  * erased too, a retrain that read the user's ratings before the erasure does not bring them back, and the user id can
  * rate again afterwards.
@@ -72,6 +72,19 @@ class ErasureIT {
         JsonNode recs = ReadYourWritesIT.call("GET", "/api/users/" + USER + "/recommendations?after=" + last, null)
                 .json();
         assertThat(recs.path("stale").asBoolean()).as(recs.toString()).isFalse();
+        // that list was served, and logged: the erasure must take it too
+        TestStack.await("the served list to be indexed", 60_000, () -> {
+            try {
+                return admin("GET", "/api/users/" + USER + "/erasure")
+                                .json()
+                                .path("remaining")
+                                .path("impressions")
+                                .asLong()
+                        > 0;
+            } catch (Exception e) {
+                return false;
+            }
+        });
         try (ElasticsearchClient es = EsClients.create(c)) {
             assertThat(mentions(es, c)).as("before the erasure").isNotEmpty();
             // a retrain that has read the user's ratings, and writes its vectors after the erasure

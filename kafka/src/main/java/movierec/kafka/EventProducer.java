@@ -4,6 +4,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import movierec.common.Events;
+import movierec.common.Impression;
 import movierec.common.KafkaClientSecurity;
 import movierec.common.MovieEvent;
 import movierec.common.MovierecConfig;
@@ -26,6 +27,7 @@ public final class EventProducer implements AutoCloseable {
     private final KafkaProducer<String, byte[]> producer;
     private final String moviesTopic;
     private final String ratingsTopic;
+    private final String impressionsTopic;
 
     public EventProducer(MovierecConfig config) {
         this(config, java.util.Map.of());
@@ -38,6 +40,7 @@ public final class EventProducer implements AutoCloseable {
         this.producer = new KafkaProducer<>(p);
         this.moviesTopic = config.topic(Topics.MOVIES);
         this.ratingsTopic = config.topic(Topics.RATINGS);
+        this.impressionsTopic = config.topic(Topics.IMPRESSIONS);
     }
 
     static Properties properties(MovierecConfig config) {
@@ -77,6 +80,11 @@ public final class EventProducer implements AutoCloseable {
         ProducerRecord<String, byte[]> record = new ProducerRecord<>(ratingsTopic, rating.key(), Events.toJson(rating));
         if (apiKeyName != null) record.headers().add(API_KEY_NAME_HEADER, apiKeyName.getBytes(StandardCharsets.UTF_8));
         return send(record);
+    }
+
+    /** A list the API served (see {@code ImpressionLog} in the API). */
+    public CompletableFuture<RecordMetadata> sendImpression(Impression impression) {
+        return send(new ProducerRecord<>(impressionsTopic, impression.key(), Events.toJson(impression)));
     }
 
     private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {

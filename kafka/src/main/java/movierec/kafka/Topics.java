@@ -38,8 +38,10 @@ public final class Topics {
      * movie-keyed one.
      */
     public static final String RATING_ERASURES = "ratings.erasures";
-    /** How long {@link #RATING_ERASURES} keeps its records (the user and movie ids of erased pairs): 7 days. */
-    static final long ERASURES_RETENTION_MS = 7L * 24 * 3600 * 1000;
+    /** Every list the API served ({@code Impression}), keyed by user id, on its way to the {@code impressions} index. */
+    public static final String IMPRESSIONS = "impressions";
+    /** How long {@link #RATING_ERASURES} and {@link #IMPRESSIONS} keep its records (the user and movie ids of erased pairs): 7 days. */
+    static final long WEEK_MS = 7L * 24 * 3600 * 1000;
 
     private Topics() {}
 
@@ -72,7 +74,15 @@ public final class Topics {
         topics.add(new NewTopic(config.topic(RATING_ERASURES), config.getInt("kafka.partitions.ratings"), replication)
                 .configs(Map.of(
                         TopicConfig.RETENTION_MS_CONFIG,
-                        String.valueOf(ERASURES_RETENTION_MS),
+                        String.valueOf(WEEK_MS),
+                        TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
+                        minIsr)));
+        // impressions: keyed by user id (the stream job writes them from its user-keyed stage, where an erasure of the
+        // user also reaches them); the index keeps them, the topic a week.
+        topics.add(new NewTopic(config.topic(IMPRESSIONS), config.getInt("kafka.partitions.ratings"), replication)
+                .configs(Map.of(
+                        TopicConfig.RETENTION_MS_CONFIG,
+                        String.valueOf(WEEK_MS),
                         TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                         minIsr)));
         for (String dlq : List.of(MOVIES_DLQ, RATINGS_DLQ)) {
@@ -145,11 +155,12 @@ public final class Topics {
      * namespace covers every topic in it.
      *
      * <ul>
-     *   <li>{@code api}: write {@code ratings} (POST /api/users/{id}/ratings).
+     *   <li>{@code api}: write {@code ratings} (POST /api/users/{id}/ratings) and {@code impressions} (every list
+     *       served).
      *   <li>{@code cli} (load, collect, simulate, bench, evaluate, tests): write {@code movies} and {@code ratings};
      *       read the dead-letter topics (what an operator inspects); describe every topic and its settings (status,
      *       lag and waits read end offsets). Creating and deleting topics and ACLs is done as the broker user.
-     *   <li>{@code stream}: read {@code movies}, {@code ratings} and its internal {@code ratings.pairs} and
+     *   <li>{@code stream}: read {@code movies}, {@code ratings}, {@code impressions} and its internal {@code ratings.pairs} and
      *       {@code ratings.erasures}; write the dead-letter topics and the internal ones; its Kafka source's consumer
      *       groups
      *       ({@link MovierecConfig#streamGroupPrefix}).
@@ -161,13 +172,14 @@ public final class Topics {
         List<AclBinding> out = new ArrayList<>();
         String api = principal("api"), cli = principal("cli"), stream = principal("stream");
         out.add(topic(config, RATINGS, api, AclOperation.WRITE));
+        out.add(topic(config, IMPRESSIONS, api, AclOperation.WRITE));
         for (String t : List.of(MOVIES, RATINGS)) out.add(topic(config, t, cli, AclOperation.WRITE));
         for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ)) out.add(topic(config, t, cli, AclOperation.READ));
-        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, RATING_ERASURES, MOVIES_DLQ, RATINGS_DLQ)) {
+        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, RATING_ERASURES, IMPRESSIONS, MOVIES_DLQ, RATINGS_DLQ)) {
             for (AclOperation op : List.of(AclOperation.DESCRIBE, AclOperation.DESCRIBE_CONFIGS))
                 out.add(topic(config, t, cli, op));
         }
-        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, RATING_ERASURES))
+        for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, RATING_ERASURES, IMPRESSIONS))
             out.add(topic(config, t, stream, AclOperation.READ));
         for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ, RATING_PAIRS, RATING_ERASURES))
             out.add(topic(config, t, stream, AclOperation.WRITE));

@@ -72,7 +72,8 @@ class ChartSpecsTest {
                         "top-voted-movies",
                         "rating-distribution",
                         "ratings-per-month",
-                        "genre-share-over-time");
+                        "genre-share-over-time",
+                        "exposure-concentration");
     }
 
     @ParameterizedTest

@@ -40,6 +40,7 @@ final class NdjsonGenerator {
         DATA_VIEWS.put("movies", "release_date");
         DATA_VIEWS.put("ratings", "timestamp");
         DATA_VIEWS.put("users", null);
+        DATA_VIEWS.put("impressions", "served_at");
     }
 
     /** Kibana's dashboard grid is 48 columns wide: two charts per row. */

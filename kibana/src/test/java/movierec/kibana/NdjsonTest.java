@@ -79,7 +79,7 @@ class NdjsonTest {
 
     /** One data view per alias, each with the time field its index maps as a date. */
     @Test
-    void dataViewsExistForTheThreeIndices() {
+    void aDataViewExistsForEveryIndexTheChartsRead() {
         List<JsonNode> views = ofType("index-pattern");
         assertThat(views).hasSize(NdjsonGenerator.DATA_VIEWS.size());
         for (Map.Entry<String, String> e : NdjsonGenerator.DATA_VIEWS.entrySet()) {

@@ -35,8 +35,8 @@ import org.slf4j.LoggerFactory;
  *                                                                                     statistics, ratings.dlq, ratings.pairs
  *   + ratings.erasures
  *   ratings.pairs     -> by user id: RatingsByUser (state) -> live vector ----------> users (whole profiles; an
- *                                                                                     erasure: delete, retractions to
- *                                                                                     ratings.erasures)
+ *   + impressions                                                                     erasure: delete, retractions to
+ *                                                                                     ratings.erasures), impressions
  * </pre>
  * State lives in Spark's state store (RocksDB) under the checkpoints; a restart resumes from them and reads nothing
  * back from Elasticsearch. Run: {@code spark/submit_spark_job.sh stream} (what {@code movierec up} does, under a
@@ -132,11 +132,15 @@ public final class StreamJob {
                         (batchId, m) -> applied.ratingsBatchWritten(batchId, m.pairsWritten.value())))
                 .start();
 
-        StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
-                .select(col("value"))
+        String impressionsTopic = config.topic("impressions");
+        StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs") + "," + impressionsTopic, true)
+                .select(col("topic"), col("value"))
                 .filter(col("value").isNotNull()) // an erasure's tombstones
-                .as(Encoders.BINARY())
-                .map((MapFunction<byte[], PairChange>) PairChange::fromJson, Encoders.bean(PairChange.class))
+                .map(
+                        (MapFunction<Row, PairChange>) r -> impressionsTopic.equals(r.getString(0))
+                                ? PairChange.served(r.getAs(1))
+                                : PairChange.fromJson(r.getAs(1)),
+                        Encoders.bean(PairChange.class))
                 .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
                 // processing time: how long an erasure is remembered is a timer
                 .transformWithState(
@@ -170,7 +174,8 @@ public final class StreamJob {
      * query's state changes its checkpoint gets a new name: an upgraded job starts that query fresh — replaying the
      * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
      * The ratings query's moved to the executors ({@code ratings-by-movie}), then both stateful queries' events gained
-     * their Kafka partition and time for read-your-writes ({@code -2}), then erasure ({@code -3}).
+     * their Kafka partition and time for read-your-writes ({@code -2}), then erasure and the users query's served
+     * lists ({@code -3}).
      */
     static String checkpointName(String query) {
         return switch (query) {
@@ -251,7 +256,8 @@ public final class StreamJob {
                 config.topic("movies.dlq"),
                 config.topic("ratings.dlq"),
                 config.topic("ratings.pairs"),
-                config.topic("ratings.erasures"));
+                config.topic("ratings.erasures"),
+                config.topic("impressions"));
         try (Admin admin = Admin.create(p)) {
             for (int attempt = 0; ; attempt++) {
                 // Only topics this user may use are listed: missing ones may also lack their ACLs (Topics.ensure).

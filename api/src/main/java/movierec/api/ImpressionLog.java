@@ -1,0 +1,71 @@
+package movierec.api;
+
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import movierec.common.Impression;
+import movierec.common.MovierecConfig;
+import movierec.kafka.EventProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * Logs every list the API serves as an {@link Impression} on the {@code impressions} topic, off the request's path:
+ * the send only appends to the producer's buffer (batched, sent by its own thread), and a Kafka that cannot take it
+ * costs the request at most a few milliseconds and a counted drop, never an error. Off with
+ * {@code api.impressions=false}.
+ */
+final class ImpressionLog implements AutoCloseable {
+    private final EventProducer producer;
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong dropped = new AtomicLong();
+
+    ImpressionLog(MovierecConfig config) {
+        this.producer = Boolean.parseBoolean(config.get("api.impressions"))
+                ? new EventProducer(
+                        config,
+                        Map.of(
+                                // a full buffer or unknown metadata must not hold a request: drop instead
+                                ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                                "5",
+                                // fuller batches: an impression is a log, not a write the caller waits for
+                                ProducerConfig.LINGER_MS_CONFIG,
+                                "20",
+                                ProducerConfig.CLIENT_ID_CONFIG,
+                                "movierec-impressions"))
+                : null;
+    }
+
+    /** A list served: for {@code userId} (null: anonymous), {@code list} (similar: to {@code movieId}). */
+    void served(Long userId, String list, Long movieId, String modelVersion, List<Recommendation> items) {
+        if (producer == null) return;
+        List<Long> ids = items.stream().map(r -> r.movie().id()).toList();
+        Impression i = new Impression(
+                UUID.randomUUID().toString(),
+                userId,
+                list,
+                movieId,
+                modelVersion,
+                null,
+                ids,
+                System.currentTimeMillis());
+        try {
+            producer.sendImpression(i).whenComplete((m, e) -> (e == null ? sent : dropped).incrementAndGet());
+        } catch (RuntimeException full) {
+            dropped.incrementAndGet();
+        }
+    }
+
+    String renderPrometheus() {
+        if (producer == null) return "";
+        return "# HELP movierec_impressions_total Served lists logged to the impressions topic, and dropped.\n"
+                + "# TYPE movierec_impressions_total counter\n"
+                + "movierec_impressions_total{result=\"sent\"} " + sent.get() + "\n"
+                + "movierec_impressions_total{result=\"dropped\"} " + dropped.get() + "\n";
+    }
+
+    @Override
+    public void close() {
+        if (producer != null) producer.close();
+    }
+}
