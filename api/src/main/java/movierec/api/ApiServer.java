@@ -86,6 +86,7 @@ public final class ApiServer implements AutoCloseable {
                 producer,
                 progress,
                 impressions,
+                new Serving(es, config),
                 config.getInt("api.after.wait.ms"));
         this.movies = new MovieRoutes(
                 popular,

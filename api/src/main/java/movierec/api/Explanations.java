@@ -113,6 +113,11 @@ public final class Explanations {
 
         /** Every rated movie's contribution to the score of {@code movieId}, oldest first; empty when the model lacks it. */
         List<Contribution> of(long movieId) {
+            return of(movieId, false);
+        }
+
+        /** The same, of the ALS part alone ({@code alsOnly}: the score of the {@code als} variant) or of the whole. */
+        List<Contribution> of(long movieId, boolean alsOnly) {
             ModelCache.Item target = model.items().get(movieId);
             if (target == null || inverse == null) return List.of();
             double[] z = inverse.times(target.factors());
@@ -127,15 +132,15 @@ public final class Explanations {
                 double c = (1 + model.alpha() * input.get(j).rating())
                         * Vectors.dot(z, item.factors())
                         / model.layout().alsScale();
-                c += item.sequentialTerm(rated.size() - 1 - j, target) + genreTerms[j];
+                if (!alsOnly) c += item.sequentialTerm(rated.size() - 1 - j, target) + genreTerms[j];
                 out.add(new Contribution(item.id(), item.title(), ratings.get(j), c));
             }
             return out;
         }
 
         /** "because you rated" the movie with the largest contribution, when it is positive and has a title. */
-        String reason(long movieId) {
-            Contribution top = of(movieId).stream()
+        String reason(long movieId, boolean alsOnly) {
+            Contribution top = of(movieId, alsOnly).stream()
                     .max(Comparator.comparingDouble(Contribution::contribution))
                     .orElse(null);
             return top == null || top.contribution() <= 0 || top.title() == null

@@ -36,8 +36,12 @@ final class ImpressionLog implements AutoCloseable {
                 : null;
     }
 
-    /** A list served: for {@code userId} (null: anonymous), {@code list} (similar: to {@code movieId}). */
-    void served(Long userId, String list, Long movieId, String modelVersion, List<Recommendation> items) {
+    /**
+     * A list served: for {@code userId} (null: anonymous), {@code list} (similar: to {@code movieId}), ranked by
+     * {@code variant} (null outside the recommendations).
+     */
+    void served(
+            Long userId, String list, Long movieId, String modelVersion, String variant, List<Recommendation> items) {
         if (producer == null) return;
         List<Long> ids = items.stream().map(r -> r.movie().id()).toList();
         Impression i = new Impression(
@@ -46,7 +50,7 @@ final class ImpressionLog implements AutoCloseable {
                 list,
                 movieId,
                 modelVersion,
-                null,
+                variant,
                 ids,
                 System.currentTimeMillis());
         try {

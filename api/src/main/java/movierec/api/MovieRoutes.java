@@ -74,7 +74,7 @@ final class MovieRoutes {
         }
         var items = similar.similar(movieId, k, filters);
         if (items == null) throw ApiError.notFound("movie " + movieId + " not found");
-        impressions.served(userId, Impression.SIMILAR, movieId, models.current().version(), items);
+        impressions.served(userId, Impression.SIMILAR, movieId, models.current().version(), null, items);
         ctx.json(Map.of("movieId", movieId, "items", items));
     }
 }

@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.function.Supplier;
+import movierec.common.Experiment;
 import movierec.common.MovierecConfig;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
@@ -82,16 +83,32 @@ public final class PersonalRecommendations {
      * movies) are served as they are.
      */
     public ForUser forUser(long userId, int k, Filters filters, double diversity) {
+        return forUser(userId, k, filters, diversity, Experiment.Kind.BLEND);
+    }
+
+    /**
+     * The same, ranked as the variant {@code kind} ranks: {@code blend} as above, {@code als} by the ALS part of the
+     * same vectors alone (the query vector's other parts set to 0, so Elasticsearch's kNN ranks by the ALS score), and
+     * {@code popularity} by the most rated movies the user has not rated.
+     */
+    public ForUser forUser(long userId, int k, Filters filters, double diversity, Experiment.Kind kind) {
         UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
         if (p == null) return new ForUser(popular.excluding(Set.of(), List.of(), k, filters), null, null, null);
         // "not interested": never shown to this user, whatever else asks for them
         filters = filters.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
         String key = cacheKey(
-                userId, k, filters, diversity, p.version(), models.current().version());
+                        userId,
+                        k,
+                        filters,
+                        diversity,
+                        p.version(),
+                        models.current().version()) + "|" + kind;
         ForUser cached = cache.get(key);
         if (cached != null) return cached;
         List<Recommendation> fresh;
-        if (p.vector() == null) {
+        if (kind == Experiment.Kind.POPULARITY) {
+            fresh = popular.excluding(p.rated(), List.of(), k, filters);
+        } else if (p.vector() == null) {
             fresh = popular.excluding(p.rated(), p.topGenres(), k, filters);
         } else {
             // The reasons come from the history in the user's document (the same GET); a document written before it
@@ -100,13 +117,15 @@ public final class PersonalRecommendations {
             Supplier<Explanations.Split> split = fromDocument != null
                     ? () -> fromDocument
                     : CompletableFuture.supplyAsync(() -> explanations.split(userId), READS)::join;
-            fresh = knn(p.vector(), p.rated(), split, k, filters, diversity);
+            boolean alsOnly = kind == Experiment.Kind.ALS;
+            float[] query = alsOnly ? models.current().layout().alsQuery(p.vector()) : p.vector();
+            fresh = knn(query, p.rated(), split, k, filters, diversity, alsOnly);
         }
         ForUser served = new ForUser(
                 fresh,
                 p.doc().appliedPartition(),
                 p.doc().appliedOffset(),
-                p.doc().modelVersion());
+                kind == Experiment.Kind.POPULARITY ? null : p.doc().modelVersion());
         if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
         cache.put(key, served);
         return served;
@@ -127,7 +146,7 @@ public final class PersonalRecommendations {
         float[] x = m.userVector(ids, values);
         if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, filters);
         Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
-        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, filters, diversity);
+        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, filters, diversity, false);
     }
 
     /**
@@ -143,7 +162,8 @@ public final class PersonalRecommendations {
             Supplier<Explanations.Split> explanation,
             int k,
             Filters filters,
-            double diversity) {
+            double diversity,
+            boolean alsOnly) {
         ModelCache.Model m = models.current();
         int size = diversity > 0 ? Diversity.candidates(k) : k;
         SearchResponse<MovieSummary> r = StoreUnavailable.call(() ->
@@ -165,7 +185,7 @@ public final class PersonalRecommendations {
         List<Recommendation> out = new ArrayList<>();
         for (int i : order) {
             MovieSummary movie = hits.get(i).source();
-            out.add(new Recommendation(movie, scores[i], split.reason(movie.id())));
+            out.add(new Recommendation(movie, scores[i], split.reason(movie.id(), alsOnly)));
         }
         if (out.size() < k) {
             Set<Long> exclude = new HashSet<>(rated);

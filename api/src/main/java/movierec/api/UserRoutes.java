@@ -24,6 +24,7 @@ final class UserRoutes {
     private final EventProducer producer;
     private final StreamProgress progress;
     private final ImpressionLog impressions;
+    private final Serving serving;
     private final int afterWaitMs;
 
     UserRoutes(
@@ -34,6 +35,7 @@ final class UserRoutes {
             EventProducer producer,
             StreamProgress progress,
             ImpressionLog impressions,
+            Serving serving,
             int afterWaitMs) {
         this.personal = personal;
         this.users = users;
@@ -42,6 +44,7 @@ final class UserRoutes {
         this.producer = producer;
         this.progress = progress;
         this.impressions = impressions;
+        this.serving = serving;
         this.afterWaitMs = afterWaitMs;
     }
 
@@ -61,8 +64,11 @@ final class UserRoutes {
         int maxWaitMs = Math.min(afterWaitMs, Params.intQuery(ctx, "maxWaitMs", afterWaitMs, 0, 60_000));
         // read-your-writes: wait (bounded) until the stream job has applied the client's rating, then read
         boolean stale = token != null && !awaitApplied(token, maxWaitMs);
-        PersonalRecommendations.ForUser served = personal.forUser(userId, k, filters, diversity);
-        impressions.served(userId, Impression.RECOMMENDATIONS, null, served.modelVersion(), served.items());
+        // the variant: the user's in a running experiment, else the promoted one
+        Serving.Choice choice = serving.choose(userId);
+        PersonalRecommendations.ForUser served = personal.forUser(userId, k, filters, diversity, choice.kind());
+        impressions.served(
+                userId, Impression.RECOMMENDATIONS, null, served.modelVersion(), choice.variant(), served.items());
         Map<String, Object> asOf = new LinkedHashMap<>();
         asOf.put(
                 "event",
@@ -75,6 +81,7 @@ final class UserRoutes {
         body.put("items", served.items());
         body.put("asOf", asOf);
         body.put("stale", stale);
+        body.put("variant", choice.variant());
         ctx.json(body);
     }
 

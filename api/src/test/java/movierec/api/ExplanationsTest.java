@@ -64,8 +64,17 @@ class ExplanationsTest {
             Explanations.Contribution top = terms.stream()
                     .max((a, b) -> Double.compare(a.contribution(), b.contribution()))
                     .orElseThrow();
-            assertThat(split.reason(target))
+            assertThat(split.reason(target, false))
                     .isEqualTo(top.contribution() > 0 ? "because you rated " + top.title() : Explanations.NO_REASON);
+            // the als variant's score (the query vector's other parts zeroed) splits the same way into ALS terms
+            double alsScore =
+                    Vectors.dot(m.layout().alsQuery(x), m.items().get(target).embedding());
+            double alsSum = split.of(target, true).stream()
+                    .mapToDouble(Explanations.Contribution::contribution)
+                    .sum();
+            assertThat(alsSum)
+                    .as("movie %d, ALS part", target)
+                    .isCloseTo(alsScore, within(1e-4 * Math.max(1, Math.abs(alsScore))));
         }
         assertThat(terms(split, 25).get(0).rating()).isEqualTo(ratings.get(0));
     }
@@ -98,7 +107,7 @@ class ExplanationsTest {
     void noKnownRatingsOrAnUnknownMovieNoReason() {
         ModelCache.Model m = model(5, 2);
         assertThat(new Explanations.Split(m, List.of(999L), List.of(4.0)).of(1)).isEmpty();
-        assertThat(new Explanations.Split(m, List.of(999L), List.of(4.0)).reason(1))
+        assertThat(new Explanations.Split(m, List.of(999L), List.of(4.0)).reason(1, false))
                 .isEqualTo(Explanations.NO_REASON);
         assertThat(new Explanations.Split(m, List.of(1L), List.of(4.0)).of(999)).isEmpty();
     }

@@ -21,6 +21,8 @@ import picocli.CommandLine.Command;
             CollectCommand.class,
             SimulateCommand.class,
             TrainCommand.class,
+            ModelsCommand.class,
+            ExperimentCommand.class,
             EvaluateCommand.class,
             BenchCommand.class,
             EsCommand.class,

@@ -1,5 +1,6 @@
 package movierec.cli;
 
+import co.elastic.clients.elasticsearch.ElasticsearchClient;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,9 +8,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.Callable;
+import movierec.api.LocalKey;
 import movierec.common.MovierecConfig;
 import movierec.common.Progress;
 import movierec.common.RatingEvent;
+import movierec.es.EsClients;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
 import movierec.kafka.replay.MovieLensCsv;
@@ -46,11 +49,25 @@ public final class SimulateCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Random seed (default ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(
+            names = "--respond",
+            description =
+                    "Closed loop through the API instead: users 1..--users fetch their recommendations, --rate lists"
+                            + " a second for --seconds, and rate what they are shown by a hidden taste (RespondingUsers).")
+    boolean respond;
+
+    @Option(
+            names = "--seconds",
+            defaultValue = "120",
+            description = "With --respond: how long (default ${DEFAULT-VALUE}).")
+    double seconds;
+
     @Override
     public Integer call() throws Exception {
         if (users < 1 || rate <= 0 || count < 1)
             throw new IllegalArgumentException("--users, --rate and --count must be positive");
         MovierecConfig config = Main.config();
+        if (respond) return respond(config);
         List<RatingEvent> observed =
                 MovieLensCsv.readRatings(config.home().resolve(Path.of("data/movielens/ratings.csv")), "csv");
         // Each observed rating is one draw: picking a random one picks a movie by popularity and a value from its
@@ -79,5 +96,18 @@ public final class SimulateCommand implements Callable<Integer> {
         }
         progress.finish();
         return 0;
+    }
+
+    private int respond(MovierecConfig config) throws Exception {
+        String key = LocalKey.read(config);
+        if (key == null)
+            throw new IllegalStateException("no API key in " + LocalKey.file(config) + ": run ./movierec up first");
+        List<Long> ids = new ArrayList<>();
+        for (long u = 1; u <= users; u++) ids.add(u);
+        try (ElasticsearchClient es = EsClients.create(config)) {
+            RespondingUsers.Result r =
+                    new RespondingUsers(es, config, config.apiUrl(), key, System.out).run(ids, rate, seconds, seed);
+            return r.failures() == 0 ? 0 : 1;
+        }
     }
 }

@@ -26,8 +26,8 @@ import movierec.common.MovierecConfig;
  * its index and gains the fields added to its mapping file since.
  */
 public final class IndexBootstrap {
-    public static final List<String> INDICES =
-            List.of("movies", "users", "ratings", "models", "api_keys", "stream_progress", "impressions");
+    public static final List<String> INDICES = List.of(
+            "movies", "users", "ratings", "models", "api_keys", "stream_progress", "impressions", "experiments");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ElasticsearchClient es;

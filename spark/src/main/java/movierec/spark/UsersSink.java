@@ -61,6 +61,7 @@ public final class UsersSink {
 
     static ImpressionDoc impressionDocument(PairChange.Served s) {
         return new ImpressionDoc(
+                s.getId(),
                 s.getUserId(),
                 s.getList(),
                 s.getMovieId(),
