@@ -73,7 +73,8 @@ class ChartSpecsTest {
                         "rating-distribution",
                         "ratings-per-month",
                         "genre-share-over-time",
-                        "exposure-concentration");
+                        "exposure-concentration",
+                        "experiment-results");
     }
 
     @ParameterizedTest

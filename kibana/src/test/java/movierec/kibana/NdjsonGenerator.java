@@ -41,6 +41,7 @@ final class NdjsonGenerator {
         DATA_VIEWS.put("ratings", "timestamp");
         DATA_VIEWS.put("users", null);
         DATA_VIEWS.put("impressions", "served_at");
+        DATA_VIEWS.put("experiments", "started_at");
     }
 
     /** Kibana's dashboard grid is 48 columns wide: two charts per row. */
