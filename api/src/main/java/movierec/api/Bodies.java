@@ -22,7 +22,7 @@ final class Bodies {
      * An anonymous request: the visitor's ratings in the order given (oldest first), how many movies to answer and how
      * diverse (0..1).
      */
-    record Anonymous(Map<Long, Double> ratings, int k, double diversity) {}
+    record Anonymous(Map<Long, Double> ratings, int k, double diversity, String visitorId) {}
 
     static Rating rating(byte[] bytes) {
         JsonNode body = object(bytes);
@@ -88,6 +88,13 @@ final class Bodies {
                 throw new BadQuery("diversity must be a number from 0 to 1");
             diversity = d.asDouble();
         }
+        String visitorId = null;
+        if (body.has("visitorId")) {
+            JsonNode v = body.get("visitorId");
+            if (!v.isTextual() || !v.asText().matches("[A-Za-z0-9._:-]{1,100}"))
+                throw new BadQuery("visitorId must be 1 to 100 of A-Z, a-z, 0-9, '.', '_', ':' and '-'");
+            visitorId = v.asText();
+        }
         Map<Long, Double> given = new LinkedHashMap<>();
         for (JsonNode r : ratings) {
             JsonNode m = r.get("movieId");
@@ -104,7 +111,7 @@ final class Bodies {
             if (invalid != null) throw new BadQuery(invalid);
             given.put(m.asLong(), v.asDouble());
         }
-        return new Anonymous(given, k, diversity);
+        return new Anonymous(given, k, diversity, visitorId);
     }
 
     /** The body as one JSON object. */

@@ -139,6 +139,13 @@ public final class PersonalRecommendations {
 
     /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
     public List<Recommendation> forRatings(Map<Long, Double> ratings, int k, Filters filters, double diversity) {
+        return forRatings(ratings, k, filters, diversity, Experiment.Kind.BLEND);
+    }
+
+    /** The same, ranked as the variant {@code kind} ranks (see {@link #forUser(long, int, Filters, double, Experiment.Kind)}). */
+    public List<Recommendation> forRatings(
+            Map<Long, Double> ratings, int k, Filters filters, double diversity, Experiment.Kind kind) {
+        if (kind == Experiment.Kind.POPULARITY) return popular.excluding(ratings.keySet(), List.of(), k, filters);
         ModelCache.Model m = models.current();
         List<Long> ids = new ArrayList<>(ratings.keySet()); // in the order given: oldest first
         double[] values =
@@ -146,7 +153,16 @@ public final class PersonalRecommendations {
         float[] x = m.userVector(ids, values);
         if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, filters);
         Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
-        return knn(VectorLayout.userForCosine(x), ratings.keySet(), () -> split, k, filters, diversity, false);
+        boolean alsOnly = kind == Experiment.Kind.ALS;
+        float[] query = VectorLayout.userForCosine(x);
+        return knn(
+                alsOnly ? m.layout().alsQuery(query) : query,
+                ratings.keySet(),
+                () -> split,
+                k,
+                filters,
+                diversity,
+                alsOnly);
     }
 
     /**

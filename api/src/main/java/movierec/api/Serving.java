@@ -38,10 +38,27 @@ final class Serving {
 
     Choice choose(long userId) {
         Snapshot s = read();
-        if (s.running() != null) {
-            String v = Experiment.assign(s.running().salt(), userId, s.running().split());
-            return new Choice(v, kind(s.running().kinds().get(v)), s.running().name());
-        }
+        if (s.running() == null) return promoted(s);
+        return running(
+                s, Experiment.assign(s.running().salt(), userId, s.running().split()));
+    }
+
+    /** An anonymous visitor: by the id their client sends; without one, the promoted variant. */
+    Choice chooseVisitor(String visitorId) {
+        Snapshot s = read();
+        if (s.running() == null || visitorId == null) return promoted(s);
+        return running(
+                s,
+                Experiment.assignVisitor(
+                        s.running().salt(), visitorId, s.running().split()));
+    }
+
+    private static Choice running(Snapshot s, String variant) {
+        return new Choice(
+                variant, kind(s.running().kinds().get(variant)), s.running().name());
+    }
+
+    private static Choice promoted(Snapshot s) {
         return new Choice(s.serving().variant(), kind(s.serving().kind()), null);
     }
 

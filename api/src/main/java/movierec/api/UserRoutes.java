@@ -252,7 +252,11 @@ final class UserRoutes {
     void anonymous(Context ctx) {
         Bodies.Anonymous request = Bodies.anonymous(ctx.bodyAsBytes());
         Filters filters = Filters.NONE.excluding(Params.idList(ctx, "exclude", MovieRoutes.MAX_EXCLUDE), null);
-        ctx.json(Map.of("items", personal.forRatings(request.ratings(), request.k(), filters, request.diversity())));
+        Serving.Choice choice = serving.chooseVisitor(request.visitorId());
+        List<Recommendation> items =
+                personal.forRatings(request.ratings(), request.k(), filters, request.diversity(), choice.kind());
+        impressions.served(null, Impression.RECOMMENDATIONS, null, null, choice.variant(), items);
+        ctx.json(Map.of("items", items, "variant", choice.variant()));
     }
 
     private void requireMovie(long movieId) {

@@ -189,27 +189,9 @@ final class ApiBench {
                     "load: recommendations with and without impression logging at " + conns + " connections");
             LoadGenerator.run(conns, seconds / 2, logging); // warm-up
             LoadGenerator.run(conns, seconds / 2, quiet);
-            LoadGenerator.Result[] a = new LoadGenerator.Result[ROUNDS];
-            LoadGenerator.Result[] b = new LoadGenerator.Result[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
-                a[round] = LoadGenerator.run(conns, seconds / 2, logging);
-                b[round] = LoadGenerator.run(conns, seconds / 2, quiet);
-            }
-            LoadGenerator.Result with = LoadGenerator.Result.merge(a);
-            LoadGenerator.Result without = LoadGenerator.Result.merge(b);
-            double ratio = with.throughput() / without.throughput();
-            long errors = with.errors() + without.errors();
-            report.md(String.format(
-                    "| %d | %.1f | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.2f | %d |",
-                    conns,
-                    with.p50Ms(),
-                    with.p99Ms(),
-                    with.throughput(),
-                    without.p50Ms(),
-                    without.p99Ms(),
-                    without.throughput(),
-                    ratio,
-                    errors));
+            Comparison c = alternate(conns, seconds, logging, quiet);
+            double ratio = c.ratio();
+            long errors = c.errors();
             report.md("");
             report.md(
                     errors > 0
@@ -219,6 +201,44 @@ final class ApiBench {
                                     ratio, ratio >= 0.95 ? "met" : "missed"));
             report.md("");
         }
+    }
+
+    /** Two variants of the same requests, merged over {@link #ROUNDS} alternating rounds. */
+    private record Comparison(LoadGenerator.Result a, LoadGenerator.Result b) {
+        double ratio() {
+            return a.throughput() / b.throughput();
+        }
+
+        long errors() {
+            return a.errors() + b.errors();
+        }
+    }
+
+    /**
+     * {@code a} and {@code b} alternated in {@link #ROUNDS} rounds, so that drift in the machine's load falls on both
+     * (percentiles: the mean of the rounds'), and their row in the report's table.
+     */
+    private Comparison alternate(int conns, double seconds, IntFunction<HttpRequest> a, IntFunction<HttpRequest> b)
+            throws Exception {
+        LoadGenerator.Result[] ra = new LoadGenerator.Result[ROUNDS];
+        LoadGenerator.Result[] rb = new LoadGenerator.Result[ROUNDS];
+        for (int round = 0; round < ROUNDS; round++) {
+            ra[round] = LoadGenerator.run(conns, seconds / 2, a);
+            rb[round] = LoadGenerator.run(conns, seconds / 2, b);
+        }
+        Comparison c = new Comparison(LoadGenerator.Result.merge(ra), LoadGenerator.Result.merge(rb));
+        report.md(String.format(
+                "| %d | %.1f | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.2f | %d |",
+                conns,
+                c.a().p50Ms(),
+                c.a().p99Ms(),
+                c.a().throughput(),
+                c.b().p50Ms(),
+                c.b().p99Ms(),
+                c.b().throughput(),
+                c.ratio(),
+                c.errors()));
+        return c;
     }
 
     private IntFunction<HttpRequest> recommendationsOf(List<UserProfiles.Profile> users, String base) {
@@ -247,28 +267,9 @@ final class ApiBench {
         double worst = Double.MAX_VALUE;
         for (int conns : new int[] {1, 64}) {
             System.err.println("load: recommendations with and without a key at " + conns + " connections");
-            LoadGenerator.Result[] on = new LoadGenerator.Result[ROUNDS];
-            LoadGenerator.Result[] off = new LoadGenerator.Result[ROUNDS];
-            for (int round = 0; round < ROUNDS; round++) {
-                on[round] = LoadGenerator.run(conns, seconds / 2, keyed);
-                off[round] = LoadGenerator.run(conns, seconds / 2, anonymous);
-            }
-            LoadGenerator.Result with = LoadGenerator.Result.merge(on);
-            LoadGenerator.Result without = LoadGenerator.Result.merge(off);
-            double ratio = with.throughput() / without.throughput();
-            worst = Math.min(worst, ratio);
-            errors += with.errors() + without.errors();
-            report.md(String.format(
-                    "| %d | %.1f | %.1f | %,.0f | %.1f | %.1f | %,.0f | %.2f | %d |",
-                    conns,
-                    with.p50Ms(),
-                    with.p99Ms(),
-                    with.throughput(),
-                    without.p50Ms(),
-                    without.p99Ms(),
-                    without.throughput(),
-                    ratio,
-                    with.errors() + without.errors()));
+            Comparison c = alternate(conns, seconds, keyed, anonymous);
+            worst = Math.min(worst, c.ratio());
+            errors += c.errors();
         }
         report.md("");
         // A refused request (429 from a rate limit) is answered fast: with refusals the ratio compares unlike work.

@@ -186,8 +186,10 @@ public final class Experiments {
         EsScan.scan(
                 es,
                 config.index("impressions"),
+                // users' lists: a hit is a rating, which an anonymous visitor cannot make
                 Query.of(q -> q.bool(b -> b.filter(
                                 f -> f.term(t -> t.field("list").value("recommendations")))
+                        .filter(f -> f.exists(x -> x.field("user_id")))
                         .filter(f -> f.terms(t -> t.field("variant").terms(v -> v.value(variants))))
                         .filter(f -> f.range(r -> r.untyped(
                                 u -> u.field("served_at").gte(JsonData.of(from)).lte(JsonData.of(to))))))),

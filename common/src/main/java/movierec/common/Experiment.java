@@ -69,7 +69,16 @@ public final class Experiment {
 
     /** The variant of {@code split} that {@code userId} gets in the experiment salted {@code salt}. */
     public static String assign(String salt, long userId, Map<String, Integer> split) {
-        int bucket = bucket(salt, userId);
+        return assignSubject(salt, String.valueOf(userId), split);
+    }
+
+    /** The variant an anonymous visitor gets, by the id their client sends (never the same as a user's). */
+    public static String assignVisitor(String salt, String visitorId, Map<String, Integer> split) {
+        return assignSubject(salt, "visitor:" + visitorId, split);
+    }
+
+    private static String assignSubject(String salt, String subject, Map<String, Integer> split) {
+        int bucket = bucket(salt, subject);
         int upTo = 0;
         String last = null;
         for (Map.Entry<String, Integer> e : split.entrySet()) {
@@ -80,11 +89,11 @@ public final class Experiment {
         return last;
     }
 
-    /** 0..99 from SHA-256 of salt and user id: uniform, and independent between experiments. */
-    static int bucket(String salt, long userId) {
+    /** 0..99 from SHA-256 of salt and subject: uniform, and independent between experiments. */
+    static int bucket(String salt, String subject) {
         try {
-            byte[] h =
-                    MessageDigest.getInstance("SHA-256").digest((salt + ":" + userId).getBytes(StandardCharsets.UTF_8));
+            byte[] h = MessageDigest.getInstance("SHA-256")
+                    .digest((salt + ":" + subject).getBytes(StandardCharsets.UTF_8));
             long v = 0;
             for (int i = 0; i < 8; i++) v = (v << 8) | (h[i] & 0xff);
             return (int) Math.floorMod(v, 100L);

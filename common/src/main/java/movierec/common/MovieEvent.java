@@ -25,6 +25,11 @@ public record MovieEvent(
         @JsonProperty("tmdb_id") Long tmdbId,
         @JsonProperty("source") String source) {
 
+    /** A movie known by its title and genres alone (what a source without metadata, or a test, has). */
+    public static MovieEvent of(long id, String title, List<Integer> genreIds, String source) {
+        return new MovieEvent(id, title, null, genreIds, null, null, null, null, null, null, null, null, null, source);
+    }
+
     /** The Kafka key: the movie id as decimal text, so compaction keeps the latest version of each movie. */
     public String key() {
         return String.valueOf(id);

@@ -38,6 +38,14 @@ class ExperimentTest {
             if (Experiment.assign("salt-1", u, split).equals("control")
                     && Experiment.assign("salt-2", u, split).equals("control")) both++;
         assertThat(both / (double) counts.get("control")).isCloseTo(0.2, within(0.03));
+        // a visitor's id is stable too, and not the user of the same digits
+        assertThat(Experiment.assignVisitor("salt-1", "abc", split))
+                .isEqualTo(Experiment.assignVisitor("salt-1", "abc", split));
+        long differ = 0;
+        for (long u = 1; u <= 1_000; u++)
+            if (!Experiment.assign("salt-1", u, split).equals(Experiment.assignVisitor("salt-1", "" + u, split)))
+                differ++;
+        assertThat(differ).isPositive();
     }
 
     @Test

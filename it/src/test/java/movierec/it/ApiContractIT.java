@@ -557,10 +557,12 @@ class ApiContractIT {
         add.accept(new Object[] {
             "POST",
             "/api/recommendations",
-            "{\"ratings\": [{\"movieId\": 1, \"rating\": 5}, {\"movieId\": 588, \"rating\": 5}], \"k\": 5, \"diversity\": 0.3}",
+            "{\"ratings\": [{\"movieId\": 1, \"rating\": 5}, {\"movieId\": 588, \"rating\": 5}], \"k\": 5, \"diversity\": 0.3, \"visitorId\": \"cookie-42\"}",
             200,
-            (Consumer<Res>) r ->
-                    assertThat(ids(r.json())).hasSize(5).doesNotHaveDuplicates().doesNotContain(1L, 588L)
+            (Consumer<Res>) r -> {
+                assertThat(ids(r.json())).hasSize(5).doesNotHaveDuplicates().doesNotContain(1L, 588L);
+                assertThat(r.json().path("variant").asText()).isNotBlank();
+            }
         });
         tests.add(DynamicTest.dynamicTest("GET /api/users/1/because/{a movie recommended to user 1}", () -> {
             long recommended = call("GET", "/api/users/1/recommendations?k=1", null)

@@ -10,6 +10,7 @@ import movierec.api.ApiKeys;
 import movierec.api.ApiServer;
 import movierec.api.LocalKey;
 import movierec.api.Scope;
+import movierec.cli.Experiments;
 import movierec.cli.Stack;
 import movierec.cli.Waits;
 import movierec.common.LocalProcess;
@@ -93,6 +94,29 @@ public final class ApiFixture {
     public static String adminKey() throws Exception {
         config();
         return adminKey;
+    }
+
+    private static boolean reported;
+
+    /**
+     * What the dashboard's last two charts read, once per run: a list served (an impression) and an experiment's report
+     * (a short experiment in which user 3 is served a list).
+     */
+    public static synchronized void servedAndReported() throws Exception {
+        if (reported) return;
+        MovierecConfig c = config();
+        long since = System.currentTimeMillis();
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            Experiments experiments = new Experiments(es, c);
+            String name = "dashboard-" + (System.nanoTime() & 0xffff);
+            experiments.start(name, "blend=50,als=50");
+            Thread.sleep(2 * 500 + 1_000); // the API's next read of the experiments index, after its refresh
+            ReadYourWritesIT.call("GET", "/api/users/3/recommendations?k=10", null);
+            ImpressionsIT.await(es, c, "user_id", 3, "recommendations", since);
+            experiments.stop(name);
+            experiments.report(name, 60_000);
+        }
+        reported = true;
     }
 
     /** Base URL of the running API, e.g. http://127.0.0.1:41234 */

@@ -242,6 +242,7 @@ class BrowserIT {
 
     @Test
     void dashboardRendersEveryChart() throws Exception {
+        ApiFixture.servedAndReported();
         browser(Map.of());
         JsonNode specs = JSON.readTree(get("/api/dashboard/charts"));
         assertThat(specs.isArray()).isTrue();
@@ -294,6 +295,7 @@ class BrowserIT {
     @ParameterizedTest
     @ValueSource(strings = {"America/New_York", "Asia/Tokyo"})
     void dashboardLabelsTimeInUtcWhateverTheBrowsersTimeZone(String timeZone) throws Exception {
+        ApiFixture.servedAndReported();
         browser(Map.of("TZ", timeZone));
         int charts = JSON.readTree(get("/api/dashboard/charts")).size();
         driver.get(base + "/dashboard");

@@ -22,18 +22,7 @@ import org.junit.jupiter.api.Test;
 class DashboardChartsIT {
     @Test
     void everyChartQueryReturnsBucketsWithTheFieldsItsSpecReads() throws Exception {
-        // the exposure chart reads what was served, the experiments chart a report: a short experiment serves a list
-        long since = System.currentTimeMillis();
-        try (var es = movierec.es.EsClients.create(ApiFixture.config())) {
-            var experiments = new movierec.cli.Experiments(es, ApiFixture.config());
-            String name = "dashboard-" + (System.nanoTime() & 0xffff);
-            experiments.start(name, "blend=50,als=50");
-            Thread.sleep(2 * 500 + 1_000); // the API's next read of the experiments index, after its refresh
-            ReadYourWritesIT.call("GET", "/api/users/3/recommendations?k=10", null);
-            ImpressionsIT.await(es, ApiFixture.config(), "user_id", 3, "recommendations", since);
-            experiments.stop(name);
-            experiments.report(name, 60_000);
-        }
+        ApiFixture.servedAndReported();
         HttpResponse<String> r = HttpClient.newHttpClient()
                 .send(
                         HttpRequest.newBuilder(URI.create(ApiFixture.baseUrl() + "/api/dashboard/charts"))

@@ -115,21 +115,7 @@ class ErasureIT {
                 producer.sendRating(RatingEvent.of(USER, LATE_MOVIE, 3.5, System.currentTimeMillis(), "erasure-it"))
                         .get();
                 erase = admin("DELETE", "/api/users/" + USER);
-                producer.sendMovie(new MovieEvent(
-                                LATE_MOVIE,
-                                "Erasure test movie",
-                                null,
-                                List.of(99),
-                                "en",
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                null,
-                                "erasure-it"))
+                producer.sendMovie(MovieEvent.of(LATE_MOVIE, "Erasure test movie", List.of(99), "erasure-it"))
                         .get();
             }
             assertThat(erase.status()).as(erase.json().toString()).isEqualTo(202);

@@ -78,21 +78,7 @@ class QueueSecurityIT {
         assertThat(produce(api)).isGreaterThanOrEqualTo(0);
         assertThat(failure(() -> consume(api, Topics.RATINGS))).isInstanceOf(TopicAuthorizationException.class);
         try (EventProducer producer = new EventProducer(api, FAST)) {
-            assertThat(failure(() -> producer.sendMovie(new MovieEvent(
-                                    990001L,
-                                    "x",
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    null,
-                                    "queuesec"))
+            assertThat(failure(() -> producer.sendMovie(MovieEvent.of(990001L, "x", null, "queuesec"))
                             .get(15, TimeUnit.SECONDS)))
                     .isInstanceOf(TopicAuthorizationException.class);
         }
