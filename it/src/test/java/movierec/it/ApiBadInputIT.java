@@ -205,7 +205,11 @@ class ApiBadInputIT {
         for (String d : List.of("2", "-0.1", "\"0.5\"", "null", "true", "1e400"))
             c.add(bad("POST", anon, one + ", \"diversity\": " + d + "}", "diversity must be a number from 0 to 1"));
         for (String v : List.of("\"\"", "\"a b\"", "42", "null", "\"" + "x".repeat(101) + "\""))
-            c.add(bad("POST", anon, one + ", \"visitorId\": " + v + "}", "visitorId must be 1 to 100 of"));
+            c.add(bad(
+                    "POST",
+                    anon,
+                    one + ", \"visitorId\": " + v + "}",
+                    "visitorId must be 1 to 100 of A-Z, a-z, 0-9, '.', '_', ':' and '-'"));
         c.add(bad("POST", anon, "{\"ratings\": [1, 2]}", anonMovieId));
         c.add(bad("POST", anon, "{\"ratings\": [{\"rating\": 5}]}", anonMovieId));
         c.add(bad("POST", anon, "{\"ratings\": [{\"movieId\": \"1\", \"rating\": 5}]}", anonMovieId));
