@@ -3,6 +3,7 @@ package movierec.api;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import movierec.common.Impression;
 import movierec.common.MovierecConfig;
@@ -44,8 +45,10 @@ final class ImpressionLog implements AutoCloseable {
             Long userId, String list, Long movieId, String modelVersion, String variant, List<Recommendation> items) {
         if (producer == null) return;
         List<Long> ids = items.stream().map(r -> r.movie().id()).toList();
+        ThreadLocalRandom random = ThreadLocalRandom.current();
         Impression i = new Impression(
-                UUID.randomUUID().toString(),
+                // not UUID.randomUUID(): its SecureRandom is shared by every request thread
+                new UUID(random.nextLong(), random.nextLong()).toString(),
                 userId,
                 list,
                 movieId,

@@ -137,12 +137,10 @@ public final class PersonalRecommendations {
         return userId + "|" + k + "|" + filters + "|" + diversity + "|" + profileVersion + "|" + modelVersion;
     }
 
-    /** Recommendations for an anonymous visitor from a few ratings: the live-update fold-in, computed on the fly. */
-    public List<Recommendation> forRatings(Map<Long, Double> ratings, int k, Filters filters, double diversity) {
-        return forRatings(ratings, k, filters, diversity, Experiment.Kind.BLEND);
-    }
-
-    /** The same, ranked as the variant {@code kind} ranks (see {@link #forUser(long, int, Filters, double, Experiment.Kind)}). */
+    /**
+     * Recommendations for an anonymous visitor from a few ratings (the live-update fold-in, computed on the fly), ranked
+     * as the variant {@code kind} ranks (see {@link #forUser(long, int, Filters, double, Experiment.Kind)}).
+     */
     public List<Recommendation> forRatings(
             Map<Long, Double> ratings, int k, Filters filters, double diversity, Experiment.Kind kind) {
         if (kind == Experiment.Kind.POPULARITY) return popular.excluding(ratings.keySet(), List.of(), k, filters);

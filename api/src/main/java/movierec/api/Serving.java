@@ -28,8 +28,7 @@ final class Serving {
 
     private final ElasticsearchClient es;
     private final String index;
-    private volatile Snapshot latest;
-    private volatile long readAt;
+    private final Polled<Snapshot> snapshot = new Polled<>(this::load);
 
     Serving(ElasticsearchClient es, MovierecConfig config) {
         this.es = es;
@@ -37,7 +36,7 @@ final class Serving {
     }
 
     Choice choose(long userId) {
-        Snapshot s = read();
+        Snapshot s = snapshot.get(POLL_MS);
         if (s.running() == null) return promoted(s);
         return running(
                 s, Experiment.assign(s.running().salt(), userId, s.running().split()));
@@ -45,7 +44,7 @@ final class Serving {
 
     /** An anonymous visitor: by the id their client sends; without one, the promoted variant. */
     Choice chooseVisitor(String visitorId) {
-        Snapshot s = read();
+        Snapshot s = snapshot.get(POLL_MS);
         if (s.running() == null || visitorId == null) return promoted(s);
         return running(
                 s,
@@ -67,26 +66,19 @@ final class Serving {
         return k == null ? Experiment.Kind.BLEND : k;
     }
 
-    private Snapshot read() {
-        if (latest != null && System.nanoTime() - readAt < POLL_MS * 1_000_000) return latest;
-        synchronized (this) {
-            if (latest != null && System.nanoTime() - readAt < POLL_MS * 1_000_000) return latest;
-            GetResponse<ServingDoc> serving =
-                    StoreUnavailable.call(() -> es.get(g -> g.index(index).id(ServingDoc.ID), ServingDoc.class));
-            List<Hit<ExperimentDoc>> running = StoreUnavailable.call(() -> es.search(
-                            s -> s.index(index)
-                                    .size(1)
-                                    .query(q -> q.term(t -> t.field("status").value(ExperimentDoc.RUNNING)))
-                                    .sort(o ->
-                                            o.field(f -> f.field("started_at").order(SortOrder.Desc))),
-                            ExperimentDoc.class))
-                    .hits()
-                    .hits();
-            latest = new Snapshot(
-                    serving.found() ? serving.source() : ServingDoc.DEFAULT,
-                    running.isEmpty() ? null : running.get(0).source());
-            readAt = System.nanoTime();
-            return latest;
-        }
+    private Snapshot load() {
+        GetResponse<ServingDoc> serving =
+                StoreUnavailable.call(() -> es.get(g -> g.index(index).id(ServingDoc.ID), ServingDoc.class));
+        List<Hit<ExperimentDoc>> running = StoreUnavailable.call(() -> es.search(
+                        s -> s.index(index)
+                                .size(1)
+                                .query(q -> q.term(t -> t.field("status").value(ExperimentDoc.RUNNING)))
+                                .sort(o -> o.field(f -> f.field("started_at").order(SortOrder.Desc))),
+                        ExperimentDoc.class))
+                .hits()
+                .hits();
+        return new Snapshot(
+                serving.found() ? serving.source() : ServingDoc.DEFAULT,
+                running.isEmpty() ? null : running.get(0).source());
     }
 }

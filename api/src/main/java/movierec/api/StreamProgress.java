@@ -17,14 +17,15 @@ import movierec.es.StreamProgressDoc;
 final class StreamProgress {
     static final long POLL_MS = 20;
 
-    private final ElasticsearchClient es;
-    private final String index;
-    private volatile StreamProgressDoc latest;
-    private volatile long readAt;
+    private final Polled<StreamProgressDoc> progress;
 
     StreamProgress(ElasticsearchClient es, MovierecConfig config) {
-        this.es = es;
-        this.index = config.index("stream_progress");
+        String index = config.index("stream_progress");
+        this.progress = new Polled<>(() -> {
+            GetResponse<StreamProgressDoc> r = StoreUnavailable.call(
+                    () -> es.get(g -> g.index(index).id(StreamProgressDoc.ID), StreamProgressDoc.class));
+            return r.found() ? r.source() : null;
+        });
     }
 
     /**
@@ -34,7 +35,7 @@ final class StreamProgress {
     boolean await(ConsistencyToken token, long maxWaitMs) throws InterruptedException {
         long deadline = System.nanoTime() + maxWaitMs * 1_000_000;
         while (true) {
-            StreamProgressDoc p = read(POLL_MS);
+            StreamProgressDoc p = progress.get(POLL_MS);
             if (p != null && p.covers(token.partition(), token.offset())) return true;
             long left = deadline - System.nanoTime();
             if (left <= 0) return false;
@@ -44,26 +45,13 @@ final class StreamProgress {
 
     /** The stream job's event -> applied latencies since it started; null before it published any. */
     LatencyHistogram eventToApplied() {
-        StreamProgressDoc p = read(1_000);
+        StreamProgressDoc p = progress.get(1_000);
         if (p == null || p.eventToAppliedCounts() == null) return null;
         try {
             return LatencyHistogram.of(
                     p.eventToAppliedCounts().stream().mapToLong(Long::longValue).toArray());
         } catch (IllegalArgumentException olderBuckets) {
             return null;
-        }
-    }
-
-    /** The document as read at most {@code maxAgeMs} ago (one reader at a time re-reads it); null when absent. */
-    private StreamProgressDoc read(long maxAgeMs) {
-        if (readAt != 0 && System.nanoTime() - readAt < maxAgeMs * 1_000_000) return latest;
-        synchronized (this) {
-            if (readAt != 0 && System.nanoTime() - readAt < maxAgeMs * 1_000_000) return latest;
-            GetResponse<StreamProgressDoc> r = StoreUnavailable.call(
-                    () -> es.get(g -> g.index(index).id(StreamProgressDoc.ID), StreamProgressDoc.class));
-            readAt = System.nanoTime();
-            latest = r.found() ? r.source() : null;
-            return latest;
         }
     }
 
