@@ -35,6 +35,7 @@ final class ImpressionLog implements AutoCloseable {
                                 ProducerConfig.CLIENT_ID_CONFIG,
                                 "movierec-impressions"))
                 : null;
+        if (producer != null) producer.learnImpressionsTopicInBackground(60_000);
     }
 
     /**

@@ -76,18 +76,19 @@ public final class StatusCommand implements Callable<Integer> {
         if (status != null) {
             Admin admin = kafkaOk ? Topics.admin(config) : null;
             try {
-                for (String q : new String[] {"movies", "ratings", "users"}) {
+                for (String q : new String[] {"movies", "ratings", "users", "impressions"}) {
                     JsonNode b = status.path("queries").path(q);
                     if (b.isMissingNode()) continue;
                     String topic = config.topic(
                             switch (q) {
                                 case "movies" -> Topics.MOVIES;
                                 case "ratings" -> Topics.RATINGS;
+                                case "impressions" -> Topics.IMPRESSIONS;
                                 default -> Topics.RATING_PAIRS;
                             });
                     String lag = admin == null ? "?" : String.format("%,d", Waits.lag(admin, status, q, topic));
                     System.out.printf(
-                            "  %-8s batch %d: in %,d, out %,d, dead-lettered %,d, %,d ms; lag %s; totals in %,d out %,d dlq %,d%n",
+                            "  %-11s batch %d: in %,d, out %,d, dead-lettered %,d, %,d ms; lag %s; totals in %,d out %,d dlq %,d%n",
                             q,
                             b.path("batchId").asLong(),
                             b.path("rowsIn").asLong(),

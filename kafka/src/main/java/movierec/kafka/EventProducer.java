@@ -28,6 +28,7 @@ public final class EventProducer implements AutoCloseable {
     private final String moviesTopic;
     private final String ratingsTopic;
     private final String impressionsTopic;
+    private volatile boolean closed;
 
     public EventProducer(MovierecConfig config) {
         this(config, java.util.Map.of());
@@ -100,8 +101,35 @@ public final class EventProducer implements AutoCloseable {
         producer.flush();
     }
 
+    /**
+     * Learns the impressions topic's partitions on a background thread (retrying for up to {@code maxMs}): a producer
+     * that may block only a few milliseconds (the API's) would otherwise drop its first sends while it fetches them.
+     */
+    public void learnImpressionsTopicInBackground(long maxMs) {
+        Thread learner = new Thread(
+                () -> {
+                    long end = System.currentTimeMillis() + maxMs;
+                    while (!closed && System.currentTimeMillis() < end) {
+                        try {
+                            if (!producer.partitionsFor(impressionsTopic).isEmpty()) return;
+                        } catch (RuntimeException notYet) {
+                            // each attempt asks for the metadata again; the next one may find it
+                        }
+                        try {
+                            Thread.sleep(50);
+                        } catch (InterruptedException e) {
+                            return;
+                        }
+                    }
+                },
+                "impressions-metadata");
+        learner.setDaemon(true);
+        learner.start();
+    }
+
     @Override
     public void close() {
+        closed = true;
         producer.close(java.time.Duration.ofSeconds(30));
     }
 

@@ -77,8 +77,8 @@ public final class Topics {
                         String.valueOf(WEEK_MS),
                         TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG,
                         minIsr)));
-        // impressions: keyed by user id (the stream job writes them from its user-keyed stage, where an erasure of the
-        // user also reaches them); the index keeps them, the topic a week.
+        // impressions: keyed by user id, with the stream job's erasure markers among them (its impressions query
+        // drops an erased user's lists); the index keeps them, the topic a week.
         topics.add(new NewTopic(config.topic(IMPRESSIONS), config.getInt("kafka.partitions.ratings"), replication)
                 .configs(Map.of(
                         TopicConfig.RETENTION_MS_CONFIG,
@@ -160,9 +160,9 @@ public final class Topics {
      *   <li>{@code cli} (load, collect, simulate, bench, evaluate, tests): write {@code movies} and {@code ratings};
      *       read the dead-letter topics (what an operator inspects); describe every topic and its settings (status,
      *       lag and waits read end offsets). Creating and deleting topics and ACLs is done as the broker user.
-     *   <li>{@code stream}: read {@code movies}, {@code ratings}, {@code impressions} and its internal {@code ratings.pairs} and
-     *       {@code ratings.erasures}; write the dead-letter topics and the internal ones; its Kafka source's consumer
-     *       groups
+     *   <li>{@code stream}: read {@code movies}, {@code ratings}, {@code impressions} and its internal
+     *       {@code ratings.pairs} and {@code ratings.erasures}; write the dead-letter topics, the internal ones and
+     *       {@code impressions} (erasure markers); its Kafka source's consumer groups
      *       ({@link MovierecConfig#streamGroupPrefix}).
      * </ul>
      *
@@ -181,7 +181,7 @@ public final class Topics {
         }
         for (String t : List.of(MOVIES, RATINGS, RATING_PAIRS, RATING_ERASURES, IMPRESSIONS))
             out.add(topic(config, t, stream, AclOperation.READ));
-        for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ, RATING_PAIRS, RATING_ERASURES))
+        for (String t : List.of(MOVIES_DLQ, RATINGS_DLQ, RATING_PAIRS, RATING_ERASURES, IMPRESSIONS))
             out.add(topic(config, t, stream, AclOperation.WRITE));
         out.add(binding(
                 new ResourcePattern(ResourceType.GROUP, config.streamGroupPrefix(), PatternType.PREFIXED),

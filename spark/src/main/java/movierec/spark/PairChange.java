@@ -5,8 +5,6 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.util.List;
-import movierec.common.Events;
-import movierec.common.Impression;
 
 /**
  * A (user, movie) pair's new current value, with the movie's genres: what {@link RatingsByMovie} emits, the
@@ -28,27 +26,8 @@ public final class PairChange implements Serializable {
     private Boolean dismissed;
     private String dismissedGenre;
     private Boolean erase;
-    private Served served;
 
     public PairChange() {}
-
-    /**
-     * A served list from the {@code impressions} topic, on its way through the user-keyed stage (which writes it, and
-     * where an erasure of the user reaches it); an anonymous visitor's under user id 0.
-     */
-    static PairChange served(byte[] impressionJson) {
-        Impression i;
-        try {
-            i = Events.JSON.readValue(impressionJson, Impression.class);
-        } catch (IOException e) {
-            // only the API writes the topic: an unreadable record is a bug, not bad input
-            throw new UncheckedIOException("unreadable impression: " + e.getMessage(), e);
-        }
-        PairChange p = new PairChange();
-        p.userId = i.userId() == null ? 0 : i.userId();
-        p.served = Served.of(i);
-        return p;
-    }
 
     static PairChange of(RatingsByMovie.Event e, List<String> genres) {
         PairChange p = new PairChange();
@@ -77,15 +56,6 @@ public final class PairChange implements Serializable {
     /** What a dismissal is of: {@code m<movieId>} or {@code g<genre>}. */
     public String dismissalKey() {
         return dismissedGenre != null ? "g" + dismissedGenre : "m" + movieId;
-    }
-
-    /** Set for a served list (see {@link #served(byte[])}); null for everything else. */
-    public Served getServed() {
-        return served;
-    }
-
-    public void setServed(Served v) {
-        served = v;
     }
 
     public PairVersion version() {
@@ -208,94 +178,5 @@ public final class PairChange implements Serializable {
 
     public void setGenres(List<String> v) {
         genres = v;
-    }
-
-    /** An {@link Impression} as a Spark bean. */
-    public static final class Served implements Serializable {
-        private String id;
-        private Long userId;
-        private String list;
-        private Long movieId;
-        private String modelVersion;
-        private String variant;
-        private List<Long> items;
-        private long servedAt;
-
-        static Served of(Impression i) {
-            Served s = new Served();
-            s.id = i.id();
-            s.userId = i.userId();
-            s.list = i.list();
-            s.movieId = i.movieId();
-            s.modelVersion = i.modelVersion();
-            s.variant = i.variant();
-            s.items = i.items() == null ? List.of() : i.items();
-            s.servedAt = i.servedAt();
-            return s;
-        }
-
-        public String getId() {
-            return id;
-        }
-
-        public void setId(String v) {
-            id = v;
-        }
-
-        public Long getUserId() {
-            return userId;
-        }
-
-        public void setUserId(Long v) {
-            userId = v;
-        }
-
-        public String getList() {
-            return list;
-        }
-
-        public void setList(String v) {
-            list = v;
-        }
-
-        public Long getMovieId() {
-            return movieId;
-        }
-
-        public void setMovieId(Long v) {
-            movieId = v;
-        }
-
-        public String getModelVersion() {
-            return modelVersion;
-        }
-
-        public void setModelVersion(String v) {
-            modelVersion = v;
-        }
-
-        public String getVariant() {
-            return variant;
-        }
-
-        public void setVariant(String v) {
-            variant = v;
-        }
-
-        public List<Long> getItems() {
-            return items;
-        }
-
-        public void setItems(List<Long> v) {
-            items = v;
-        }
-
-        public long getServedAt() {
-            return servedAt;
-        }
-
-        public void setServedAt(long v) {
-            servedAt = v;
-        }
     }
 }

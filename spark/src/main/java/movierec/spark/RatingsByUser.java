@@ -27,21 +27,12 @@ import scala.jdk.javaapi.CollectionConverters;
  * movie-keyed stage (which takes the rating out of the movie's statistics and deletes its document) and tombstones the
  * forgotten keys of the compacted {@code ratings.pairs}. For {@code keepMs} it remembers E alone, so that a pair from
  * before E arriving late (a rating held until its movie arrived, a skewed backlog) is erased too; then nothing of the
- * user is left.
- *
- * <p>Lists the API served ({@code impressions}) pass through here too, keyed by their user, so that an erasure reaches
- * them: the writer deletes the user's lists served before it, and this stage drops any that arrive later.
+ * user is left. The profile of a new erasure also carries its time, which the writer passes to the
+ * impressions query ({@link ImpressionsByUser}): the lists served to the user before it go too.
  */
 public final class RatingsByUser extends StatefulProcessor<Long, PairChange, RatingsByUser.Profile> {
     public static final int TOP_GENRES = 3;
     public static final int RECENT = 10;
-    /** The key of anonymous visitors' served lists: they pass through, with no state. */
-    public static final long ANONYMOUS = 0;
-    /**
-     * How far apart the clocks of the API servers may be: a list served up to this long after an erasure's time (by
-     * another server's clock) is erased too.
-     */
-    static final long CLOCK_SKEW_MS = 5_000;
 
     /** movie id -> the pair's latest change (retractions kept, so an older event cannot bring a rating back). */
     private transient MapState<Long, PairChange> ratings;
@@ -49,8 +40,6 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     private transient MapState<String, PairChange> dismissals;
     /** The {@code ratings} offset of the user's latest erasure, for {@code keepMs} after it. */
     private transient ValueState<Long> erasedBefore;
-    /** When that erasure was made (the event's timestamp): lists served before it are erased too. */
-    private transient ValueState<Long> erasedAt;
 
     private final long keepMs;
 
@@ -61,7 +50,6 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     @Override
     public void init(OutputMode outputMode, TimeMode timeMode) {
         erasedBefore = getHandle().getValueState("erasedBefore", Encoders.LONG(), TTLConfig.NONE());
-        erasedAt = getHandle().getValueState("erasedAt", Encoders.LONG(), TTLConfig.NONE());
         ratings =
                 getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(PairChange.class), TTLConfig.NONE());
         dismissals = getHandle()
@@ -71,25 +59,13 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     @Override
     public scala.collection.Iterator<Profile> handleInputRows(
             Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
-        List<PairChange.Served> served = new ArrayList<>();
-        if (userId == ANONYMOUS) {
-            changes.foreach(c -> served.add(c.getServed()));
-            return CollectionConverters.asScala(List.of(Profile.servedOnly(userId, served)))
-                    .iterator();
-        }
         List<Long> producedAt = new ArrayList<>();
         long erasedUpTo = erasedBefore.exists() ? erasedBefore.get() : -1;
         long erasure = erasedUpTo;
-        long erasureTime = erasedAt.exists() ? erasedAt.get() : 0;
+        long erasureTime = 0;
         List<String> forgotten = new ArrayList<>();
-        boolean changed = false;
         while (changes.hasNext()) {
             PairChange c = changes.next();
-            if (c.getServed() != null) {
-                served.add(c.getServed());
-                continue;
-            }
-            changed = true;
             if (c.getErase() != null) {
                 if (c.getOffset() > erasure) {
                     erasure = c.getOffset();
@@ -113,33 +89,22 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
                 producedAt.add(c.getProducedAt());
             }
         }
-        if (erasure >= 0) {
-            // lists served before the erasure (by the API servers' clocks, give or take their skew) go with it
-            long servedBefore = erasureTime + CLOCK_SKEW_MS;
-            served.removeIf(s -> s.getServedAt() < servedBefore);
-        }
-        if (!changed)
-            return CollectionConverters.asScala(List.of(Profile.servedOnly(userId, served)))
-                    .iterator();
         List<Long> erasedMovies = new ArrayList<>();
         if (erasure >= 0) forget(erasure, erasedMovies, forgotten);
         Profile p = currentProfile(userId);
         if (erasure > erasedUpTo) {
             erasedBefore.update(erasure);
-            erasedAt.update(erasureTime);
             getHandle().listTimers().foreach(t -> {
                 getHandle().deleteTimer((Long) t);
                 return null;
             });
             getHandle().registerTimer(timers.getCurrentProcessingTimeInMs() + keepMs);
-            // the lists already written: the writer deletes them
-            p.impressionsServedBefore = erasureTime + CLOCK_SKEW_MS;
+            p.erasedAt = erasureTime;
         }
         p.appliedProducedAt = producedAt;
         p.erasureOffset = erasure >= 0 ? erasure : null;
         p.erasedMovieIds = erasedMovies;
         p.forgottenKeys = forgotten;
-        p.served = served;
         return CollectionConverters.asScala(List.of(p)).iterator();
     }
 
@@ -147,7 +112,6 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     public scala.collection.Iterator<Profile> handleExpiredTimer(
             Long userId, TimerValues timers, ExpiredTimerInfo expired) {
         erasedBefore.clear();
-        erasedAt.clear();
         return CollectionConverters.asScala(List.<Profile>of()).iterator();
     }
 
@@ -288,44 +252,15 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
         private Long erasureOffset;
         private List<Long> erasedMovieIds = List.of();
         private List<String> forgottenKeys = List.of();
-        private boolean write = true;
-        private Long impressionsServedBefore;
-        private List<PairChange.Served> served = List.of();
+        private Long erasedAt;
 
-        /** Only lists served to the user (or anonymously): the user's document stays as it is. */
-        static Profile servedOnly(long userId, List<PairChange.Served> served) {
-            Profile p = new Profile();
-            p.userId = userId;
-            p.write = false;
-            p.served = served;
-            return p;
+        /** Set by a new erasure: when it was made (the event's time), for the impressions query. */
+        public Long getErasedAt() {
+            return erasedAt;
         }
 
-        /** False when nothing but served lists came: the writer leaves the user's document alone. */
-        public boolean isWrite() {
-            return write;
-        }
-
-        public void setWrite(boolean v) {
-            write = v;
-        }
-
-        /** Set by a new erasure: the writer deletes the user's impressions served before this time. */
-        public Long getImpressionsServedBefore() {
-            return impressionsServedBefore;
-        }
-
-        public void setImpressionsServedBefore(Long v) {
-            impressionsServedBefore = v;
-        }
-
-        /** Lists served to the user in this batch (those from before an erasure left out): the writer indexes them. */
-        public List<PairChange.Served> getServed() {
-            return served;
-        }
-
-        public void setServed(List<PairChange.Served> v) {
-            served = v;
+        public void setErasedAt(Long v) {
+            erasedAt = v;
         }
 
         /** True when nothing of the user is left: the writer deletes their document instead of writing it. */

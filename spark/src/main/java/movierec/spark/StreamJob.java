@@ -27,7 +27,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The stream job: one SparkSession, three queries. Every per-record step runs on the executors; the driver only plans
+ * The stream job: one SparkSession, four queries. Every per-record step runs on the executors; the driver only plans
  * batches and adds up counts.
  * <pre>
  *   movies            -> parse/validate -> enrich ----------------------------------> movies (upsert by id), movies.dlq
@@ -35,8 +35,10 @@ import org.slf4j.LoggerFactory;
  *                                                                                     statistics, ratings.dlq, ratings.pairs
  *   + ratings.erasures
  *   ratings.pairs     -> by user id: RatingsByUser (state) -> live vector ----------> users (whole profiles; an
- *   + impressions                                                                     erasure: delete, retractions to
- *                                                                                     ratings.erasures), impressions
+ *                                                                                     erasure: delete, retractions to
+ *                                                                                     ratings.erasures, a marker to
+ *                                                                                     impressions)
+ *   impressions       -> by user id: ImpressionsByUser (state) ---------------------> impressions (every few seconds)
  * </pre>
  * State lives in Spark's state store (RocksDB) under the checkpoints; a restart resumes from them and reads nothing
  * back from Elasticsearch. Run: {@code spark/submit_spark_job.sh stream} (what {@code movierec up} does, under a
@@ -67,7 +69,7 @@ public final class StreamJob {
         StreamStatus status = new StreamStatus(
                 config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"));
         spark.streams().addListener(status);
-        for (String q : List.of("movies", "ratings", "users"))
+        for (String q : List.of("movies", "ratings", "users", "impressions"))
             status.seedFromCheckpoint(q, checkpoints.resolve(checkpointName(q)));
         BatchMetrics ratingsMetrics = new BatchMetrics(spark.sparkContext(), "ratings");
         BatchMetrics usersMetrics = new BatchMetrics(spark.sparkContext(), "users");
@@ -132,14 +134,11 @@ public final class StreamJob {
                         (batchId, m) -> applied.ratingsBatchWritten(batchId, m.pairsWritten.value())))
                 .start();
 
-        String impressionsTopic = config.topic("impressions");
-        StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs") + "," + impressionsTopic, true)
-                .select(col("topic"), col("value"))
+        StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
+                .select(col("value"))
                 .filter(col("value").isNotNull()) // an erasure's tombstones
                 .map(
-                        (MapFunction<Row, PairChange>) r -> impressionsTopic.equals(r.getString(0))
-                                ? PairChange.served(r.getAs(1))
-                                : PairChange.fromJson(r.getAs(1)),
+                        (MapFunction<Row, PairChange>) r -> PairChange.fromJson(r.getAs(0)),
                         Encoders.bean(PairChange.class))
                 .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
                 // processing time: how long an erasure is remembered is a timer
@@ -157,6 +156,31 @@ public final class StreamJob {
                 .foreachBatch(new ExecutorSink<>("users", settings, usersMetrics, status, UsersSink::write))
                 .start();
 
+        // Served lists: many, and nobody waits for them, so a batch every few seconds, apart from the ratings' path.
+        StreamingQuery impressions = readTopics(spark, config, config.topic("impressions"), true)
+                .select(col("value"))
+                .map((MapFunction<Row, Served>) r -> Served.fromJson(r.getAs(0)), Encoders.bean(Served.class))
+                .groupByKey((MapFunction<Served, Long>) Served::userKey, Encoders.LONG())
+                // processing time: how long an erasure is remembered is a timer
+                .transformWithState(
+                        new ImpressionsByUser(config.getInt("stream.erasure.keep.ms")),
+                        TimeMode.ProcessingTime(),
+                        OutputMode.Update(),
+                        Encoders.bean(Served.class))
+                .writeStream()
+                .queryName("impressions")
+                .option(
+                        "checkpointLocation",
+                        checkpoints.resolve(checkpointName("impressions")).toString())
+                .trigger(Trigger.ProcessingTime(config.getInt("stream.impressions.trigger.ms"), TimeUnit.MILLISECONDS))
+                .foreachBatch(new ExecutorSink<>(
+                        "impressions",
+                        settings,
+                        new BatchMetrics(spark.sparkContext(), "impressions"),
+                        status,
+                        ImpressionsSink::write))
+                .start();
+
         LOG.info(
                 "stream job running: {} and {} -> Elasticsearch {} (trigger {} ms)",
                 config.topic("movies"),
@@ -164,7 +188,7 @@ public final class StreamJob {
                 config.esUrl(),
                 config.getInt("spark.trigger.ms"));
         spark.streams().awaitAnyTermination();
-        for (StreamingQuery q : List.of(movies, ratings, users)) {
+        for (StreamingQuery q : List.of(movies, ratings, users, impressions)) {
             if (q.exception().isDefined()) throw q.exception().get();
         }
     }
@@ -175,12 +199,12 @@ public final class StreamJob {
      * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
      * The ratings query's moved to the executors ({@code ratings-by-movie}), then both stateful queries' events gained
      * their Kafka partition and time for read-your-writes ({@code -2}), then erasure and the users query's served
-     * lists ({@code -3}).
+     * lists ({@code -3}), which then moved to a query of their own ({@code users-4}).
      */
     static String checkpointName(String query) {
         return switch (query) {
             case "ratings" -> "ratings-by-movie-3";
-            case "users" -> "users-3";
+            case "users" -> "users-4";
             default -> query;
         };
     }

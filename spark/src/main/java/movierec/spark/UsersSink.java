@@ -7,7 +7,6 @@ import java.util.concurrent.Future;
 import movierec.common.Events;
 import movierec.common.RatingEvent;
 import movierec.common.VectorLayout;
-import movierec.es.ImpressionDoc;
 import movierec.es.ModelCache;
 import movierec.es.UserDoc;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -18,7 +17,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * sequential context of their latest movies and their genre taste ({@link ModelCache.Model#userVector}) — upserted
  * into {@code users}. The next API call reads it with a real-time GET. An erased user's document is deleted, and what
  * the erasure forgot is sent on: one retraction per pair to {@code ratings.erasures}, one tombstone per key to the
- * compacted {@code ratings.pairs}; and the user's served lists go. Served lists are indexed into {@code impressions}.
+ * compacted {@code ratings.pairs}, and an erasure marker to {@code impressions} ({@link ImpressionsByUser}).
  */
 public final class UsersSink {
     private UsersSink() {}
@@ -26,7 +25,7 @@ public final class UsersSink {
     /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
     static void write(ExecutorClients x, Iterator<RatingsByUser.Profile> profiles, BatchMetrics metrics) {
         String index = x.config.index("users");
-        String impressionsIndex = x.config.index("impressions");
+        String impressionsTopic = x.config.topic("impressions");
         String erasuresTopic = x.config.topic("ratings.erasures");
         String pairsTopic = x.config.topic("ratings.pairs");
         ModelCache.Model model = x.models.current();
@@ -37,11 +36,9 @@ public final class UsersSink {
         while (profiles.hasNext()) {
             RatingsByUser.Profile p = profiles.next();
             String id = String.valueOf(p.getUserId());
-            for (PairChange.Served served : p.getServed())
-                ops.add(EsBulk.index(impressionsIndex, served.getId(), impressionDocument(served)));
-            if (p.getImpressionsServedBefore() != null)
-                deleteImpressions(x, impressionsIndex, p.getUserId(), p.getImpressionsServedBefore());
-            if (!p.isWrite()) continue;
+            // a new erasure: the impressions query erases the lists served to the user
+            if (p.getErasedAt() != null)
+                sends.add(x.kafka.send(impressionsTopic, id, Served.erasure(p.getUserId(), p.getErasedAt())));
             ops.add(p.isErased() ? EsBulk.delete(index, id) : EsBulk.upsert(index, id, document(p, model, now)));
             producedAt.addAll(p.getAppliedProducedAt());
             for (long movieId : p.getErasedMovieIds()) {
@@ -57,47 +54,6 @@ public final class UsersSink {
         for (long t : producedAt) metrics.applied.add(applied - t);
         metrics.writeMs.add(ops.blockedMs());
         metrics.out.add(ops.count());
-    }
-
-    static ImpressionDoc impressionDocument(PairChange.Served s) {
-        return new ImpressionDoc(
-                s.getId(),
-                s.getUserId(),
-                s.getList(),
-                s.getMovieId(),
-                s.getModelVersion(),
-                s.getVariant(),
-                s.getItems(),
-                s.getServedAt());
-    }
-
-    /**
-     * An erased user's lists served before {@code before}. Every earlier batch's impressions are acknowledged, so after a
-     * refresh a search finds them all; later ones never get here (RatingsByUser drops them). Erasures are rare: a
-     * search and a delete per thousand lists is fine.
-     */
-    private static void deleteImpressions(ExecutorClients x, String index, long userId, long before) {
-        try {
-            while (true) {
-                x.es.indices().refresh(r -> r.index(index));
-                var hits = x.es.search(
-                                s -> s.index(index)
-                                        .size(1_000)
-                                        .source(src -> src.fetch(false))
-                                        .query(q -> q.bool(b -> b.filter(f -> f.term(
-                                                        t -> t.field("user_id").value(userId)))
-                                                .filter(f -> f.range(r -> r.untyped(u -> u.field("served_at")
-                                                        .lt(co.elastic.clients.json.JsonData.of(before))))))),
-                                Void.class)
-                        .hits()
-                        .hits();
-                if (hits.isEmpty()) return;
-                x.bulk.write(
-                        hits.stream().map(h -> EsBulk.delete(index, h.id())).toList());
-            }
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException("cannot delete the impressions of erased user " + userId, e);
-        }
     }
 
     static UserDoc document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
