@@ -172,7 +172,9 @@ final class ApiBench {
     /**
      * What logging every served list costs: two API servers in this JVM, one logging impressions (the default) and one
      * with {@code api.impressions=false}, sent the same recommendation requests at 16 connections in alternating
-     * rounds. Both are cold at first, so one warm-up pass each.
+     * rounds. Both are cold at first, so one warm-up pass each. The stream job indexes the lists a batch every
+     * {@code stream.impressions.trigger.ms}: each round lasts two such intervals, so that most of the indexing of a
+     * logging round's lists falls in that round, not in the next one (which would charge it to not logging).
      */
     private void impressionLoggingCost(List<UserProfiles.Profile> users, double seconds) throws Exception {
         report.md("### Impression logging on and off");
@@ -189,7 +191,8 @@ final class ApiBench {
                     "load: recommendations with and without impression logging at " + conns + " connections");
             LoadGenerator.run(conns, seconds / 2, logging); // warm-up
             LoadGenerator.run(conns, seconds / 2, quiet);
-            Comparison c = alternate(conns, seconds, logging, quiet);
+            double round = 2 * config.getInt("stream.impressions.trigger.ms") / 1000.0;
+            Comparison c = alternate(conns, IMPRESSION_ROUNDS, round, logging, quiet);
             double ratio = c.ratio();
             long errors = c.errors();
             report.md("");
@@ -215,16 +218,17 @@ final class ApiBench {
     }
 
     /**
-     * {@code a} and {@code b} alternated in {@link #ROUNDS} rounds, so that drift in the machine's load falls on both
-     * (percentiles: the mean of the rounds'), and their row in the report's table.
+     * {@code a} and {@code b} alternated in {@code rounds} rounds of {@code seconds} each, so that drift in the
+     * machine's load falls on both (percentiles: the mean of the rounds'), and their row in the report's table.
      */
-    private Comparison alternate(int conns, double seconds, IntFunction<HttpRequest> a, IntFunction<HttpRequest> b)
+    private Comparison alternate(
+            int conns, int rounds, double seconds, IntFunction<HttpRequest> a, IntFunction<HttpRequest> b)
             throws Exception {
-        LoadGenerator.Result[] ra = new LoadGenerator.Result[ROUNDS];
-        LoadGenerator.Result[] rb = new LoadGenerator.Result[ROUNDS];
-        for (int round = 0; round < ROUNDS; round++) {
-            ra[round] = LoadGenerator.run(conns, seconds / 2, a);
-            rb[round] = LoadGenerator.run(conns, seconds / 2, b);
+        LoadGenerator.Result[] ra = new LoadGenerator.Result[rounds];
+        LoadGenerator.Result[] rb = new LoadGenerator.Result[rounds];
+        for (int round = 0; round < rounds; round++) {
+            ra[round] = LoadGenerator.run(conns, seconds, a);
+            rb[round] = LoadGenerator.run(conns, seconds, b);
         }
         Comparison c = new Comparison(LoadGenerator.Result.merge(ra), LoadGenerator.Result.merge(rb));
         report.md(String.format(
@@ -253,6 +257,8 @@ final class ApiBench {
      * checked: a SHA-256 of its secret against the cached hash, and the key's own rate-limit bucket.
      */
     private static final int ROUNDS = 4;
+    /** Rounds of the impression-logging comparison: longer ones (see {@link #impressionLoggingCost}), so fewer. */
+    private static final int IMPRESSION_ROUNDS = 3;
 
     private void authenticationCost(List<UserProfiles.Profile> users, double seconds) throws Exception {
         IntFunction<HttpRequest> anonymous = i -> LoadGenerator.get(api.url() + "/api/users/"
@@ -267,7 +273,7 @@ final class ApiBench {
         double worst = Double.MAX_VALUE;
         for (int conns : new int[] {1, 64}) {
             System.err.println("load: recommendations with and without a key at " + conns + " connections");
-            Comparison c = alternate(conns, seconds, keyed, anonymous);
+            Comparison c = alternate(conns, ROUNDS, seconds / 2, keyed, anonymous);
             worst = Math.min(worst, c.ratio());
             errors += c.errors();
         }
