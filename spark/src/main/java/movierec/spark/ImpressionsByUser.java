@@ -66,11 +66,7 @@ public final class ImpressionsByUser extends StatefulProcessor<Long, Served, Ser
         List<Served> out = new ArrayList<>();
         if (latest > known) {
             erasedAt.update(latest);
-            getHandle().listTimers().foreach(t -> {
-                getHandle().deleteTimer((Long) t);
-                return null;
-            });
-            getHandle().registerTimer(timers.getCurrentProcessingTimeInMs() + keepMs);
+            Timers.replace(getHandle(), timers.getCurrentProcessingTimeInMs() + keepMs);
             Served marker = new Served();
             marker.setUserId(userId);
             marker.setErasedAt(latest);

@@ -130,10 +130,7 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
         if (announced && held.exists()) {
             held.get().foreach(ratings::add);
             held.clear();
-            getHandle().listTimers().foreach(t -> {
-                getHandle().deleteTimer((Long) t);
-                return null;
-            });
+            Timers.clear(getHandle());
         }
         apply(movieId, ratings, erasures, timers.getCurrentProcessingTimeInMs(), out);
         return CollectionConverters.asScala(out).iterator();

@@ -94,11 +94,7 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
         Profile p = currentProfile(userId);
         if (erasure > erasedUpTo) {
             erasedBefore.update(erasure);
-            getHandle().listTimers().foreach(t -> {
-                getHandle().deleteTimer((Long) t);
-                return null;
-            });
-            getHandle().registerTimer(timers.getCurrentProcessingTimeInMs() + keepMs);
+            Timers.replace(getHandle(), timers.getCurrentProcessingTimeInMs() + keepMs);
             p.erasedAt = erasureTime;
         }
         p.appliedProducedAt = producedAt;
