@@ -29,9 +29,11 @@ final class ImpressionLog implements AutoCloseable {
                                 // a full buffer or unknown metadata must not hold a request: drop instead
                                 ProducerConfig.MAX_BLOCK_MS_CONFIG,
                                 "5",
-                                // fuller batches: an impression is a log, not a write the caller waits for
+                                // Full batches: an impression is a log, not a write anyone waits for. Each produce
+                                // request costs the API's CPU (measured: 89 µs per list at 20 ms, 35 µs at 500 ms, at
+                                // 1,000 lists a second), so a few per second, not dozens.
                                 ProducerConfig.LINGER_MS_CONFIG,
-                                "20",
+                                "200",
                                 ProducerConfig.CLIENT_ID_CONFIG,
                                 "movierec-impressions"))
                 : null;

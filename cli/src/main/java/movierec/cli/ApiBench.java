@@ -25,6 +25,7 @@ import movierec.api.MovieSearch;
 import movierec.api.PersonalRecommendations;
 import movierec.api.SimilarMovies;
 import movierec.api.UserProfiles;
+import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import movierec.es.ModelCache;
@@ -172,7 +173,7 @@ final class ApiBench {
     /**
      * What logging every served list costs: two API servers in this JVM, one logging impressions (the default) and one
      * with {@code api.impressions=false}, sent the same recommendation requests at 16 connections in alternating
-     * rounds. Both are cold at first, so one warm-up pass each. The stream job indexes the lists a batch every
+     * rounds. Both are cold at first, so one warm-up round each. The stream job indexes the lists a batch every
      * {@code stream.impressions.trigger.ms}: each round lasts two such intervals, so that most of the indexing of a
      * logging round's lists falls in that round, not in the next one (which would charge it to not logging).
      */
@@ -189,10 +190,15 @@ final class ApiBench {
             IntFunction<HttpRequest> quiet = recommendationsOf(users, "http://127.0.0.1:" + off.port());
             System.err.println(
                     "load: recommendations with and without impression logging at " + conns + " connections");
-            LoadGenerator.run(conns, seconds / 2, logging); // warm-up
-            LoadGenerator.run(conns, seconds / 2, quiet);
             double round = 2 * config.getInt("stream.impressions.trigger.ms") / 1000.0;
-            Comparison c = alternate(conns, IMPRESSION_ROUNDS, round, logging, quiet);
+            // Warm-up: a round each. The logging server's Kafka producer is new code to this JVM, and compiling it
+            // (measured: 0.32 ms of CPU per list in a producer's first 10 s, 0.04 ms once warm) is a one-off, not
+            // the cost of logging.
+            LoadGenerator.run(conns, round, logging);
+            LoadGenerator.run(conns, round, quiet);
+            List<LocalProcess> stack = new Stack(config).processesInStopOrder();
+            double[][] cpu = new double[2][stack.size() + 1];
+            Comparison c = alternate(conns, IMPRESSION_ROUNDS, round, logging, quiet, stack, cpu);
             double ratio = c.ratio();
             long errors = c.errors();
             report.md("");
@@ -203,7 +209,45 @@ final class ApiBench {
                                     "Target: impression logging costs at most 5 %% of throughput at 16 connections (%.2f×): **%s**.",
                                     ratio, ratio >= 0.95 ? "met" : "missed"));
             report.md("");
+            cpuPerRequest(stack, cpu, c);
         }
+    }
+
+    /**
+     * Where the logging's cost goes: CPU per 1,000 requests of this JVM (both API servers and the load generator) and
+     * of each of the stack's processes, in the logging rounds and in the others. The first row's difference is the
+     * API's own share; the stream job's, Elasticsearch's and Kafka's are the lists' way into the index, which on a
+     * cluster runs on other machines than the API.
+     */
+    private void cpuPerRequest(List<LocalProcess> stack, double[][] cpu, Comparison c) {
+        report.md("| CPU ms per 1,000 requests | logging | not logging | difference |");
+        report.md("|---|---:|---:|---:|");
+        for (int i = 0; i <= stack.size(); i++) {
+            double on = 1e6 * cpu[0][i] / c.a().requests();
+            double off = 1e6 * cpu[1][i] / c.b().requests();
+            report.md(String.format(
+                    "| %s | %,.0f | %,.0f | %+,.0f (%+.0f %%) |",
+                    i == 0
+                            ? "this JVM: both API servers and the load generator"
+                            : stack.get(i - 1).name(),
+                    on,
+                    off,
+                    on - off,
+                    off == 0 ? 0 : 100 * (on - off) / off));
+        }
+        report.md("");
+    }
+
+    /** CPU seconds used so far by this JVM and by each of {@code stack}'s processes, in that order. */
+    private static double[] cpuSeconds(List<LocalProcess> stack) {
+        double[] out = new double[stack.size() + 1];
+        out[0] = ProcessHandle.current()
+                .info()
+                .totalCpuDuration()
+                .map(d -> d.toNanos() / 1e9)
+                .orElse(0.0);
+        for (int i = 0; i < stack.size(); i++) out[i + 1] = stack.get(i).cpuSeconds();
+        return out;
     }
 
     /** Two variants of the same requests, merged over {@link #ROUNDS} alternating rounds. */
@@ -224,11 +268,31 @@ final class ApiBench {
     private Comparison alternate(
             int conns, int rounds, double seconds, IntFunction<HttpRequest> a, IntFunction<HttpRequest> b)
             throws Exception {
+        return alternate(conns, rounds, seconds, a, b, List.of(), new double[2][1]);
+    }
+
+    /** The same, adding the CPU seconds this JVM and each of {@code stack}'s processes use in a's and b's rounds. */
+    private Comparison alternate(
+            int conns,
+            int rounds,
+            double seconds,
+            IntFunction<HttpRequest> a,
+            IntFunction<HttpRequest> b,
+            List<LocalProcess> stack,
+            double[][] cpu)
+            throws Exception {
         LoadGenerator.Result[] ra = new LoadGenerator.Result[rounds];
         LoadGenerator.Result[] rb = new LoadGenerator.Result[rounds];
         for (int round = 0; round < rounds; round++) {
+            double[] t0 = cpuSeconds(stack);
             ra[round] = LoadGenerator.run(conns, seconds, a);
+            double[] t1 = cpuSeconds(stack);
             rb[round] = LoadGenerator.run(conns, seconds, b);
+            double[] t2 = cpuSeconds(stack);
+            for (int i = 0; i < t0.length; i++) {
+                cpu[0][i] += t1[i] - t0[i];
+                cpu[1][i] += t2[i] - t1[i];
+            }
         }
         Comparison c = new Comparison(LoadGenerator.Result.merge(ra), LoadGenerator.Result.merge(rb));
         report.md(String.format(
