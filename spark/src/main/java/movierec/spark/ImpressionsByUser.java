@@ -67,11 +67,7 @@ public final class ImpressionsByUser extends StatefulProcessor<Long, Served, Ser
         if (latest > known) {
             erasedAt.update(latest);
             Timers.replace(getHandle(), timers.getCurrentProcessingTimeInMs() + keepMs);
-            Served marker = new Served();
-            marker.setUserId(userId);
-            marker.setErasedAt(latest);
-            marker.setItems(List.of());
-            out.add(marker);
+            out.add(Served.marker(userId, latest));
         }
         for (Served s : lists) if (latest == Long.MIN_VALUE || s.getServedAt() >= servedBefore(latest)) out.add(s);
         return CollectionConverters.asScala(out).iterator();

@@ -36,17 +36,22 @@ public final class Served implements Serializable {
             JsonNode node = Events.JSON.readTree(json);
             if (node.has("erasedAt")) {
                 Erasure e = Events.JSON.treeToValue(node, Erasure.class);
-                Served s = new Served();
-                s.userId = e.userId();
-                s.erasedAt = e.erasedAt();
-                s.items = List.of();
-                return s;
+                return marker(e.userId(), e.erasedAt());
             }
             return of(Events.JSON.treeToValue(node, Impression.class));
         } catch (IOException e) {
             // only the API and the stream job write the topic: an unreadable record is a bug, not bad input
             throw new UncheckedIOException("unreadable impression: " + e.getMessage(), e);
         }
+    }
+
+    /** An erasure marker: the user, and the time of their erasure; no list. */
+    static Served marker(long userId, long erasedAt) {
+        Served s = new Served();
+        s.userId = userId;
+        s.erasedAt = erasedAt;
+        s.items = List.of();
+        return s;
     }
 
     /** The key of the user-keyed stage: the user, or {@link #ANONYMOUS}. */
