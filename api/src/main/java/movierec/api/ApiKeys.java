@@ -128,7 +128,11 @@ public final class ApiKeys {
     /** Records the use in the background: a request never waits for this write. */
     private void touch(ApiKey key) {
         async.update(
-                        u -> u.index(index).id(key.id()).doc(Map.of("last_used_at", System.currentTimeMillis())),
+                        // several servers (or threads) may record the same key's use at once: the last one wins
+                        u -> u.index(index)
+                                .id(key.id())
+                                .retryOnConflict(3)
+                                .doc(Map.of("last_used_at", System.currentTimeMillis())),
                         ApiKeyDoc.class)
                 .whenComplete((r, e) -> {
                     if (e != null)

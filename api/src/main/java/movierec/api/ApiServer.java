@@ -230,6 +230,7 @@ public final class ApiServer implements AutoCloseable {
         models.close();
         producer.close();
         impressions.close();
+        progress.close();
         try {
             es.close();
         } catch (IOException ignored) {

@@ -1,5 +1,6 @@
 package movierec.api;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -47,7 +48,8 @@ final class ImpressionLog implements AutoCloseable {
     void served(
             Long userId, String list, Long movieId, String modelVersion, String variant, List<Recommendation> items) {
         if (producer == null) return;
-        List<Long> ids = items.stream().map(r -> r.movie().id()).toList();
+        List<Long> ids = new ArrayList<>(items.size());
+        for (Recommendation r : items) ids.add(r.movie().id());
         ThreadLocalRandom random = ThreadLocalRandom.current();
         Impression i = new Impression(
                 // not UUID.randomUUID(): its SecureRandom is shared by every request thread

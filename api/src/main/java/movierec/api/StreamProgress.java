@@ -7,6 +7,8 @@ import movierec.common.LatencyHistogram;
 import movierec.common.MovierecConfig;
 import movierec.es.StoreUnavailable;
 import movierec.es.StreamProgressDoc;
+import movierec.kafka.KeyedEnd;
+import movierec.kafka.Topics;
 
 /**
  * The stream job's progress as the API sees it (the {@link StreamProgressDoc} the job's driver rewrites as batches
@@ -14,12 +16,16 @@ import movierec.es.StreamProgressDoc;
  * latency histogram for {@code /api/metrics}. Read with real-time GETs, at most one per {@link #POLL_MS} however many
  * requests wait, so waiting clients cost Elasticsearch a few small reads a second.
  */
-final class StreamProgress {
+final class StreamProgress implements AutoCloseable {
     static final long POLL_MS = 20;
 
     private final Polled<StreamProgressDoc> progress;
+    private final KeyedEnd ends;
+    private final String impressionsTopic;
 
     StreamProgress(ElasticsearchClient es, MovierecConfig config) {
+        this.ends = new KeyedEnd(config);
+        this.impressionsTopic = config.topic(Topics.IMPRESSIONS);
         String index = config.index("stream_progress");
         this.progress = new Polled<>(() -> {
             GetResponse<StreamProgressDoc> r = StoreUnavailable.call(
@@ -41,6 +47,22 @@ final class StreamProgress {
             if (left <= 0) return false;
             Thread.sleep(Math.min(POLL_MS, Math.max(1, left / 1_000_000)));
         }
+    }
+
+    /**
+     * Whether the impressions query has committed every record keyed by the user that is in the {@code impressions}
+     * topic now. Asked once the user's erasure is applied: its marker is in the topic by then, so a yes means the
+     * lists served before the erasure are deleted, or dropped on arrival, and none can land later.
+     */
+    boolean impressionsCaughtUp(long userId) {
+        KeyedEnd.End end = ends.of(impressionsTopic, String.valueOf(userId));
+        StreamProgressDoc p = progress.get(POLL_MS);
+        return p != null && p.impressionsRead(end.partition(), end.offset());
+    }
+
+    @Override
+    public void close() {
+        ends.close();
     }
 
     /** The stream job's event -> applied latencies since it started; null before it published any. */

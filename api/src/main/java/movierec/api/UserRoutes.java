@@ -214,8 +214,8 @@ final class UserRoutes {
     /**
      * An erasure's progress, from what is left: the user's document, rating documents and served lists. Nothing about the erasure is
      * stored (it would mention the user), so with {@code after=TOKEN} (the erasure's token) it also says whether the
-     * stream job has applied the erasure event yet: {@code pending}, then {@code erasing} while documents remain,
-     * then {@code complete}. Without a token: {@code complete} when nothing of the user is held, else {@code held}.
+     * stream job has applied the erasure event yet: {@code pending}, then {@code erasing} while documents remain or
+     * the impressions query has not read the erasure's marker yet, then {@code complete}. Without a token: {@code complete} when nothing of the user is held, else {@code held}.
      */
     void erasure(Context ctx) {
         long userId = Params.id(ctx, "userId");
@@ -226,9 +226,12 @@ final class UserRoutes {
         long ratings = users.count("ratings", userId);
         long served = users.count("impressions", userId);
         boolean nothingLeft = !profile && ratings == 0 && served == 0;
+        // The erasure reaches the served lists last, through a marker the impressions query reads on its own trigger:
+        // until it has, a list served just before the erasure may still land (and be deleted then).
+        boolean listsDone = !Boolean.TRUE.equals(applied) || !nothingLeft || progress.impressionsCaughtUp(userId);
         String status = Boolean.FALSE.equals(applied)
                 ? "pending"
-                : nothingLeft ? "complete" : token != null ? "erasing" : "held";
+                : nothingLeft && listsDone ? "complete" : token != null ? "erasing" : "held";
         Map<String, Object> remaining = new LinkedHashMap<>();
         remaining.put("profile", profile);
         remaining.put("ratings", ratings);

@@ -7,6 +7,8 @@ import co.elastic.clients.json.JsonpMapper;
 import co.elastic.clients.json.JsonpUtils;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.lang.management.CompilationMXBean;
+import java.lang.management.ManagementFactory;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -191,11 +193,7 @@ final class ApiBench {
             System.err.println(
                     "load: recommendations with and without impression logging at " + conns + " connections");
             double round = 2 * config.getInt("stream.impressions.trigger.ms") / 1000.0;
-            // Warm-up: a round each. The logging server's Kafka producer is new code to this JVM, and compiling it
-            // (measured: 0.32 ms of CPU per list in a producer's first 10 s, 0.04 ms once warm) is a one-off, not
-            // the cost of logging.
-            LoadGenerator.run(conns, round, logging);
-            LoadGenerator.run(conns, round, quiet);
+            warmUp(conns, round, logging, quiet);
             List<LocalProcess> stack = new Stack(config).processesInStopOrder();
             double[][] cpu = new double[2][stack.size() + 1];
             Comparison c = alternate(conns, IMPRESSION_ROUNDS, round, logging, quiet, stack, cpu);
@@ -212,6 +210,30 @@ final class ApiBench {
             cpuPerRequest(stack, cpu, c);
         }
     }
+
+    /**
+     * Warm-up rounds, a logging and a not logging one each time, until this JVM's JIT compiler is done with them: at
+     * most {@link #WARM_UP_JIT_SHARE} of a round pair's time compiling, or {@link #WARM_UP_PAIRS} pairs. The logging
+     * server's producer and serialisation are code new to this JVM; compiling them is a one-off (measured: 10 s of
+     * compilation in the first 10 s round, still 3 s in the second, under 0.2 s from the fifth), not the cost of
+     * logging, and it falls on the logging rounds.
+     */
+    private static void warmUp(
+            int conns, double round, IntFunction<HttpRequest> logging, IntFunction<HttpRequest> quiet)
+            throws Exception {
+        CompilationMXBean jit = ManagementFactory.getCompilationMXBean();
+        for (int pair = 1; pair <= WARM_UP_PAIRS; pair++) {
+            long before = jit.getTotalCompilationTime();
+            LoadGenerator.run(conns, round, logging);
+            LoadGenerator.run(conns, round, quiet);
+            double compilingMs = jit.getTotalCompilationTime() - before;
+            System.err.printf("warm-up %d: %.1f s compiling in %.0f s%n", pair, compilingMs / 1000, 2 * round);
+            if (compilingMs <= WARM_UP_JIT_SHARE * 2 * round * 1000) return;
+        }
+    }
+
+    private static final int WARM_UP_PAIRS = 8;
+    private static final double WARM_UP_JIT_SHARE = 0.03;
 
     /**
      * Where the logging's cost goes: CPU per 1,000 requests of this JVM (both API servers and the load generator) and

@@ -9,13 +9,15 @@ import java.util.Map;
 /**
  * The stream job's progress as the API needs it, one document ({@link #ID}) in {@code stream_progress}, rewritten by
  * the stream job's driver as batches commit: per {@code ratings} partition the offset below which every event is in
- * the users' documents (the API's read-your-writes waits on it), and the counts of its event -> applied latency
- * histogram ({@code movierec.common.LatencyHistogram}'s buckets) since the job started.
+ * the users' documents (the API's read-your-writes waits on it), per {@code impressions} partition the offset below
+ * which the impressions query has committed every record (an erasure's status waits on its marker), and the counts of
+ * its event -> applied latency histogram ({@code movierec.common.LatencyHistogram}'s buckets) since the job started.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record StreamProgressDoc(
         Map<String, Long> applied,
+        @JsonProperty("impressions_read") Map<String, Long> impressionsRead,
         @JsonProperty("event_to_applied_counts") List<Long> eventToAppliedCounts,
         @JsonProperty("updated_at") Long updatedAt) {
     public static final String ID = "users";
@@ -24,5 +26,11 @@ public record StreamProgressDoc(
     public boolean covers(int partition, long offset) {
         Long end = applied == null ? null : applied.get(String.valueOf(partition));
         return end != null && end > offset;
+    }
+
+    /** Whether the impressions query has committed every record of {@code impressions} partition {@code partition} before {@code end}. */
+    public boolean impressionsRead(int partition, long end) {
+        Long read = impressionsRead == null ? null : impressionsRead.get(String.valueOf(partition));
+        return end == 0 || (read != null && read >= end);
     }
 }

@@ -114,6 +114,10 @@ class ErasureIT {
             try (EventProducer producer = new EventProducer(c)) {
                 producer.sendRating(RatingEvent.of(USER, LATE_MOVIE, 3.5, System.currentTimeMillis(), "erasure-it"))
                         .get();
+                // a list served just before the erasure, still on its way to the impressions index
+                assertThat(ReadYourWritesIT.call("GET", "/api/users/" + USER + "/recommendations", null)
+                                .status())
+                        .isEqualTo(200);
                 erase = admin("DELETE", "/api/users/" + USER);
                 producer.sendMovie(MovieEvent.of(LATE_MOVIE, "Erasure test movie", List.of(99), "erasure-it"))
                         .get();
@@ -126,6 +130,16 @@ class ErasureIT {
                     .isEqualTo(403);
             JsonNode progress = awaitComplete(token);
             assertThat(progress.path("eventApplied").asBoolean()).isTrue();
+            // complete means complete: no list of the user lands afterwards (two impressions triggers watched)
+            long watchUntil = System.nanoTime()
+                    + Duration.ofMillis(2L * c.getInt("stream.impressions.trigger.ms") + 1_000)
+                            .toNanos();
+            while (System.nanoTime() < watchUntil) {
+                JsonNode now = admin("GET", "/api/users/" + USER + "/erasure?after=" + token)
+                        .json();
+                assertThat(now.path("status").asText()).as(now.toString()).isEqualTo("complete");
+                Thread.sleep(200);
+            }
             TestStack.await("the late movie to be announced", 60_000, () -> movieExists(es, c, LATE_MOVIE));
             TestStack.await("the late rating to be applied (its movie statistics written)", 60_000, () -> {
                 try {

@@ -25,9 +25,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes what the users' documents reflect ({@link AppliedOffsets}) and the event -> applied latencies as the
- * {@link StreamProgressDoc} in Elasticsearch, from the driver, each time a ratings or users batch commits: the API's
- * {@code after=} waits on it. Only offsets and counts pass through here.
+ * Publishes what the users' documents reflect ({@link AppliedOffsets}), how far the impressions query has read, and the
+ * event -> applied latencies as the {@link StreamProgressDoc} in Elasticsearch, from the driver, each time a ratings,
+ * users or impressions batch commits: the API's {@code after=} waits on it, and an erasure's status on the impressions'
+ * part. Only offsets and counts pass through here.
  */
 final class AppliedProgress extends StreamingQueryListener {
     private static final Logger LOG = LoggerFactory.getLogger(AppliedProgress.class);
@@ -37,12 +38,16 @@ final class AppliedProgress extends StreamingQueryListener {
     private final String index;
     private final String ratingsTopic;
     private final String pairsTopic;
+    private final String impressionsTopic;
     private final BatchMetrics.Latencies latencies;
     private final AppliedOffsets offsets = new AppliedOffsets();
     /** Per ratings batch (until its progress arrives): the pair offsets written up to its end. */
     private final Map<Long, Map<Integer, Long>> pairsWritten = new ConcurrentHashMap<>();
 
     private volatile Map<Integer, Long> latestPairs = Map.of();
+    /** Per {@code impressions} partition, the next offset the impressions query reads (all before it committed). */
+    private final Map<Integer, Long> impressionsRead = new ConcurrentHashMap<>();
+
     private StreamProgressDoc published;
     private boolean failing;
 
@@ -51,6 +56,7 @@ final class AppliedProgress extends StreamingQueryListener {
         this.index = config.index("stream_progress");
         this.ratingsTopic = config.topic("ratings");
         this.pairsTopic = config.topic("ratings.pairs");
+        this.impressionsTopic = config.topic("impressions");
         this.latencies = latencies;
     }
 
@@ -58,9 +64,11 @@ final class AppliedProgress extends StreamingQueryListener {
      * Where a (re)started job stands: the ratings query's committed offsets count once the users query has read every
      * pair already in the topic, since the batch that wrote them may have been the last before the stop.
      */
-    void seed(MovierecConfig config, Path ratingsCheckpoint, Path usersCheckpoint) throws Exception {
+    void seed(MovierecConfig config, Path ratingsCheckpoint, Path usersCheckpoint, Path impressionsCheckpoint)
+            throws Exception {
         offsets.ratingsDone(committed(ratingsCheckpoint, ratingsTopic), lastOffsets(config, pairsTopic));
         offsets.usersDone(committed(usersCheckpoint, pairsTopic));
+        impressionsRead.putAll(committed(impressionsCheckpoint, impressionsTopic));
         publish();
     }
 
@@ -84,6 +92,9 @@ final class AppliedProgress extends StreamingQueryListener {
                 pairsWritten.keySet().removeIf(id -> id < p.batchId());
             } else if ("users".equals(p.name())) {
                 offsets.usersDone(endOffsets(p.sources(), pairsTopic));
+            } else if ("impressions".equals(p.name())) {
+                endOffsets(p.sources(), impressionsTopic)
+                        .forEach((partition, o) -> impressionsRead.merge(partition, o, Math::max));
             } else {
                 return;
             }
@@ -102,10 +113,13 @@ final class AppliedProgress extends StreamingQueryListener {
         offsets.applied().forEach((partition, offset) -> applied.put(String.valueOf(partition), offset));
         LatencyHistogram h = latencies.value();
         List<Long> counts = Arrays.stream(h.counts()).boxed().toList();
+        Map<String, Long> impressions = new HashMap<>();
+        impressionsRead.forEach((partition, offset) -> impressions.put(String.valueOf(partition), offset));
         if (published != null
                 && published.applied().equals(applied)
+                && published.impressionsRead().equals(impressions)
                 && published.eventToAppliedCounts().equals(counts)) return;
-        StreamProgressDoc doc = new StreamProgressDoc(applied, counts, System.currentTimeMillis());
+        StreamProgressDoc doc = new StreamProgressDoc(applied, impressions, counts, System.currentTimeMillis());
         es.index(i -> i.index(index).id(StreamProgressDoc.ID).document(doc));
         published = doc;
         failing = false;

@@ -77,7 +77,10 @@ public final class StreamJob {
         ElasticsearchClient progressEs = EsClients.create(config);
         AppliedProgress applied = new AppliedProgress(progressEs, config, usersMetrics.applied);
         applied.seed(
-                config, checkpoints.resolve(checkpointName("ratings")), checkpoints.resolve(checkpointName("users")));
+                config,
+                checkpoints.resolve(checkpointName("ratings")),
+                checkpoints.resolve(checkpointName("users")),
+                checkpoints.resolve(checkpointName("impressions")));
         spark.streams().addListener(applied);
         // The settings travel to the executors with each task; there they build their clients once per JVM.
         Map<String, String> settings = config.toEnv();
