@@ -20,6 +20,7 @@ import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 import movierec.common.Experiment;
 import movierec.common.MovierecConfig;
+import movierec.common.NextMovies;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
 import movierec.es.ModelCache;
@@ -88,8 +89,9 @@ public final class PersonalRecommendations {
 
     /**
      * The same, ranked as the variant {@code kind} ranks: {@code blend} as above, {@code als} by the ALS part of the
-     * same vectors alone (the query vector's other parts set to 0, so Elasticsearch's kNN ranks by the ALS score), and
-     * {@code popularity} by the most rated movies the user has not rated.
+     * same vectors alone (the query vector's other parts set to 0, so Elasticsearch's kNN ranks by the ALS score),
+     * {@code next} as the blend with its top 100 re-ranked by what follows the user's last movies ({@link NextMovies}),
+     * and {@code popularity} by the most rated movies the user has not rated.
      */
     public ForUser forUser(long userId, int k, Filters filters, double diversity, Experiment.Kind kind) {
         UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
@@ -117,9 +119,11 @@ public final class PersonalRecommendations {
             Supplier<Explanations.Split> split = fromDocument != null
                     ? () -> fromDocument
                     : CompletableFuture.supplyAsync(() -> explanations.split(userId), READS)::join;
-            boolean alsOnly = kind == Experiment.Kind.ALS;
-            float[] query = alsOnly ? models.current().layout().alsQuery(p.vector()) : p.vector();
-            fresh = knn(query, p.rated(), split, k, filters, diversity, alsOnly);
+            float[] query =
+                    kind == Experiment.Kind.ALS ? models.current().layout().alsQuery(p.vector()) : p.vector();
+            List<Long> history =
+                    p.doc().ratedMovieIds() == null ? List.of() : p.doc().ratedMovieIds();
+            fresh = knn(query, p.rated(), split, k, filters, diversity, kind, history);
         }
         ForUser served = new ForUser(
                 fresh,
@@ -151,16 +155,16 @@ public final class PersonalRecommendations {
         float[] x = m.userVector(ids, values);
         if (x == null) return popular.excluding(ratings.keySet(), topGenres(m, ratings.keySet()), k, filters);
         Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
-        boolean alsOnly = kind == Experiment.Kind.ALS;
         float[] query = VectorLayout.userForCosine(x);
         return knn(
-                alsOnly ? m.layout().alsQuery(query) : query,
+                kind == Experiment.Kind.ALS ? m.layout().alsQuery(query) : query,
                 ratings.keySet(),
                 () -> split,
                 k,
                 filters,
                 diversity,
-                alsOnly);
+                kind,
+                ids);
     }
 
     /**
@@ -168,7 +172,8 @@ public final class PersonalRecommendations {
      * the score served (the sum of the explanation's contributions); the reason names the largest contribution. A bonus
      * for the user's top genres on top of the model's order lowered offline NDCG@10, so the model's order is served.
      * With diversity > 0 the list is picked from a larger set of candidates by {@link Diversity}; 0 sends exactly the
-     * request without it.
+     * request without it. The {@code next} kind re-scores the top {@link NextMovies#CANDIDATES} by the transitions of
+     * the last movies of {@code history} (oldest first) before either.
      */
     private List<Recommendation> knn(
             float[] storedVector,
@@ -177,11 +182,16 @@ public final class PersonalRecommendations {
             int k,
             Filters filters,
             double diversity,
-            boolean alsOnly) {
+            Experiment.Kind kind,
+            List<Long> history) {
         ModelCache.Model m = models.current();
+        boolean alsOnly = kind == Experiment.Kind.ALS;
+        boolean next = kind == Experiment.Kind.NEXT;
         int size = diversity > 0 ? Diversity.candidates(k) : k;
-        SearchResponse<MovieSummary> r = StoreUnavailable.call(() ->
-                es.search(knnRequest(config.index("movies"), storedVector, rated, size, filters), MovieSummary.class));
+        if (next) size = Math.max(size, NextMovies.CANDIDATES);
+        int knnSize = size;
+        SearchResponse<MovieSummary> r = StoreUnavailable.call(() -> es.search(
+                knnRequest(config.index("movies"), storedVector, rated, knnSize, filters), MovieSummary.class));
         List<Hit<MovieSummary>> hits = r.hits().hits();
         double[] scores = new double[hits.size()];
         List<float[]> factors = new ArrayList<>(hits.size());
@@ -194,7 +204,10 @@ public final class PersonalRecommendations {
             // the sequential part says "rated in the same session", the genre part only repeats the genres.
             factors.add(item == null ? null : item.factors());
         }
-        int[] order = diversity > 0 ? Diversity.rerank(scores, factors, diversity, k) : inOrder(hits.size());
+        if (next) scores = NextMovies.rescore(ids(hits), scores, latestRows(m, history));
+        int[] order = diversity > 0
+                ? Diversity.rerank(scores, factors, diversity, k)
+                : next ? byScore(scores, k) : inOrder(hits.size());
         Explanations.Split split = unwrapped(explanation);
         List<Recommendation> out = new ArrayList<>();
         for (int i : order) {
@@ -206,6 +219,32 @@ public final class PersonalRecommendations {
             out.forEach(rec -> exclude.add(rec.movieId()));
             out.addAll(popular.excluding(exclude, List.of(), k - out.size(), filters));
         }
+        return out;
+    }
+
+    private static long[] ids(List<Hit<MovieSummary>> hits) {
+        long[] out = new long[hits.size()];
+        for (int i = 0; i < out.length; i++) out[i] = hits.get(i).source().id();
+        return out;
+    }
+
+    /** The transition rows of the last {@link NextMovies#LAST} movies of {@code history} (oldest first), latest first. */
+    private static List<NextMovies.Row> latestRows(ModelCache.Model m, List<Long> history) {
+        List<NextMovies.Row> out = new ArrayList<>();
+        for (int i = history.size() - 1; i >= 0 && out.size() < NextMovies.LAST; i--) {
+            ModelCache.Item item = m.items().get(history.get(i));
+            out.add(item == null ? NextMovies.Row.NONE : item.followers());
+        }
+        return out;
+    }
+
+    /** The indices of the {@code k} highest scores, highest first (ties: the earlier first). */
+    private static int[] byScore(double[] scores, int k) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+        int[] out = new int[Math.min(k, order.length)];
+        for (int i = 0; i < out.length; i++) out[i] = order[i];
         return out;
     }
 

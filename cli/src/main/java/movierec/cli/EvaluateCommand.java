@@ -19,6 +19,7 @@ import movierec.api.PopularMovies;
 import movierec.api.Recommendation;
 import movierec.api.UserProfiles;
 import movierec.common.BeyondAccuracy;
+import movierec.common.Experiment;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.common.Progress;
@@ -46,8 +47,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description =
                 "Measure P@K, R@K, NDCG@K and HitRate@K of what the API serves, with coverage, novelty, intra-list"
-                        + " diversity and the Gini index of exposure, at diversity 0, 0.3 and 0.6 and for a popularity"
-                        + " baseline.")
+                        + " diversity and the Gini index of exposure, at diversity 0, 0.3 and 0.6, for the next variant"
+                        + " (the blend re-ranked by transitions) and for a popularity baseline.")
 public final class EvaluateCommand implements Callable<Integer> {
     @Option(
             names = "--train",
@@ -134,6 +135,11 @@ public final class EvaluateCommand implements Callable<Integer> {
                     served.put(
                             modelName(d),
                             ids(personal.forUser(e.getKey(), k, Filters.NONE, d).items()));
+                // the next variant: the same blend, its top 100 re-ranked by what follows the user's last movies
+                served.put(
+                        "next d=0",
+                        ids(personal.forUser(e.getKey(), k, Filters.NONE, 0, Experiment.Kind.NEXT)
+                                .items()));
                 UserProfiles.Profile p = users.profile(e.getKey());
                 served.put(
                         "popularity",

@@ -30,7 +30,7 @@ import movierec.es.VariantDoc;
  */
 public final class Experiments {
     /** The variants that always exist: one of each kind, named after it. */
-    public static final List<String> BUILT_IN = List.of("blend", "als", "popularity");
+    public static final List<String> BUILT_IN = List.of("blend", "als", "next", "popularity");
 
     private final ElasticsearchClient es;
     private final MovierecConfig config;

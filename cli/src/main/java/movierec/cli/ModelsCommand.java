@@ -71,7 +71,10 @@ public final class ModelsCommand implements Callable<Integer> {
         return r.found() ? r.source() : null;
     }
 
-    /** A built-in variant's figure from the latest training: the chosen blend, or the best ALS alone. */
+    /**
+     * A built-in variant's figure from the latest training: the chosen blend, the blend re-ranked by transitions, or the
+     * best ALS alone.
+     */
     static String builtInNdcg(String kind, ModelDoc latest) {
         return switch (kind) {
             case "blend" -> ndcg(latest.validation(), "chosen");
@@ -79,6 +82,7 @@ public final class ModelsCommand implements Callable<Integer> {
                 Map<String, Object> best = TrainCommand.bestAls(latest.validation());
                 yield best == null ? "-" : String.format("%.4f", ((Number) best.get("ndcg10")).doubleValue());
             }
+            case "next" -> ndcg(latest.validation(), "next");
             default -> "- (see ./movierec evaluate: the popularity baseline)";
         };
     }

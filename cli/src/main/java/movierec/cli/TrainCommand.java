@@ -27,14 +27,15 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(
             names = "--kind",
             defaultValue = "blend",
-            description = "The variant's kind: blend (the whole model), als (its ALS part alone) or popularity (no"
-                    + " training: the most rated movies). Default ${DEFAULT-VALUE}.")
+            description = "The variant's kind: blend (the whole model), als (its ALS part alone), next (the blend's"
+                    + " top 100 re-ranked by what follows the user's last movies) or popularity (no training: the most"
+                    + " rated movies). Default ${DEFAULT-VALUE}.")
     String kind;
 
     @Override
     public Integer call() throws Exception {
         Experiment.Kind k = Experiment.Kind.of(kind);
-        if (k == null) throw new IllegalArgumentException("unknown kind " + kind + ": blend, als or popularity");
+        if (k == null) throw new IllegalArgumentException("unknown kind " + kind + ": blend, als, next or popularity");
         if (variant != null && (!variant.matches("[a-z0-9_-]{1,40}") || Experiments.BUILT_IN.contains(variant)))
             throw new IllegalArgumentException(
                     "variant names are 1-40 of a-z, 0-9, - and _, other than " + Experiments.BUILT_IN);

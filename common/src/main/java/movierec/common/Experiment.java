@@ -21,6 +21,8 @@ public final class Experiment {
         BLEND,
         /** The ALS part of the same model alone. */
         ALS,
+        /** The blend, its top candidates re-ranked by what follows the user's last movies ({@link NextMovies}). */
+        NEXT,
         /** The most rated movies the user has not rated: a deliberately weak control. */
         POPULARITY;
 

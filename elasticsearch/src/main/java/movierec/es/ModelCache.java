@@ -14,6 +14,7 @@ import java.util.Set;
 import movierec.common.FoldIn;
 import movierec.common.GenreTaste;
 import movierec.common.MovierecConfig;
+import movierec.common.NextMovies;
 import movierec.common.Sequence;
 import movierec.common.VectorLayout;
 import movierec.common.Vectors;
@@ -30,8 +31,9 @@ public final class ModelCache implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ModelCache.class);
     /**
      * A movie as the recommender needs it: its stored vector ({@code embedding}, with the cosine coordinate), its ALS
-     * factors (raw), the sequential part of its stored vector ({@code next}, scaled as stored) and its context vector
-     * ({@link Sequence}); the last two are empty for an ALS-only model.
+     * factors (raw), the sequential part of its stored vector ({@code next}, scaled as stored), its context vector
+     * ({@link Sequence}) and its strongest transitions ({@link NextMovies}); the last three are empty for an ALS-only
+     * model.
      */
     public record Item(
             long id,
@@ -40,7 +42,8 @@ public final class ModelCache implements AutoCloseable {
             float[] embedding,
             float[] factors,
             float[] next,
-            float[] context) {
+            float[] context,
+            NextMovies.Row followers) {
         /**
          * This rated movie's term in the sequential score of {@code target} when it is the user's {@code age}-th latest
          * (0 = the latest): w_age · a·b; 0 beyond the context or for an ALS-only model.
@@ -264,7 +267,10 @@ public final class ModelCache implements AutoCloseable {
                 stored,
                 layout.alsFactors(stored),
                 layout.sequential(stored),
-                movie.context() == null ? new float[0] : movie.context());
+                movie.context() == null ? new float[0] : movie.context(),
+                movie.nextMovieIds() == null || movie.nextWeights() == null
+                        ? NextMovies.Row.NONE
+                        : new NextMovies.Row(movie.nextMovieIds(), movie.nextWeights()));
     }
 
     /** A model version from its document's {@code params} and its movies. */

@@ -78,7 +78,7 @@ class ModelCacheTest {
             List<String> genres = List.of(GenreTaste.GENRES.get(random.nextInt(GenreTaste.GENRES.size())));
             float[] y = layout.item(gaussian(random, 3), gaussian(random, 2), GenreTaste.itemVector(genres));
             MovieVectorsDoc doc = new MovieVectorsDoc(
-                    id, "movie " + id, genres, VectorLayout.itemForCosine(y, 20), gaussian(random, 2));
+                    id, "movie " + id, genres, VectorLayout.itemForCosine(y, 20), gaussian(random, 2), null, null);
             items.put(id, ModelCache.item(layout, doc));
         }
         return ModelCache.model("test", params, items);

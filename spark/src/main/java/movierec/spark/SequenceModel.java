@@ -5,6 +5,7 @@ import dev.ludovic.netlib.lapack.LAPACK;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import movierec.common.NextMovies;
 import movierec.common.Sequence;
 import org.netlib.util.intW;
 
@@ -29,8 +30,12 @@ public final class SequenceModel {
     static final int OVERSAMPLE = 64;
     static final int ITERATIONS = 4;
 
-    /** Context vectors A (n × rank) and item vectors B (n × rank), row-major, rows in item-index order. */
-    public record Vectors(int items, int rank, double[] context, double[] item) {
+    /**
+     * Context vectors A (n × rank) and item vectors B (n × rank), row-major, rows in item-index order; per item its
+     * strongest transitions ({@link NextMovies}): the items that follow it and their shares of its row of Mn.
+     */
+    public record Vectors(
+            int items, int rank, double[] context, double[] item, int[][] nextItems, float[][] nextWeights) {
         public float[] context(int i) {
             return row(context, i);
         }
@@ -132,7 +137,32 @@ public final class SequenceModel {
         double[] b = new double[items * rank];
         // B = X · top: in column-major, B_c (rank × n) = topᵀ (rank × l) · X_c (l × n)
         BLAS.getInstance().dgemm("T", "N", rank, items, l, 1.0, top, l, x, l, 0.0, b, rank);
-        return new Vectors(items, rank, mn.times(b, rank), b);
+        int[][] nextItems = new int[items][];
+        float[][] nextWeights = new float[items][];
+        strongestTransitions(mn, NextMovies.ROW, nextItems, nextWeights);
+        return new Vectors(items, rank, mn.times(b, rank), b, nextItems, nextWeights);
+    }
+
+    /** Each row's {@code keep} largest entries of {@code mn}, largest first, as shares of the whole row's sum. */
+    static void strongestTransitions(Csr mn, int keep, int[][] items, float[][] weights) {
+        for (int r = 0; r < mn.rows(); r++) {
+            int from = mn.start()[r];
+            int to = mn.start()[r + 1];
+            double sum = 0;
+            Integer[] order = new Integer[to - from];
+            for (int p = from; p < to; p++) {
+                sum += mn.val()[p];
+                order[p - from] = p;
+            }
+            Arrays.sort(order, (a, b) -> Double.compare(mn.val()[b], mn.val()[a]));
+            int n = Math.min(keep, order.length);
+            items[r] = new int[n];
+            weights[r] = new float[n];
+            for (int i = 0; i < n; i++) {
+                items[r][i] = mn.col()[order[i]];
+                weights[r][i] = (float) (mn.val()[order[i]] / sum);
+            }
+        }
     }
 
     /** Mn = diag(cnt^−½) · M · diag(cnt^−¼), M the weighted forward transitions within {@link Sequence#WINDOW}. */

@@ -5,6 +5,7 @@ import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -15,6 +16,7 @@ import java.util.Set;
 import movierec.common.FoldIn;
 import movierec.common.GenreTaste;
 import movierec.common.MovierecConfig;
+import movierec.common.NextMovies;
 import movierec.common.Ranking;
 import movierec.common.RatingEvent;
 import movierec.common.TemporalSplit;
@@ -109,19 +111,22 @@ public final class TrainJob {
             // train.grid=fixed skips tuning and validates only the first setting (tests, quick demos).
             Tuned tuned = tune(spark, split, config.get("train.grid").equals("fixed") ? GRID.subList(0, 1) : GRID);
             long t = System.currentTimeMillis();
-            Ranking.Metrics chosen = validate(Trained.of(tuned.model(), split.train(), data.genres()), split);
+            Trained validated = Trained.of(tuned.model(), split.train(), data.genres());
+            Ranking.Metrics chosen = validate(validated, split);
+            Ranking.Metrics next = validate(validated, split, true);
             LOG.info(
-                    "ALS {} + sequential: validation NDCG@10 {} P@10 {} ({} ms)",
+                    "ALS {} + sequential: validation NDCG@10 {} P@10 {}; re-ranked by transitions (next) NDCG@10 {} ({} ms)",
                     tuned.best(),
                     String.format("%.4f", chosen.ndcg()),
                     String.format("%.4f", chosen.precision()),
+                    String.format("%.4f", next.ndcg()),
                     System.currentTimeMillis() - t);
             Params best = tuned.best();
             Trained model = Trained.of(
                     als(best).fit(toDataset(spark, withDismissals(weighted(data.ratings(), best), data.dismissed()))),
                     data.ratings(),
                     data.genres());
-            String version = publish(es, config, model, best, chosen, tuned.validation());
+            String version = publish(es, config, model, best, chosen, next, tuned.validation());
             LOG.info(
                     "model {} ({}) written: {} movies, {} users, validation NDCG@10 {} in {} s",
                     version,
@@ -240,6 +245,7 @@ public final class TrainJob {
             Trained model,
             Params best,
             Ranking.Metrics chosen,
+            Ranking.Metrics next,
             Map<String, Object> validation)
             throws IOException {
         String version = "als-seq-" + System.currentTimeMillis();
@@ -264,19 +270,7 @@ public final class TrainJob {
                 version,
                 "als-implicit+sequential",
                 params,
-                Map.of(
-                        "chosen",
-                        Map.of(
-                                "ndcg10",
-                                chosen.ndcg(),
-                                "precision10",
-                                chosen.precision(),
-                                "recall10",
-                                chosen.recall(),
-                                "hit10",
-                                chosen.hit()),
-                        "als_grid",
-                        validation),
+                Map.of("chosen", figures(chosen), "next", figures(next), "als_grid", validation),
                 System.currentTimeMillis(),
                 true);
         es.index(i -> i.index(config.index("models")).id(version).document(doc));
@@ -284,6 +278,10 @@ public final class TrainJob {
         es.index(
                 i -> i.index(config.index("models")).id("current").document(doc).refresh(Refresh.True));
         return version;
+    }
+
+    private static Map<String, Object> figures(Ranking.Metrics m) {
+        return Map.of("ndcg10", m.ndcg(), "precision10", m.precision(), "recall10", m.recall(), "hit10", m.hit());
     }
 
     /** Each user's ratings times their recency weights ({@link FoldIn#recencyWeight}), by position in time. */
@@ -328,11 +326,22 @@ public final class TrainJob {
 
     /** NDCG@10 etc. of the model on the held-out part, ranking every movie with factors the user has not rated. */
     static Ranking.Metrics validate(Trained m, TemporalSplit.Split split) {
+        return validate(m, split, false);
+    }
+
+    /**
+     * The model's figures on the split's held-out ratings: every unrated movie ranked by the blend, or with
+     * {@code next} its top {@link NextMovies#CANDIDATES} re-ranked by the transitions of the user's last movies, as the
+     * API's {@code next} variant serves them.
+     */
+    static Ranking.Metrics validate(Trained m, TemporalSplit.Split split, boolean next) {
         Map<Integer, float[]> items = new HashMap<>();
         for (int id : m.items().keySet()) items.put(id, m.itemVector(id));
-        Map<Long, Set<Long>> seen = new HashMap<>();
+        Map<Integer, NextMovies.Row> followers = next ? m.followers() : Map.of();
+        Map<Long, List<RatingEvent>> history = new HashMap<>();
         for (RatingEvent r : split.train())
-            seen.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
+            history.computeIfAbsent(r.userId(), u -> new ArrayList<>()).add(r);
+        history.values().forEach(h -> h.sort(RatingEvent.OLDEST_FIRST));
         Map<Long, Set<Long>> held = new HashMap<>();
         for (RatingEvent r : split.test())
             held.computeIfAbsent(r.userId(), u -> new HashSet<>()).add(r.movieId());
@@ -340,9 +349,36 @@ public final class TrainJob {
         for (Map.Entry<Long, Set<Long>> e : held.entrySet()) {
             float[] x = m.userVector(e.getKey().intValue());
             if (x == null) continue;
-            all.add(Ranking.of(topK(x, items, seen.getOrDefault(e.getKey(), Set.of()), 10), e.getValue(), 10));
+            List<RatingEvent> mine = history.getOrDefault(e.getKey(), List.of());
+            Set<Long> seen = new HashSet<>();
+            mine.forEach(r -> seen.add(r.movieId()));
+            List<Long> top = topK(x, items, seen, next ? NextMovies.CANDIDATES : 10);
+            if (next) top = reranked(x, items, top, mine, followers);
+            all.add(Ranking.of(top, e.getValue(), 10));
         }
         return Ranking.mean(all);
+    }
+
+    /** The blend's candidates re-ranked as {@link NextMovies} says, top 10. */
+    private static List<Long> reranked(
+            float[] x,
+            Map<Integer, float[]> items,
+            List<Long> candidates,
+            List<RatingEvent> oldestFirst,
+            Map<Integer, NextMovies.Row> followers) {
+        long[] ids = candidates.stream().mapToLong(Long::longValue).toArray();
+        double[] scores = new double[ids.length];
+        for (int i = 0; i < ids.length; i++) scores[i] = Vectors.dot(x, items.get((int) ids[i]));
+        List<NextMovies.Row> latest = new ArrayList<>();
+        for (int i = oldestFirst.size() - 1; i >= 0 && latest.size() < NextMovies.LAST; i--)
+            latest.add(followers.getOrDefault(oldestFirst.get(i).movieId().intValue(), NextMovies.Row.NONE));
+        double[] rescored = NextMovies.rescore(ids, scores, latest);
+        Integer[] order = new Integer[ids.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Double.compare(rescored[b], rescored[a]));
+        List<Long> out = new ArrayList<>();
+        for (int i = 0; i < Math.min(10, order.length); i++) out.add(ids[order[i]]);
+        return out;
     }
 
     static List<Long> topK(float[] x, Map<Integer, float[]> items, Set<Long> exclude, int k) {
@@ -371,6 +407,7 @@ public final class TrainJob {
                 .mapToDouble(v -> Math.sqrt(Vectors.dot(v, v)))
                 .max()
                 .orElse(1);
+        Map<Integer, NextMovies.Row> followers = model.followers();
         List<BulkOperation> ops = new ArrayList<>();
         stored.forEach((id, v) -> ops.add(EsBulk.upsert(
                 config.index("movies"),
@@ -378,12 +415,14 @@ public final class TrainJob {
                 new EmbeddingDoc(
                         VectorLayout.itemForCosine(v, maxNorm),
                         model.seq().context(model.index().get(id)),
+                        followers.get(id).movieIds(),
+                        followers.get(id).weights(),
                         version))));
         for (int id : model.users().keySet()) {
             ops.add(EsBulk.updateIfExists(
                     config.index("users"),
                     String.valueOf(id),
-                    new EmbeddingDoc(VectorLayout.userForCosine(model.userVector(id)), null, version)));
+                    EmbeddingDoc.ofUser(VectorLayout.userForCosine(model.userVector(id)), version)));
         }
         new EsBulk(es, config.getInt("es.bulk.concurrency")).write(ops);
     }

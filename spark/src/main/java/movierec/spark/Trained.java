@@ -8,6 +8,7 @@ import java.util.Objects;
 import java.util.PriorityQueue;
 import java.util.TreeSet;
 import movierec.common.GenreTaste;
+import movierec.common.NextMovies;
 import movierec.common.RatingEvent;
 import movierec.common.Sequence;
 import movierec.common.VectorLayout;
@@ -77,6 +78,20 @@ record Trained(
                 meanTopScore(userSeq, seqItems),
                 SEQ_WEIGHT);
         return new Trained(items, users, index, seq, userSeq, layout, genres, userGenres);
+    }
+
+    /** Each movie's strongest transitions ({@link NextMovies}), by movie id. */
+    Map<Integer, NextMovies.Row> followers() {
+        long[] movieOf = new long[index.size()];
+        index.forEach((id, i) -> movieOf[i] = id);
+        Map<Integer, NextMovies.Row> out = new HashMap<>();
+        index.forEach((id, i) -> {
+            int[] next = seq.nextItems()[i];
+            long[] ids = new long[next.length];
+            for (int f = 0; f < next.length; f++) ids[f] = movieOf[next[f]];
+            out.put(id, new NextMovies.Row(ids, seq.nextWeights()[i]));
+        });
+        return out;
     }
 
     /** The stored movie vector (before the cosine augmentation). */

@@ -136,7 +136,9 @@ class FoldInMatchesTrainingTest {
                     "movie " + id,
                     genres.get(id),
                     VectorLayout.itemForCosine(trained.itemVector(id), maxNorm),
-                    trained.seq().context(trained.index().get(id)));
+                    trained.seq().context(trained.index().get(id)),
+                    null,
+                    null);
             items.put((long) id, ModelCache.item(layout, doc));
         }
         return ModelCache.model("test", params, items);

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.util.List;
 import java.util.Map;
+import movierec.common.NextMovies;
 import movierec.es.ModelCache;
 import org.junit.jupiter.api.Test;
 
@@ -24,7 +25,14 @@ class UsersSinkTest {
     void aProfileWithAModelHasTheLiveVectorAndTheModelVersion() {
         // rank 1, one movie with factor 1, no regularisation: the fold-in of any rating of it is exactly 1
         ModelCache.Item heat = new ModelCache.Item(
-                5, "Heat", List.of(), new float[] {1, 0}, new float[] {1}, new float[0], new float[0]);
+                5,
+                "Heat",
+                List.of(),
+                new float[] {1, 0},
+                new float[] {1},
+                new float[0],
+                new float[0],
+                NextMovies.Row.NONE);
         ModelCache.Model model =
                 ModelCache.model("m1", Map.of("rank", 1, "regParam", 0.0, "alpha", 1.0), Map.of(5L, heat));
         assertThat(EsJson.of(UsersSink.document(profile(), model, 2000)))
