@@ -28,31 +28,36 @@ public final class Explanations {
         this.models = models;
     }
 
+    /** The largest contributions to a movie's score, and the model version whose score they split. */
+    public record Because(String modelVersion, List<Contribution> items) {}
+
     /** The {@code k} largest contributions to the score of {@code movieId} for the user, largest first. */
-    public List<Contribution> because(long userId, long movieId, int k) {
+    public Because because(long userId, long movieId, int k) {
+        ModelCache.Model m = models.current();
         UserProfiles.Profile p =
                 users.profile(userId, List.of("rated_movie_ids", "history_ratings", "dismissed_movie_ids"));
-        Split split = p == null ? null : fromDocument(p);
-        List<Contribution> out = new ArrayList<>((split != null ? split : split(userId)).of(movieId));
+        Split split = p == null ? null : fromDocument(p, m);
+        List<Contribution> out = new ArrayList<>((split != null ? split : split(userId, m)).of(movieId));
         out.sort(Comparator.comparingDouble(Contribution::contribution).reversed());
-        return out.subList(0, Math.min(k, out.size()));
+        return new Because(m.empty() ? null : m.version(), out.subList(0, Math.min(k, out.size())));
     }
 
     /**
      * The split for a stored user from their document: the history their vector was folded from (rated movie ids
      * oldest first and their ratings, and the movies they dismissed), so the contributions add up to the score of
-     * exactly that vector. Null for a document written before it held the ratings.
+     * exactly that vector (refolded with {@code m} when it was folded with another model). Null for a document
+     * written before it held the ratings.
      */
-    Split fromDocument(UserProfiles.Profile p) {
+    Split fromDocument(UserProfiles.Profile p, ModelCache.Model m) {
         List<Long> ids = p.doc().ratedMovieIds();
         List<Double> ratings = p.doc().historyRatings();
         if (ids == null || ratings == null || ids.size() != ratings.size()) return null;
         List<Long> dismissed = p.doc().dismissedMovieIds();
-        return new Split(models.current(), ids, ratings, dismissed == null ? List.of() : dismissed);
+        return new Split(m, ids, ratings, dismissed == null ? List.of() : dismissed);
     }
 
     /** The split for a stored user, from their ratings in the ratings index (documents without their ratings). */
-    Split split(long userId) {
+    Split split(long userId, ModelCache.Model m) {
         List<RatingDoc> newestFirst = users.ratings(userId);
         List<Long> ids = new ArrayList<>();
         List<Double> ratings = new ArrayList<>();
@@ -60,7 +65,7 @@ public final class Explanations {
             ids.add(newestFirst.get(i).movieId());
             ratings.add(newestFirst.get(i).rating());
         }
-        return new Split(models.current(), ids, ratings);
+        return new Split(m, ids, ratings);
     }
 
     /**

@@ -96,43 +96,59 @@ public final class PersonalRecommendations {
     public ForUser forUser(long userId, int k, Filters filters, double diversity, Experiment.Kind kind) {
         UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
         if (p == null) return new ForUser(popular.excluding(Set.of(), List.of(), k, filters), null, null, null);
+        // one model for the whole list: its vectors score the hits and split the scores into reasons
+        ModelCache.Model m = models.current();
         // "not interested": never shown to this user, whatever else asks for them
         filters = filters.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
-        String key = cacheKey(
-                        userId,
-                        k,
-                        filters,
-                        diversity,
-                        p.version(),
-                        models.current().version()) + "|" + kind;
+        String key = cacheKey(userId, k, filters, diversity, p.version(), m.version()) + "|" + kind;
         ForUser cached = cache.get(key);
         if (cached != null) return cached;
+        float[] vector = p.vector() == null ? null : vectorFor(m, p);
         List<Recommendation> fresh;
         if (kind == Experiment.Kind.POPULARITY) {
             fresh = popular.excluding(p.rated(), List.of(), k, filters);
-        } else if (p.vector() == null) {
+        } else if (vector == null) {
             fresh = popular.excluding(p.rated(), p.topGenres(), k, filters);
         } else {
             // The reasons come from the history in the user's document (the same GET); a document written before it
             // held the ratings has them read from the ratings index while the kNN search runs.
-            Explanations.Split fromDocument = explanations.fromDocument(p);
+            Explanations.Split fromDocument = explanations.fromDocument(p, m);
             Supplier<Explanations.Split> split = fromDocument != null
                     ? () -> fromDocument
-                    : CompletableFuture.supplyAsync(() -> explanations.split(userId), READS)::join;
-            float[] query =
-                    kind == Experiment.Kind.ALS ? models.current().layout().alsQuery(p.vector()) : p.vector();
+                    : CompletableFuture.supplyAsync(() -> explanations.split(userId, m), READS)::join;
+            float[] query = kind == Experiment.Kind.ALS ? m.layout().alsQuery(vector) : vector;
             List<Long> history =
                     p.doc().ratedMovieIds() == null ? List.of() : p.doc().ratedMovieIds();
-            fresh = knn(query, p.rated(), split, k, filters, diversity, kind, history);
+            fresh = knn(m, query, p.rated(), split, k, filters, diversity, kind, history);
         }
         ForUser served = new ForUser(
                 fresh,
                 p.doc().appliedPartition(),
                 p.doc().appliedOffset(),
-                kind == Experiment.Kind.POPULARITY ? null : p.doc().modelVersion());
+                kind == Experiment.Kind.POPULARITY || vector == null ? null : m.version());
         if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
         cache.put(key, served);
         return served;
+    }
+
+    /**
+     * The user's query vector for model {@code m}: the stored one when the stream job folded it with {@code m}, else
+     * folded here from the history in the document. Between a new model and the user's next event (or while the API
+     * and the stream job pick up a new model at different moments) the stored vector belongs to another model, whose
+     * coordinates mean nothing against {@code m}'s movie vectors. Null when {@code m} knows none of the user's movies.
+     */
+    static float[] vectorFor(ModelCache.Model m, UserProfiles.Profile p) {
+        if (m.version().equals(p.doc().modelVersion())) return p.vector();
+        List<Long> ids = p.doc().ratedMovieIds();
+        List<Double> ratings = p.doc().historyRatings();
+        // a document written before it held the ratings: its vector is the best there is
+        if (ids == null || ratings == null || ids.size() != ratings.size()) return p.vector();
+        List<Long> dismissed = p.doc().dismissedMovieIds();
+        float[] x = m.userVector(
+                ids,
+                ratings.stream().mapToDouble(Double::doubleValue).toArray(),
+                dismissed == null ? List.of() : dismissed);
+        return x == null ? null : VectorLayout.userForCosine(x);
     }
 
     /** Everything a cached list depends on: the request, the user document's version and the model's. */
@@ -157,6 +173,7 @@ public final class PersonalRecommendations {
         Explanations.Split split = new Explanations.Split(m, ids, new ArrayList<>(ratings.values()));
         float[] query = VectorLayout.userForCosine(x);
         return knn(
+                m,
                 kind == Experiment.Kind.ALS ? m.layout().alsQuery(query) : query,
                 ratings.keySet(),
                 () -> split,
@@ -176,6 +193,7 @@ public final class PersonalRecommendations {
      * the last movies of {@code history} (oldest first) before either.
      */
     private List<Recommendation> knn(
+            ModelCache.Model m,
             float[] storedVector,
             Set<Long> rated,
             Supplier<Explanations.Split> explanation,
@@ -184,7 +202,6 @@ public final class PersonalRecommendations {
             double diversity,
             Experiment.Kind kind,
             List<Long> history) {
-        ModelCache.Model m = models.current();
         boolean alsOnly = kind == Experiment.Kind.ALS;
         boolean next = kind == Experiment.Kind.NEXT;
         int size = diversity > 0 ? Diversity.candidates(k) : k;

@@ -249,7 +249,13 @@ final class UserRoutes {
         long movieId = Params.id(ctx, "movieId");
         int k = Params.intQuery(ctx, "k", 5, 1, 100);
         requireMovie(movieId);
-        ctx.json(Map.of("userId", userId, "movieId", movieId, "items", explanations.because(userId, movieId, k)));
+        Explanations.Because because = explanations.because(userId, movieId, k);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("userId", userId);
+        body.put("movieId", movieId);
+        body.put("modelVersion", because.modelVersion()); // null before the first training
+        body.put("items", because.items());
+        ctx.json(body);
     }
 
     void anonymous(Context ctx) {

@@ -21,6 +21,10 @@ class ExplanationsTest {
 
     /** A small random model with all three parts, stored and loaded as in production. */
     static ModelCache.Model model(int movies, long seed) {
+        return model(movies, seed, "test");
+    }
+
+    static ModelCache.Model model(int movies, long seed, String version) {
         Random random = new Random(seed);
         VectorLayout layout = new VectorLayout(3, 2, GenreTaste.GENRES.size(), 1.7, 0.4, 2.0);
         Map<String, Object> params =
@@ -35,7 +39,7 @@ class ExplanationsTest {
                     id, "movie " + id, genres, VectorLayout.itemForCosine(y, 20), gaussian(random, 2), null, null);
             items.put(id, ModelCache.item(layout, doc));
         }
-        return ModelCache.model("test", params, items);
+        return ModelCache.model(version, params, items);
     }
 
     @Test
