@@ -221,10 +221,14 @@ public final class PersonalRecommendations {
             // the sequential part says "rated in the same session", the genre part only repeats the genres.
             factors.add(item == null ? null : item.factors());
         }
-        if (next) scores = NextMovies.rescore(ids(hits), scores, latestRows(m, history));
+        if (next)
+            scores = NextMovies.rescore(ids(hits), scores, NextMovies.latest(history, id -> {
+                ModelCache.Item item = m.items().get(id);
+                return item == null ? null : item.followers();
+            }));
         int[] order = diversity > 0
                 ? Diversity.rerank(scores, factors, diversity, k)
-                : next ? byScore(scores, k) : inOrder(hits.size());
+                : next ? NextMovies.top(scores, k) : inOrder(hits.size());
         Explanations.Split split = unwrapped(explanation);
         List<Recommendation> out = new ArrayList<>();
         for (int i : order) {
@@ -242,26 +246,6 @@ public final class PersonalRecommendations {
     private static long[] ids(List<Hit<MovieSummary>> hits) {
         long[] out = new long[hits.size()];
         for (int i = 0; i < out.length; i++) out[i] = hits.get(i).source().id();
-        return out;
-    }
-
-    /** The transition rows of the last {@link NextMovies#LAST} movies of {@code history} (oldest first), latest first. */
-    private static List<NextMovies.Row> latestRows(ModelCache.Model m, List<Long> history) {
-        List<NextMovies.Row> out = new ArrayList<>();
-        for (int i = history.size() - 1; i >= 0 && out.size() < NextMovies.LAST; i--) {
-            ModelCache.Item item = m.items().get(history.get(i));
-            out.add(item == null ? NextMovies.Row.NONE : item.followers());
-        }
-        return out;
-    }
-
-    /** The indices of the {@code k} highest scores, highest first (ties: the earlier first). */
-    private static int[] byScore(double[] scores, int k) {
-        Integer[] order = new Integer[scores.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        java.util.Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
-        int[] out = new int[Math.min(k, order.length)];
-        for (int i = 0; i < out.length; i++) out[i] = order[i];
         return out;
     }
 

@@ -1,8 +1,11 @@
 package movierec.common;
 
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The {@code next} variant's re-ranking: the blend's top {@link #CANDIDATES} re-scored by what tends to follow the
@@ -55,6 +58,26 @@ public final class NextMovies {
         double[] out = new double[candidates.length];
         for (int i = 0; i < candidates.length; i++)
             out[i] = scores[i] / topScore + WEIGHT * transition[i] / topTransition;
+        return out;
+    }
+
+    /** The rows of the last {@link #LAST} movies of {@code oldestFirst}, latest first ({@code row} may give null). */
+    public static List<Row> latest(List<Long> oldestFirst, Function<Long, Row> row) {
+        List<Row> out = new ArrayList<>(LAST);
+        for (int i = oldestFirst.size() - 1; i >= 0 && out.size() < LAST; i--) {
+            Row r = row.apply(oldestFirst.get(i));
+            out.add(r == null ? Row.NONE : r);
+        }
+        return out;
+    }
+
+    /** The indices of the {@code k} highest scores, highest first (ties: the earlier first). */
+    public static int[] top(double[] scores, int k) {
+        Integer[] order = new Integer[scores.length];
+        for (int i = 0; i < order.length; i++) order[i] = i;
+        Arrays.sort(order, (a, b) -> Double.compare(scores[b], scores[a]));
+        int[] out = new int[Math.min(k, order.length)];
+        for (int i = 0; i < out.length; i++) out[i] = order[i];
         return out;
     }
 }

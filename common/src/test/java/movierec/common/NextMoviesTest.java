@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class NextMoviesTest {
@@ -35,5 +36,20 @@ class NextMoviesTest {
         assertThat(NextMovies.rescore(new long[] {1, 2}, new double[] {1, 1}, many))
                 .as("the fourth latest is beyond LAST")
                 .containsExactly(new double[] {1, 1}, within(1e-9));
+    }
+
+    @Test
+    void theLatestRowsAreTheLastMoviesLatestFirstWithNoneForUnknownOnes() {
+        NextMovies.Row a = new NextMovies.Row(new long[] {1}, new float[] {1});
+        NextMovies.Row c = new NextMovies.Row(new long[] {3}, new float[] {1});
+        Map<Long, NextMovies.Row> rows = Map.of(10L, a, 30L, c);
+        assertThat(NextMovies.latest(List.of(5L, 10L, 20L, 30L), rows::get)).containsExactly(c, NextMovies.Row.NONE, a);
+        assertThat(NextMovies.latest(List.of(), rows::get)).isEmpty();
+    }
+
+    @Test
+    void topTakesTheHighestScoresEarlierFirstOnTies() {
+        assertThat(NextMovies.top(new double[] {0.2, 0.9, 0.5, 0.9}, 3)).containsExactly(1, 3, 2);
+        assertThat(NextMovies.top(new double[] {0.2}, 3)).containsExactly(0);
     }
 }

@@ -5,7 +5,6 @@ import co.elastic.clients.elasticsearch._types.Refresh;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import java.io.IOException;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -369,15 +368,11 @@ public final class TrainJob {
         long[] ids = candidates.stream().mapToLong(Long::longValue).toArray();
         double[] scores = new double[ids.length];
         for (int i = 0; i < ids.length; i++) scores[i] = Vectors.dot(x, items.get((int) ids[i]));
-        List<NextMovies.Row> latest = new ArrayList<>();
-        for (int i = oldestFirst.size() - 1; i >= 0 && latest.size() < NextMovies.LAST; i--)
-            latest.add(followers.getOrDefault(oldestFirst.get(i).movieId().intValue(), NextMovies.Row.NONE));
-        double[] rescored = NextMovies.rescore(ids, scores, latest);
-        Integer[] order = new Integer[ids.length];
-        for (int i = 0; i < order.length; i++) order[i] = i;
-        Arrays.sort(order, (a, b) -> Double.compare(rescored[b], rescored[a]));
+        List<Long> history = oldestFirst.stream().map(RatingEvent::movieId).toList();
+        double[] rescored =
+                NextMovies.rescore(ids, scores, NextMovies.latest(history, id -> followers.get(id.intValue())));
         List<Long> out = new ArrayList<>();
-        for (int i = 0; i < Math.min(10, order.length); i++) out.add(ids[order[i]]);
+        for (int i : NextMovies.top(rescored, 10)) out.add(ids[i]);
         return out;
     }
 
