@@ -218,8 +218,7 @@ public final class StreamJob {
                 .master(config.get("spark.master"))
                 .config("spark.ui.enabled", "false")
                 // State per key lives in RocksDB on the executors' disks (off the JVM heap), checkpointed with each
-                // batch as
-                // a changelog, so a batch writes only what changed.
+                // batch as a changelog, so a batch writes only what changed.
                 .config(
                         "spark.sql.streaming.stateStore.providerClass",
                         "org.apache.spark.sql.execution.streaming.state.RocksDBStateStoreProvider")
@@ -227,19 +226,17 @@ public final class StreamJob {
                 // Counting keys makes every put read the key first; the count is only a metric.
                 .config("spark.sql.streaming.stateStore.rocksdb.trackTotalNumberOfRows", "false")
                 // The number of state partitions is fixed when a checkpoint is created: it caps how many executors
-                // share
-                // the stateful work. Batches here are small; raise it (on a fresh checkpoint) for a bigger cluster.
+                // share the stateful work. Batches here are small; raise it (on a fresh checkpoint) for a bigger
+                // cluster.
                 .config("spark.sql.shuffle.partitions", config.get("spark.state.partitions"))
                 // Spark would run a batch of the ratings query (processing-time timers) at every trigger even when
-                // idle; its
-                // heartbeat source (RatingTransforms.heartbeat) fires the timers instead, at one small batch a second.
+                // idle; its heartbeat source (RatingTransforms.heartbeat) fires the timers instead, at one small batch
+                // a second.
                 .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
                 // Each batch writes a dozen small checkpoint files (offsets, commits, state changelogs). Without
-                // Hadoop's
-                // native library the local file system forks chmod for each; NioLocalFileSystem does not. Renames are
-                // atomic
-                // on a local (or NFS) disk, so the plain FileSystem-based manager is safe and skips FileContext's extra
-                // calls.
+                // Hadoop's native library the local file system forks chmod for each; NioLocalFileSystem does not.
+                // Renames are atomic on a local (or NFS) disk, so the plain FileSystem-based manager is safe and skips
+                // FileContext's extra calls.
                 .config("spark.hadoop.fs.file.impl", NioLocalFileSystem.class.getName())
                 .config(
                         "spark.sql.streaming.checkpointFileManagerClass",
