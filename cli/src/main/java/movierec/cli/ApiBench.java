@@ -199,8 +199,7 @@ final class ApiBench {
             warmUp(conns, round, logging, quiet);
             List<LocalProcess> stack = new Stack(config).processesInStopOrder();
             double[][] cpu = new double[2][stack.size() + 1];
-            // lead-in: one trigger and its batch, so the logging rounds pay for indexing their lists and none spill
-            // over
+            // lead-in: one trigger interval and its batch, so no round's lists are indexed in the next round
             Comparison c = alternate(conns, IMPRESSION_ROUNDS, round, trigger + 2, logging, quiet, stack, cpu);
             double ratio = c.ratio();
             long errors = c.errors();
