@@ -137,7 +137,7 @@ public final class PersonalRecommendations {
      * and the stream job pick up a new model at different moments) the stored vector belongs to another model, whose
      * coordinates mean nothing against {@code m}'s movie vectors. Null when {@code m} knows none of the user's movies.
      */
-    static float[] vectorFor(ModelCache.Model m, UserProfiles.Profile p) {
+    public static float[] vectorFor(ModelCache.Model m, UserProfiles.Profile p) {
         if (m.version().equals(p.doc().modelVersion())) return p.vector();
         List<Long> ids = p.doc().ratedMovieIds();
         List<Double> ratings = p.doc().historyRatings();

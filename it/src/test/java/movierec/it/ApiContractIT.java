@@ -222,7 +222,8 @@ class ApiContractIT {
         List<Double> plain = new ArrayList<>();
         List<Double> diverse = new ArrayList<>();
         try (ElasticsearchClient es = EsClients.create(c)) {
-            Map<Long, ModelCache.Item> items = ModelCache.loadOnce(es, c).items();
+            ModelCache.Model model = ModelCache.loadOnce(es, c);
+            Map<Long, ModelCache.Item> items = model.items();
             for (long user = 1; user <= 5; user++) {
                 UserProfiles.Profile p = new UserProfiles(es, c).profile(user);
                 assertThat(p.vector()).as("user %d's vector", user).isNotNull();
@@ -232,8 +233,14 @@ class ApiContractIT {
                 assertThat(call("GET", path + "&diversity=0.0", null).json()).isEqualTo(without);
                 List<Long> knn = es
                         .search(
+                                // the vector the API ranks with: the stored one, or, when the stream job folded it
+                                // with another model than the current one, folded again with the current one
                                 PersonalRecommendations.knnRequest(
-                                        c.index("movies"), p.vector(), p.rated(), 10, Filters.NONE),
+                                        c.index("movies"),
+                                        PersonalRecommendations.vectorFor(model, p),
+                                        p.rated(),
+                                        10,
+                                        Filters.NONE),
                                 MovieSummary.class)
                         .hits()
                         .hits()
