@@ -103,7 +103,8 @@ public final class PersonalRecommendations {
         String key = cacheKey(userId, k, filters, diversity, p.version(), m.version()) + "|" + kind;
         ForUser cached = cache.get(key);
         if (cached != null) return cached;
-        float[] vector = p.vector() == null ? null : vectorFor(m, p);
+        // popularity ranks without the user's vector: no fold-in for it
+        float[] vector = kind == Experiment.Kind.POPULARITY || p.vector() == null ? null : vectorFor(m, p);
         List<Recommendation> fresh;
         if (kind == Experiment.Kind.POPULARITY) {
             fresh = popular.excluding(p.rated(), List.of(), k, filters);
@@ -122,10 +123,7 @@ public final class PersonalRecommendations {
             fresh = knn(m, query, p.rated(), split, k, filters, diversity, kind, history);
         }
         ForUser served = new ForUser(
-                fresh,
-                p.doc().appliedPartition(),
-                p.doc().appliedOffset(),
-                kind == Experiment.Kind.POPULARITY || vector == null ? null : m.version());
+                fresh, p.doc().appliedPartition(), p.doc().appliedOffset(), vector == null ? null : m.version());
         if (cache.size() >= CACHE_ENTRIES) cache.clear(); // crude bound; entries are cheap to recompute
         cache.put(key, served);
         return served;
