@@ -15,10 +15,10 @@ import java.util.Map;
 import java.util.UUID;
 import movierec.common.Experiment;
 import movierec.common.HitRate;
+import movierec.common.Impression;
 import movierec.common.MovierecConfig;
 import movierec.es.EsScan;
 import movierec.es.ExperimentDoc;
-import movierec.es.ImpressionDoc;
 import movierec.es.IndexedRatingDoc;
 import movierec.es.ServingDoc;
 import movierec.es.VariantDoc;
@@ -182,7 +182,7 @@ public final class Experiments {
         long to = doc.stoppedAt() != null ? doc.stoppedAt() : System.currentTimeMillis();
         List<FieldValue> variants =
                 doc.split().keySet().stream().map(FieldValue::of).toList();
-        List<ImpressionDoc> served = new ArrayList<>();
+        List<Impression> served = new ArrayList<>();
         EsScan.scan(
                 es,
                 config.index("impressions"),
@@ -195,7 +195,7 @@ public final class Experiments {
                                 u -> u.field("served_at").gte(JsonData.of(from)).lte(JsonData.of(to))))))),
                 List.of("served_at", "impression_id"),
                 List.of("impression_id", "user_id", "variant", "movie_ids", "served_at"),
-                ImpressionDoc.class,
+                Impression.class,
                 served::add);
         Map<Long, Map<Long, Long>> ratedAt = ratedSince(served, from);
         Map<String, Map<Long, long[]>> perUser = new LinkedHashMap<>(); // variant -> user -> {impressions, hits}
@@ -204,13 +204,13 @@ public final class Experiments {
             perUser.put(v, new HashMap<>());
             byPosition.put(v, new long[10]);
         }
-        for (ImpressionDoc i : served) {
+        for (Impression i : served) {
             long[] counts = perUser.get(i.variant()).computeIfAbsent(i.userId(), u -> new long[2]);
             counts[0]++;
             Map<Long, Long> rated = ratedAt.getOrDefault(i.userId(), Map.of());
             boolean hit = false;
-            for (int pos = 0; pos < Math.min(10, i.movieIds().size()); pos++) {
-                Long at = rated.get(i.movieIds().get(pos));
+            for (int pos = 0; pos < Math.min(10, i.items().size()); pos++) {
+                Long at = rated.get(i.items().get(pos));
                 if (at != null && at >= i.servedAt() && at <= i.servedAt() + windowMs) {
                     byPosition.get(i.variant())[pos]++;
                     hit = true;
@@ -234,8 +234,8 @@ public final class Experiments {
     }
 
     /** The ratings the served users made from {@code from} on: user -> movie -> when (the ratings index's current values). */
-    private Map<Long, Map<Long, Long>> ratedSince(List<ImpressionDoc> served, long from) throws IOException {
-        List<Long> users = served.stream().map(ImpressionDoc::userId).distinct().toList();
+    private Map<Long, Map<Long, Long>> ratedSince(List<Impression> served, long from) throws IOException {
+        List<Long> users = served.stream().map(Impression::userId).distinct().toList();
         Map<Long, Map<Long, Long>> out = new HashMap<>();
         for (int start = 0; start < users.size(); start += 1_000) {
             List<FieldValue> chunk = users.subList(start, Math.min(users.size(), start + 1_000)).stream()

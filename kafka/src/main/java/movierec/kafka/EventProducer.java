@@ -85,7 +85,9 @@ public final class EventProducer implements AutoCloseable {
 
     /** A list the API served (see {@code ImpressionLog} in the API). */
     public CompletableFuture<RecordMetadata> sendImpression(Impression impression) {
-        return send(new ProducerRecord<>(impressionsTopic, impression.key(), Events.toJson(impression)));
+        var record = new ProducerRecord<>(impressionsTopic, impression.key(), Events.toJson(impression));
+        impression.headers().forEach(record.headers()::add);
+        return send(record);
     }
 
     private CompletableFuture<RecordMetadata> send(ProducerRecord<String, byte[]> record) {

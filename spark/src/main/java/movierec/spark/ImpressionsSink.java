@@ -1,14 +1,16 @@
 package movierec.spark;
 
 import co.elastic.clients.json.JsonData;
+import co.elastic.clients.util.BinaryData;
+import co.elastic.clients.util.ContentType;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Iterator;
-import movierec.es.ImpressionDoc;
 
 /**
  * The impressions query's batch ({@link ImpressionsByUser}'s output), written from the executors: each served list
- * indexed into {@code impressions} under its own id (a replay rewrites the same documents); for each new erasure
+ * indexed into {@code impressions} under its own id, its bytes as the API logged them (a replay rewrites the same
+ * documents); for each new erasure
  * marker, the user's lists already indexed from before it deleted.
  */
 public final class ImpressionsSink {
@@ -22,23 +24,11 @@ public final class ImpressionsSink {
             Served s = rows.next();
             if (s.getErasedAt() != null)
                 deleteImpressions(x, index, s.getUserId(), ImpressionsByUser.servedBefore(s.getErasedAt()));
-            else ops.add(EsBulk.index(index, s.getId(), impressionDocument(s)));
+            else ops.add(EsBulk.index(index, s.getId(), BinaryData.of(s.getDocument(), ContentType.APPLICATION_JSON)));
         }
         ops.close();
         metrics.writeMs.add(ops.blockedMs());
         metrics.out.add(ops.count());
-    }
-
-    static ImpressionDoc impressionDocument(Served s) {
-        return new ImpressionDoc(
-                s.getId(),
-                s.getUserId(),
-                s.getList(),
-                s.getMovieId(),
-                s.getModelVersion(),
-                s.getVariant(),
-                s.getItems(),
-                s.getServedAt());
     }
 
     /**

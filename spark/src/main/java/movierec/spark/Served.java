@@ -4,14 +4,19 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
-import java.util.List;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
 import movierec.common.Events;
 import movierec.common.Impression;
 
 /**
  * What the impressions query reads from the {@code impressions} topic, as a Spark bean: a list the API served (an
  * {@link Impression}; an anonymous visitor's without a user id), or an erasure marker, which the users query's writer
- * sends when it erases a user ({@link #erasure}): {@code erasedAt} set, the list fields empty.
+ * sends when it erases a user ({@link #erasure}): {@code erasedAt} set, no document.
+ *
+ * <p>A list's record is already the index document, and its headers say what this query needs (id, user, time): its
+ * bytes pass through to Elasticsearch unparsed, which is most of what logging a list costs the stream job. Only a
+ * marker, or a list logged before the API sent headers, is parsed.
  */
 public final class Served implements Serializable {
     /** The key of anonymous visitors' lists. */
@@ -22,15 +27,28 @@ public final class Served implements Serializable {
 
     private String id;
     private Long userId;
-    private String list;
-    private Long movieId;
-    private String modelVersion;
-    private String variant;
-    private List<Long> items;
     private long servedAt;
     private Long erasedAt;
+    private byte[] document;
 
-    /** A record of the topic: a served list, or an erasure marker. */
+    /** A record of the topic, {@code headers} by name: a served list, or an erasure marker. */
+    static Served fromRecord(byte[] value, Map<String, byte[]> headers) {
+        byte[] id = headers.get(Impression.HEADER_ID);
+        if (id == null) return fromJson(value);
+        Served s = new Served();
+        s.id = text(id);
+        byte[] user = headers.get(Impression.HEADER_USER_ID);
+        s.userId = user == null ? null : Long.parseLong(text(user));
+        s.servedAt = Long.parseLong(text(headers.get(Impression.HEADER_SERVED_AT)));
+        s.document = value;
+        return s;
+    }
+
+    private static String text(byte[] utf8) {
+        return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /** A record without headers: a marker, or a list in the topic's shape of before (re-written in the index's). */
     static Served fromJson(byte[] json) {
         try {
             JsonNode node = Events.JSON.readTree(json);
@@ -38,7 +56,13 @@ public final class Served implements Serializable {
                 Erasure e = Events.JSON.treeToValue(node, Erasure.class);
                 return marker(e.userId(), e.erasedAt());
             }
-            return of(Events.JSON.treeToValue(node, Impression.class));
+            Impression i = Events.JSON.treeToValue(node, Impression.class);
+            Served s = new Served();
+            s.id = i.id();
+            s.userId = i.userId();
+            s.servedAt = i.servedAt();
+            s.document = Events.toJson(i);
+            return s;
         } catch (IOException e) {
             // only the API and the stream job write the topic: an unreadable record is a bug, not bad input
             throw new UncheckedIOException("unreadable impression: " + e.getMessage(), e);
@@ -50,7 +74,6 @@ public final class Served implements Serializable {
         Served s = new Served();
         s.userId = userId;
         s.erasedAt = erasedAt;
-        s.items = List.of();
         return s;
     }
 
@@ -77,19 +100,7 @@ public final class Served implements Serializable {
         erasedAt = v;
     }
 
-    static Served of(Impression i) {
-        Served s = new Served();
-        s.id = i.id();
-        s.userId = i.userId();
-        s.list = i.list();
-        s.movieId = i.movieId();
-        s.modelVersion = i.modelVersion();
-        s.variant = i.variant();
-        s.items = i.items() == null ? List.of() : i.items();
-        s.servedAt = i.servedAt();
-        return s;
-    }
-
+    /** The impression's id: its document's id too. */
     public String getId() {
         return id;
     }
@@ -106,51 +117,20 @@ public final class Served implements Serializable {
         userId = v;
     }
 
-    public String getList() {
-        return list;
-    }
-
-    public void setList(String v) {
-        list = v;
-    }
-
-    public Long getMovieId() {
-        return movieId;
-    }
-
-    public void setMovieId(Long v) {
-        movieId = v;
-    }
-
-    public String getModelVersion() {
-        return modelVersion;
-    }
-
-    public void setModelVersion(String v) {
-        modelVersion = v;
-    }
-
-    public String getVariant() {
-        return variant;
-    }
-
-    public void setVariant(String v) {
-        variant = v;
-    }
-
-    public List<Long> getItems() {
-        return items;
-    }
-
-    public void setItems(List<Long> v) {
-        items = v;
-    }
-
     public long getServedAt() {
         return servedAt;
     }
 
     public void setServedAt(long v) {
         servedAt = v;
+    }
+
+    /** The {@code impressions} document, JSON (a list's); null for a marker. */
+    public byte[] getDocument() {
+        return document;
+    }
+
+    public void setDocument(byte[] v) {
+        document = v;
     }
 }

@@ -160,9 +160,11 @@ public final class StreamJob {
                 .start();
 
         // Served lists: many, and nobody waits for them, so a batch every few seconds, apart from the ratings' path.
-        StreamingQuery impressions = readTopics(spark, config, config.topic("impressions"), true)
-                .select(col("value"))
-                .map((MapFunction<Row, Served>) r -> Served.fromJson(r.getAs(0)), Encoders.bean(Served.class))
+        StreamingQuery impressions = readTopics(spark, config, config.topic("impressions"), true, true)
+                .select(col("value"), col("headers"))
+                .map(
+                        (MapFunction<Row, Served>) r -> Served.fromRecord(r.getAs(0), headers(r.getList(1))),
+                        Encoders.bean(Served.class))
                 .groupByKey((MapFunction<Served, Long>) Served::userKey, Encoders.LONG())
                 // processing time: how long an erasure is remembered is a timer
                 .transformWithState(
@@ -246,6 +248,12 @@ public final class StreamJob {
 
     /** A Kafka source: earliest offsets on first start, the checkpoint afterwards; {@code bounded}: at most 100,000 a batch. */
     static Dataset<Row> readTopics(SparkSession spark, MovierecConfig config, String topics, boolean bounded) {
+        return readTopics(spark, config, topics, bounded, false);
+    }
+
+    /** {@code withHeaders}: with the records' headers, a {@code headers} column. */
+    static Dataset<Row> readTopics(
+            SparkSession spark, MovierecConfig config, String topics, boolean bounded, boolean withHeaders) {
         var reader = spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", config.kafkaBootstrap())
@@ -257,9 +265,17 @@ public final class StreamJob {
                 // The default 500 ms fetch wait would add up to half a second to every micro-batch.
                 .option("kafka.fetch.max.wait.ms", "5")
                 // movies and ratings.pairs are compacted: offsets removed by compaction are expected, not data loss.
-                .option("failOnDataLoss", "false");
+                .option("failOnDataLoss", "false")
+                .option("includeHeaders", String.valueOf(withHeaders));
         // Bounded batches keep a replay's batches (and their memory on the executors) bounded.
         return (bounded ? reader.option("maxOffsetsPerTrigger", "100000") : reader).load();
+    }
+
+    /** A record's {@code headers} column by name (the last value of a repeated name). */
+    static Map<String, byte[]> headers(List<Row> headers) {
+        Map<String, byte[]> out = new java.util.HashMap<>();
+        if (headers != null) for (Row h : headers) out.put(h.getString(0), h.getAs(1));
+        return out;
     }
 
     /** The Kafka client security settings as Spark Kafka source options (each with the {@code kafka.} prefix). */

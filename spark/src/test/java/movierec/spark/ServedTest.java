@@ -2,39 +2,63 @@ package movierec.spark;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import movierec.common.Events;
 import movierec.common.Impression;
 import org.junit.jupiter.api.Test;
 
 class ServedTest {
     @Test
-    void aServedListKeepsItsFieldsAndItsOrder() throws Exception {
+    void aServedListPassesThroughAsItsIndexDocumentWithTheMoviesInOrder() throws Exception {
         Impression i =
                 new Impression("i-1", 7L, Impression.RECOMMENDATIONS, null, "v1", "blend", List.of(3L, 1L, 2L), 1000);
-        Served s = Served.fromJson(Events.JSON.writeValueAsBytes(i));
+        byte[] value = Events.toJson(i);
+        Served s = Served.fromRecord(value, i.headers());
         assertThat(s.getErasedAt()).isNull();
+        assertThat(s.getId()).isEqualTo("i-1");
         assertThat(s.getUserId()).isEqualTo(7);
-        assertThat(s.getItems()).containsExactly(3L, 1L, 2L);
-        assertThat(ImpressionsSink.impressionDocument(s))
-                .isEqualTo(new movierec.es.ImpressionDoc(
-                        "i-1", 7L, Impression.RECOMMENDATIONS, null, "v1", "blend", List.of(3L, 1L, 2L), 1000L));
+        assertThat(s.getServedAt()).isEqualTo(1000);
+        assertThat(s.getDocument()).isSameAs(value); // not parsed, not re-written
+        JsonNode doc = Events.JSON.readTree(s.getDocument());
+        assertThat(doc.path("impression_id").asText()).isEqualTo("i-1");
+        assertThat(doc.path("user_id").asLong()).isEqualTo(7);
+        assertThat(doc.path("model_version").asText()).isEqualTo("v1");
+        assertThat(doc.path("movie_ids").toString()).isEqualTo("[3,1,2]");
+        assertThat(doc.path("served_at").asLong()).isEqualTo(1000);
+        assertThat(doc.has("movie_id")).isFalse(); // absent, not null: the index is strict
     }
 
     @Test
-    void anAnonymousVisitorsListIsKeyedByTheAnonymousKey() throws Exception {
+    void aListLoggedBeforeTheHeadersIsParsedAndWrittenInTheIndexShape() throws Exception {
+        byte[] old = ("{\"id\":\"i-3\",\"userId\":7,\"list\":\"recommendations\",\"modelVersion\":\"v1\","
+                        + "\"variant\":\"blend\",\"items\":[3,1],\"servedAt\":1000}")
+                .getBytes(StandardCharsets.UTF_8);
+        Served s = Served.fromRecord(old, Map.of());
+        assertThat(s.getId()).isEqualTo("i-3");
+        assertThat(s.getUserId()).isEqualTo(7);
+        assertThat(s.getServedAt()).isEqualTo(1000);
+        assertThat(Events.JSON.readValue(s.getDocument(), Impression.class))
+                .isEqualTo(new Impression("i-3", 7L, "recommendations", null, "v1", "blend", List.of(3L, 1L), 1000));
+        assertThat(Events.JSON.readTree(s.getDocument()).has("movie_ids")).isTrue();
+    }
+
+    @Test
+    void anAnonymousVisitorsListIsKeyedByTheAnonymousKey() {
         Impression i = new Impression("i-2", null, Impression.SIMILAR, 5L, "v1", null, List.of(9L), 1000);
-        Served s = Served.fromJson(Events.JSON.writeValueAsBytes(i));
+        Served s = Served.fromRecord(Events.toJson(i), i.headers());
         assertThat(s.getUserId()).isNull();
         assertThat(Served.userKey(s)).isEqualTo(Served.ANONYMOUS);
     }
 
     @Test
     void anErasureMarkerNamesTheUserAndTheTimeAndErasesWhatWasServedUpToTheClockSkewAfterIt() {
-        Served s = Served.fromJson(Served.erasure(7, 50_000));
+        Served s = Served.fromRecord(Served.erasure(7, 50_000), Map.of());
         assertThat(s.getUserId()).isEqualTo(7);
         assertThat(s.getErasedAt()).isEqualTo(50_000);
-        assertThat(s.getItems()).isEmpty();
+        assertThat(s.getDocument()).isNull();
         assertThat(ImpressionsByUser.servedBefore(50_000)).isEqualTo(50_000 + ImpressionsByUser.CLOCK_SKEW_MS);
     }
 }
