@@ -155,6 +155,39 @@ public final class LocalProcess {
                 .orElse(0.0);
     }
 
+    /**
+     * CPU time the process tree's JIT compiler threads (HotSpot's {@code C1/C2 CompilerThread}) have used so far, in
+     * seconds, from Linux's /proc; 0 when unknown. A JVM compiles its hot code in its first minutes of a new load: a
+     * one-off a benchmark waits out before it measures.
+     */
+    public double jitSeconds() {
+        return pid().flatMap(ProcessHandle::of)
+                .map(h -> jitSeconds(h.pid())
+                        + h.descendants().mapToDouble(d -> jitSeconds(d.pid())).sum())
+                .orElse(0.0);
+    }
+
+    private static double jitSeconds(long pid) {
+        try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
+            return tasks.mapToDouble(LocalProcess::compilerThreadSeconds).sum();
+        } catch (IOException | UncheckedIOException e) {
+            return 0; // not Linux, or the process is gone
+        }
+    }
+
+    private static double compilerThreadSeconds(Path task) {
+        try {
+            String name = Files.readString(task.resolve("comm"));
+            if (!name.startsWith("C1 Compiler") && !name.startsWith("C2 Compiler")) return 0;
+            String stat = Files.readString(task.resolve("stat"));
+            // after the ")" that ends the thread's name: state is field 3, utime and stime fields 14 and 15
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0; // /proc counts in USER_HZ, 100 on Linux
+        } catch (IOException | RuntimeException e) {
+            return 0; // the thread ended
+        }
+    }
+
     private static double cpu(ProcessHandle h) {
         return h.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }

@@ -55,6 +55,9 @@ public final class TestStack {
                         "spark.trigger.ms",
                         "200",
                         "stream.unknown.movie.hold.ms",
+                        "5000",
+                        // what an erasure's completion waits for: the tests' waits stay short
+                        "stream.impressions.trigger.ms",
                         "5000"));
         long t0 = System.nanoTime();
         wipe(c.dataDir()); // every run starts from empty topics and indices
