@@ -135,8 +135,11 @@ public final class ApiKeys {
                                 .doc(Map.of("last_used_at", System.currentTimeMillis())),
                         ApiKeyDoc.class)
                 .whenComplete((r, e) -> {
-                    if (e != null)
-                        LOG.warn("could not record the last use of API key '{}': {}", key.name(), e.getMessage());
+                    if (e == null) return;
+                    // still conflicting after the retries: others recorded a use of the same moment, nothing is lost
+                    if (String.valueOf(e.getMessage()).contains("version_conflict_engine_exception"))
+                        LOG.debug("last use of API key '{}' recorded by a concurrent request", key.name());
+                    else LOG.warn("could not record the last use of API key '{}': {}", key.name(), e.getMessage());
                 });
     }
 }

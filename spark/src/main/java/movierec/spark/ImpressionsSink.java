@@ -10,8 +10,7 @@ import java.util.Iterator;
 /**
  * The impressions query's batch ({@link ImpressionsByUser}'s output), written from the executors: each served list
  * indexed into {@code impressions} under its own id, its bytes as the API logged them (a replay rewrites the same
- * documents); for each new erasure
- * marker, the user's lists already indexed from before it deleted.
+ * documents); for each new erasure marker, the user's lists already indexed from before it deleted.
  */
 public final class ImpressionsSink {
     private ImpressionsSink() {}
