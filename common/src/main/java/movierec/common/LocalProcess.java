@@ -167,7 +167,7 @@ public final class LocalProcess {
                 .orElse(0.0);
     }
 
-    private static double jitSeconds(long pid) {
+    static double jitSeconds(long pid) {
         try (var tasks = Files.list(Path.of("/proc", String.valueOf(pid), "task"))) {
             return tasks.mapToDouble(LocalProcess::compilerThreadSeconds).sum();
         } catch (IOException | UncheckedIOException e) {

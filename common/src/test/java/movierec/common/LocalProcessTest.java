@@ -1,9 +1,14 @@
 package movierec.common;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class LocalProcessTest {
@@ -19,5 +24,17 @@ class LocalProcessTest {
                                     + port
                                     + "') or choose another port with kafka.port in movierec.properties or MOVIEREC_KAFKA_PORT");
         }
+    }
+
+    @Test
+    void theJitCompilerThreadsCpuIsReadFromProc() {
+        assumeTrue(Files.isDirectory(Path.of("/proc/self/task")), "Linux only");
+        double jit = LocalProcess.jitSeconds(ProcessHandle.current().pid());
+        double all =
+                ProcessHandle.current().info().totalCpuDuration().orElseThrow().toNanos() / 1e9;
+        // starting this JVM (Maven's test runner, JUnit, AssertJ) compiled code already, on a part of its CPU
+        assertThat(jit).isPositive().isLessThan(all);
+        assertThat(ManagementFactory.getCompilationMXBean().getTotalCompilationTime())
+                .isPositive();
     }
 }
