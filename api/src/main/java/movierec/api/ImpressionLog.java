@@ -4,41 +4,54 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 import movierec.common.Impression;
+import movierec.common.ImpressionBatch;
 import movierec.common.MovierecConfig;
 import movierec.kafka.EventProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
 /**
- * Logs every list the API serves as an {@link Impression} on the {@code impressions} topic, off the request's path:
- * the send only appends to the producer's buffer (batched, sent by its own thread), and a Kafka that cannot take it
- * costs the request at most a few milliseconds and a counted drop, never an error. Off with
- * {@code api.impressions=false}.
+ * Logs every list the API serves as an {@link Impression} on the {@code impressions} topic, off the request's path: a
+ * request only puts the list in a bounded queue; one writer thread takes what has queued every
+ * {@code api.impressions.flush.ms} and sends it as a few records of up to {@value ImpressionBatch#MAX_LISTS} lists
+ * ({@link ImpressionBatch}). A record per list cost the API's producer, the broker and the stream job's Kafka source
+ * more than the list's own few hundred bytes did. A full queue, or a Kafka that cannot take the lists, costs a counted
+ * drop, never a request's time or an error. Off with {@code api.impressions=false}.
  */
 final class ImpressionLog implements AutoCloseable {
+    /** About ten seconds of lists at the bench's rate: a Kafka outage longer than that drops lists, not memory. */
+    private static final int QUEUE_CAPACITY = 20_000;
+
     private final EventProducer producer;
+    private final BlockingQueue<Impression> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
+    private final Thread writer;
+    private final long flushMs;
+    private volatile boolean closing;
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
     ImpressionLog(MovierecConfig config) {
-        this.producer = Boolean.parseBoolean(config.get("api.impressions"))
-                ? new EventProducer(
-                        config,
-                        Map.of(
-                                // a full buffer or unknown metadata must not hold a request: drop instead
-                                ProducerConfig.MAX_BLOCK_MS_CONFIG,
-                                "5",
-                                // Full batches: an impression is a log, not a write anyone waits for. Each produce
-                                // request costs the API's CPU (measured: 89 µs per list at 20 ms, 35 µs at 500 ms, at
-                                // 1,000 lists a second), so a few per second, not dozens.
-                                ProducerConfig.LINGER_MS_CONFIG,
-                                "200",
-                                ProducerConfig.CLIENT_ID_CONFIG,
-                                "movierec-impressions"))
-                : null;
-        if (producer != null) producer.learnImpressionsTopicInBackground(60_000);
+        this.flushMs = config.getInt("api.impressions.flush.ms");
+        if (!Boolean.parseBoolean(config.get("api.impressions"))) {
+            this.producer = null;
+            this.writer = null;
+            return;
+        }
+        // the writer thread, not a request, waits if the topic's metadata is not known yet
+        this.producer = new EventProducer(
+                config,
+                Map.of(
+                        ProducerConfig.MAX_BLOCK_MS_CONFIG,
+                        "1000",
+                        ProducerConfig.CLIENT_ID_CONFIG,
+                        "movierec-impressions"));
+        this.writer = new Thread(this::writeUntilClosed, "impressions-writer");
+        writer.setDaemon(true);
+        writer.start();
     }
 
     /**
@@ -60,10 +73,32 @@ final class ImpressionLog implements AutoCloseable {
                 variant,
                 ids,
                 now);
-        try {
-            producer.sendImpression(i).whenComplete((m, e) -> (e == null ? sent : dropped).incrementAndGet());
-        } catch (RuntimeException full) {
-            dropped.incrementAndGet();
+        if (!queue.offer(i)) dropped.incrementAndGet();
+    }
+
+    private void writeUntilClosed() {
+        List<Impression> lists = new ArrayList<>(ImpressionBatch.MAX_LISTS);
+        while (!closing) {
+            try {
+                Thread.sleep(flushMs);
+            } catch (InterruptedException e) {
+                break; // closing: send what has queued
+            }
+            send(lists);
+        }
+        send(lists);
+    }
+
+    /** Everything queued, in records of up to {@link ImpressionBatch#MAX_LISTS} lists. */
+    private void send(List<Impression> lists) {
+        while (queue.drainTo(lists, ImpressionBatch.MAX_LISTS) > 0) {
+            int n = lists.size();
+            try {
+                producer.sendImpressions(lists).whenComplete((m, e) -> (e == null ? sent : dropped).addAndGet(n));
+            } catch (RuntimeException cannot) {
+                dropped.addAndGet(n);
+            }
+            lists.clear();
         }
     }
 
@@ -90,6 +125,14 @@ final class ImpressionLog implements AutoCloseable {
 
     @Override
     public void close() {
-        if (producer != null) producer.close();
+        if (producer == null) return;
+        closing = true;
+        writer.interrupt();
+        try {
+            writer.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        producer.close();
     }
 }

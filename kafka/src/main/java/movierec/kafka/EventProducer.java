@@ -1,10 +1,12 @@
 package movierec.kafka;
 
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import movierec.common.Events;
 import movierec.common.Impression;
+import movierec.common.ImpressionBatch;
 import movierec.common.KafkaClientSecurity;
 import movierec.common.MovieEvent;
 import movierec.common.MovierecConfig;
@@ -28,7 +30,6 @@ public final class EventProducer implements AutoCloseable {
     private final String moviesTopic;
     private final String ratingsTopic;
     private final String impressionsTopic;
-    private volatile boolean closed;
 
     public EventProducer(MovierecConfig config) {
         this(config, java.util.Map.of());
@@ -83,10 +84,14 @@ public final class EventProducer implements AutoCloseable {
         return send(record);
     }
 
-    /** A list the API served (see {@code ImpressionLog} in the API). */
-    public CompletableFuture<RecordMetadata> sendImpression(Impression impression) {
-        var record = new ProducerRecord<>(impressionsTopic, impression.key(), Events.toJson(impression));
-        impression.headers().forEach(record.headers()::add);
+    /**
+     * Lists the API served (see {@code ImpressionLog} in the API), in one record ({@link ImpressionBatch}). No key: the
+     * stream job groups the lists by user itself, and an erasure's marker need not share their partition.
+     */
+    public CompletableFuture<RecordMetadata> sendImpressions(List<Impression> lists) {
+        ImpressionBatch.Encoded batch = ImpressionBatch.encode(lists);
+        var record = new ProducerRecord<String, byte[]>(impressionsTopic, null, batch.value());
+        record.headers().add(ImpressionBatch.HEADER, batch.header());
         return send(record);
     }
 
@@ -103,35 +108,8 @@ public final class EventProducer implements AutoCloseable {
         producer.flush();
     }
 
-    /**
-     * Learns the impressions topic's partitions on a background thread (retrying for up to {@code maxMs}): a producer
-     * that may block only a few milliseconds (the API's) would otherwise drop its first sends while it fetches them.
-     */
-    public void learnImpressionsTopicInBackground(long maxMs) {
-        Thread learner = new Thread(
-                () -> {
-                    long end = System.currentTimeMillis() + maxMs;
-                    while (!closed && System.currentTimeMillis() < end) {
-                        try {
-                            if (!producer.partitionsFor(impressionsTopic).isEmpty()) return;
-                        } catch (RuntimeException notYet) {
-                            // each attempt asks for the metadata again; the next one may find it
-                        }
-                        try {
-                            Thread.sleep(50);
-                        } catch (InterruptedException e) {
-                            return;
-                        }
-                    }
-                },
-                "impressions-metadata");
-        learner.setDaemon(true);
-        learner.start();
-    }
-
     @Override
     public void close() {
-        closed = true;
         producer.close(java.time.Duration.ofSeconds(30));
     }
 

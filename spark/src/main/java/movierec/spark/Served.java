@@ -5,18 +5,22 @@ import java.io.IOException;
 import java.io.Serializable;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Map;
 import movierec.common.Events;
 import movierec.common.Impression;
+import movierec.common.ImpressionBatch;
 
 /**
  * What the impressions query reads from the {@code impressions} topic, as a Spark bean: a list the API served (an
  * {@link Impression}; an anonymous visitor's without a user id), or an erasure marker, which the users query's writer
  * sends when it erases a user ({@link #erasure}): {@code erasedAt} set, no document.
  *
- * <p>A list's record is already the index document, and its headers say what this query needs (id, user, time): its
- * bytes pass through to Elasticsearch unparsed, which is most of what logging a list costs the stream job. Only a
- * marker, or a list logged before the API sent headers, is parsed.
+ * <p>A record holds several lists' index documents, and its header says what this query needs of each (id, user, time,
+ * where it is): their bytes pass through to Elasticsearch unparsed, which is most of what logging a list costs the
+ * stream job. Only a marker, or a list logged before the API sent headers, is parsed.
  */
 public final class Served implements Serializable {
     /** The key of anonymous visitors' lists. */
@@ -31,8 +35,27 @@ public final class Served implements Serializable {
     private Long erasedAt;
     private byte[] document;
 
-    /** A record of the topic, {@code headers} by name: a served list, or an erasure marker. */
-    static Served fromRecord(byte[] value, Map<String, byte[]> headers) {
+    /**
+     * A record of the topic, {@code headers} by name: the lists the API served ({@link ImpressionBatch}), or an erasure
+     * marker.
+     */
+    static List<Served> fromRecord(byte[] value, Map<String, byte[]> headers) {
+        byte[] lists = headers.get(ImpressionBatch.HEADER);
+        if (lists == null) return List.of(fromSingle(value, headers));
+        List<Served> out = new ArrayList<>();
+        for (ImpressionBatch.Entry e : ImpressionBatch.decode(lists)) {
+            Served s = new Served();
+            s.id = e.id();
+            s.userId = e.userId();
+            s.servedAt = e.servedAt();
+            s.document = Arrays.copyOfRange(value, e.offset(), e.offset() + e.length());
+            out.add(s);
+        }
+        return out;
+    }
+
+    /** A record of one list, as the API sent them before (its id, user and time in headers), or a marker. */
+    private static Served fromSingle(byte[] value, Map<String, byte[]> headers) {
         byte[] id = headers.get(Impression.HEADER_ID);
         if (id == null) return fromJson(value);
         Served s = new Served();
@@ -82,7 +105,7 @@ public final class Served implements Serializable {
         return s.userId == null ? ANONYMOUS : s.userId;
     }
 
-    /** The marker the users query's writer sends for an erased user (keyed by user id, as the lists are). */
+    /** The marker the users query's writer sends for an erased user (keyed by user id). */
     static byte[] erasure(long userId, long erasedAt) {
         try {
             return Events.JSON.writeValueAsBytes(new Erasure(userId, erasedAt));

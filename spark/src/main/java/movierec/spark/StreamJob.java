@@ -9,16 +9,19 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import movierec.common.ImpressionBatch;
 import movierec.common.KafkaClientSecurity;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.spark.api.java.function.FlatMapFunction;
 import org.apache.spark.api.java.function.MapFunction;
 import org.apache.spark.sql.Dataset;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.Row;
 import org.apache.spark.sql.SparkSession;
+import org.apache.spark.sql.streaming.DataStreamReader;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StreamingQuery;
 import org.apache.spark.sql.streaming.TimeMode;
@@ -160,10 +163,11 @@ public final class StreamJob {
                 .start();
 
         // Served lists: many, and nobody waits for them, so a batch every few seconds, apart from the ratings' path.
-        StreamingQuery impressions = readTopics(spark, config, config.topic("impressions"), true, true)
+        StreamingQuery impressions = readImpressions(spark, config)
                 .select(col("value"), col("headers"))
-                .map(
-                        (MapFunction<Row, Served>) r -> Served.fromRecord(r.getAs(0), headers(r.getList(1))),
+                .flatMap(
+                        (FlatMapFunction<Row, Served>) r -> Served.fromRecord(r.getAs(0), headers(r.getList(1)))
+                                .iterator(),
                         Encoders.bean(Served.class))
                 .groupByKey((MapFunction<Served, Long>) Served::userKey, Encoders.LONG())
                 // processing time: how long an erasure is remembered is a timer
@@ -248,13 +252,27 @@ public final class StreamJob {
 
     /** A Kafka source: earliest offsets on first start, the checkpoint afterwards; {@code bounded}: at most 100,000 a batch. */
     static Dataset<Row> readTopics(SparkSession spark, MovierecConfig config, String topics, boolean bounded) {
-        return readTopics(spark, config, topics, bounded, false);
+        var reader = kafkaSource(spark, config, topics);
+        // Bounded batches keep a replay's batches (and their memory on the executors) bounded.
+        return (bounded ? reader.option("maxOffsetsPerTrigger", MAX_RECORDS_PER_BATCH) : reader).load();
     }
 
-    /** {@code withHeaders}: with the records' headers, a {@code headers} column. */
-    static Dataset<Row> readTopics(
-            SparkSession spark, MovierecConfig config, String topics, boolean bounded, boolean withHeaders) {
-        var reader = spark.readStream()
+    private static final long MAX_RECORDS_PER_BATCH = 100_000;
+
+    /**
+     * The impressions topic, with the records' headers (a {@code headers} column). Its records hold up to
+     * {@link ImpressionBatch#MAX_LISTS} lists each, so its batches are bounded in records to as many lists as the
+     * others'.
+     */
+    static Dataset<Row> readImpressions(SparkSession spark, MovierecConfig config) {
+        return kafkaSource(spark, config, config.topic("impressions"))
+                .option("includeHeaders", "true")
+                .option("maxOffsetsPerTrigger", MAX_RECORDS_PER_BATCH / ImpressionBatch.MAX_LISTS)
+                .load();
+    }
+
+    private static DataStreamReader kafkaSource(SparkSession spark, MovierecConfig config, String topics) {
+        return spark.readStream()
                 .format("kafka")
                 .option("kafka.bootstrap.servers", config.kafkaBootstrap())
                 // The stream job's user; Spark passes kafka.-prefixed options to its consumers and admin client.
@@ -265,10 +283,7 @@ public final class StreamJob {
                 // The default 500 ms fetch wait would add up to half a second to every micro-batch.
                 .option("kafka.fetch.max.wait.ms", "5")
                 // movies and ratings.pairs are compacted: offsets removed by compaction are expected, not data loss.
-                .option("failOnDataLoss", "false")
-                .option("includeHeaders", String.valueOf(withHeaders));
-        // Bounded batches keep a replay's batches (and their memory on the executors) bounded.
-        return (bounded ? reader.option("maxOffsetsPerTrigger", "100000") : reader).load();
+                .option("failOnDataLoss", "false");
     }
 
     /** A record's {@code headers} column by name (the last value of a repeated name). */

@@ -8,20 +8,25 @@ import java.util.List;
 import java.util.Map;
 import movierec.common.Events;
 import movierec.common.Impression;
+import movierec.common.ImpressionBatch;
 import org.junit.jupiter.api.Test;
 
 class ServedTest {
     @Test
-    void aServedListPassesThroughAsItsIndexDocumentWithTheMoviesInOrder() throws Exception {
-        Impression i =
+    void aRecordsListsPassThroughAsTheirIndexDocumentsWithTheMoviesInOrder() throws Exception {
+        Impression user =
                 new Impression("i-1", 7L, Impression.RECOMMENDATIONS, null, "v1", "blend", List.of(3L, 1L, 2L), 1000);
-        byte[] value = Events.toJson(i);
-        Served s = Served.fromRecord(value, i.headers());
+        Impression anonymous = new Impression("i-2", null, Impression.SIMILAR, 5L, "v1", null, List.of(9L), 1001);
+        ImpressionBatch.Encoded record = ImpressionBatch.encode(List.of(user, anonymous));
+        List<Served> served = Served.fromRecord(record.value(), Map.of(ImpressionBatch.HEADER, record.header()));
+
+        assertThat(served).hasSize(2);
+        Served s = served.get(0);
         assertThat(s.getErasedAt()).isNull();
         assertThat(s.getId()).isEqualTo("i-1");
         assertThat(s.getUserId()).isEqualTo(7);
         assertThat(s.getServedAt()).isEqualTo(1000);
-        assertThat(s.getDocument()).isSameAs(value); // not parsed, not re-written
+        assertThat(s.getDocument()).isEqualTo(Events.toJson(user)); // not parsed, not re-written
         JsonNode doc = Events.JSON.readTree(s.getDocument());
         assertThat(doc.path("impression_id").asText()).isEqualTo("i-1");
         assertThat(doc.path("user_id").asLong()).isEqualTo(7);
@@ -29,6 +34,26 @@ class ServedTest {
         assertThat(doc.path("movie_ids").toString()).isEqualTo("[3,1,2]");
         assertThat(doc.path("served_at").asLong()).isEqualTo(1000);
         assertThat(doc.has("movie_id")).isFalse(); // absent, not null: the index is strict
+        assertThat(served.get(1).getId()).isEqualTo("i-2");
+        assertThat(Served.userKey(served.get(1))).isEqualTo(Served.ANONYMOUS); // an anonymous visitor's
+        assertThat(served.get(1).getDocument()).isEqualTo(Events.toJson(anonymous));
+    }
+
+    @Test
+    void aRecordOfOneListAsTheApiSentThemBeforeIsReadFromItsHeaders() {
+        Impression i = new Impression("i-4", 7L, Impression.RECOMMENDATIONS, null, "v1", "blend", List.of(3L), 1000);
+        byte[] value = Events.toJson(i);
+        List<Served> served = Served.fromRecord(
+                value,
+                Map.of(
+                        Impression.HEADER_ID, utf8("i-4"),
+                        Impression.HEADER_USER_ID, utf8("7"),
+                        Impression.HEADER_SERVED_AT, utf8("1000")));
+        assertThat(served).hasSize(1);
+        assertThat(served.get(0).getId()).isEqualTo("i-4");
+        assertThat(served.get(0).getUserId()).isEqualTo(7);
+        assertThat(served.get(0).getServedAt()).isEqualTo(1000);
+        assertThat(served.get(0).getDocument()).isSameAs(value);
     }
 
     @Test
@@ -36,7 +61,7 @@ class ServedTest {
         byte[] old = ("{\"id\":\"i-3\",\"userId\":7,\"list\":\"recommendations\",\"modelVersion\":\"v1\","
                         + "\"variant\":\"blend\",\"items\":[3,1],\"servedAt\":1000}")
                 .getBytes(StandardCharsets.UTF_8);
-        Served s = Served.fromRecord(old, Map.of());
+        Served s = Served.fromRecord(old, Map.of()).get(0);
         assertThat(s.getId()).isEqualTo("i-3");
         assertThat(s.getUserId()).isEqualTo(7);
         assertThat(s.getServedAt()).isEqualTo(1000);
@@ -46,19 +71,15 @@ class ServedTest {
     }
 
     @Test
-    void anAnonymousVisitorsListIsKeyedByTheAnonymousKey() {
-        Impression i = new Impression("i-2", null, Impression.SIMILAR, 5L, "v1", null, List.of(9L), 1000);
-        Served s = Served.fromRecord(Events.toJson(i), i.headers());
-        assertThat(s.getUserId()).isNull();
-        assertThat(Served.userKey(s)).isEqualTo(Served.ANONYMOUS);
-    }
-
-    @Test
     void anErasureMarkerNamesTheUserAndTheTimeAndErasesWhatWasServedUpToTheClockSkewAfterIt() {
-        Served s = Served.fromRecord(Served.erasure(7, 50_000), Map.of());
+        Served s = Served.fromRecord(Served.erasure(7, 50_000), Map.of()).get(0);
         assertThat(s.getUserId()).isEqualTo(7);
         assertThat(s.getErasedAt()).isEqualTo(50_000);
         assertThat(s.getDocument()).isNull();
         assertThat(ImpressionsByUser.servedBefore(50_000)).isEqualTo(50_000 + ImpressionsByUser.CLOCK_SKEW_MS);
+    }
+
+    private static byte[] utf8(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
     }
 }
