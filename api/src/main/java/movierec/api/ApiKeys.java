@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.ConcurrentHashMap;
 import movierec.common.MovierecConfig;
 import movierec.es.StoreUnavailable;
@@ -137,7 +138,8 @@ public final class ApiKeys {
                 .whenComplete((r, e) -> {
                     if (e == null) return;
                     // still conflicting after the retries: others recorded a use of the same moment, nothing is lost
-                    if (String.valueOf(e.getMessage()).contains("version_conflict_engine_exception"))
+                    Throwable cause = e instanceof CompletionException ? e.getCause() : e;
+                    if (cause instanceof ElasticsearchException es && es.status() == 409)
                         LOG.debug("last use of API key '{}' recorded by a concurrent request", key.name());
                     else LOG.warn("could not record the last use of API key '{}': {}", key.name(), e.getMessage());
                 });

@@ -260,14 +260,17 @@ public final class StreamJob {
     private static final long MAX_RECORDS_PER_BATCH = 100_000;
 
     /**
-     * The impressions topic, with the records' headers (a {@code headers} column). Its records hold up to
-     * {@link ImpressionBatch#MAX_LISTS} lists each, so its batches are bounded in records to as many lists as the
-     * others'.
+     * Records per batch of the impressions query. A record holds up to {@link ImpressionBatch#MAX_LISTS} lists, so a
+     * replay's batch holds at most a million; live, each API server sends a few records per flush, so a 10 s batch
+     * keeps up with some 250 servers (records of one list, from older API servers, are read 10,000 a batch too).
      */
+    private static final long IMPRESSION_RECORDS_PER_BATCH = 10_000;
+
+    /** The impressions topic, with the records' headers (a {@code headers} column). */
     static Dataset<Row> readImpressions(SparkSession spark, MovierecConfig config) {
         return kafkaSource(spark, config, config.topic("impressions"))
                 .option("includeHeaders", "true")
-                .option("maxOffsetsPerTrigger", MAX_RECORDS_PER_BATCH / ImpressionBatch.MAX_LISTS)
+                .option("maxOffsetsPerTrigger", IMPRESSION_RECORDS_PER_BATCH)
                 .load();
     }
 
