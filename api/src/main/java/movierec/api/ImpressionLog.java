@@ -6,7 +6,9 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import movierec.common.Impression;
 import movierec.common.ImpressionBatch;
@@ -30,7 +32,7 @@ final class ImpressionLog implements AutoCloseable {
     private final BlockingQueue<Impression> queue = new ArrayBlockingQueue<>(QUEUE_CAPACITY);
     private final Thread writer;
     private final long flushMs;
-    private volatile boolean closing;
+    private final CountDownLatch closed = new CountDownLatch(1);
     private final AtomicLong sent = new AtomicLong();
     private final AtomicLong dropped = new AtomicLong();
 
@@ -78,15 +80,12 @@ final class ImpressionLog implements AutoCloseable {
 
     private void writeUntilClosed() {
         List<Impression> lists = new ArrayList<>(ImpressionBatch.MAX_LISTS);
-        while (!closing) {
-            try {
-                Thread.sleep(flushMs);
-            } catch (InterruptedException e) {
-                break; // closing: send what has queued
-            }
-            send(lists);
+        try {
+            while (!closed.await(flushMs, TimeUnit.MILLISECONDS)) send(lists);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
-        send(lists);
+        send(lists); // closing: what has queued since the last flush
     }
 
     /** Everything queued, in records of up to {@link ImpressionBatch#MAX_LISTS} lists. */
@@ -126,8 +125,8 @@ final class ImpressionLog implements AutoCloseable {
     @Override
     public void close() {
         if (producer == null) return;
-        closing = true;
-        writer.interrupt();
+        // not an interrupt: a send waiting for Kafka's metadata would drop its lists
+        closed.countDown();
         try {
             writer.join(5_000);
         } catch (InterruptedException e) {
