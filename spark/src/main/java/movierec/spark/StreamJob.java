@@ -50,6 +50,16 @@ import org.slf4j.LoggerFactory;
 public final class StreamJob {
     private static final Logger LOG = LoggerFactory.getLogger(StreamJob.class);
 
+    /** Records per batch of a bounded source ({@link #readTopics}). */
+    private static final long MAX_RECORDS_PER_BATCH = 100_000;
+
+    /**
+     * Records per batch of the impressions query. A record holds up to {@link ImpressionBatch#MAX_LISTS} lists, so a
+     * replay's batch holds at most a million; live, each API server sends a few records per flush, so a 10 s batch
+     * keeps up with some 250 servers (records of one list, from older API servers, are read 10,000 a batch too).
+     */
+    private static final long IMPRESSION_RECORDS_PER_BATCH = 10_000;
+
     public static void main(String[] args) {
         int code = 0;
         try {
@@ -256,15 +266,6 @@ public final class StreamJob {
         // Bounded batches keep a replay's batches (and their memory on the executors) bounded.
         return (bounded ? reader.option("maxOffsetsPerTrigger", MAX_RECORDS_PER_BATCH) : reader).load();
     }
-
-    private static final long MAX_RECORDS_PER_BATCH = 100_000;
-
-    /**
-     * Records per batch of the impressions query. A record holds up to {@link ImpressionBatch#MAX_LISTS} lists, so a
-     * replay's batch holds at most a million; live, each API server sends a few records per flush, so a 10 s batch
-     * keeps up with some 250 servers (records of one list, from older API servers, are read 10,000 a batch too).
-     */
-    private static final long IMPRESSION_RECORDS_PER_BATCH = 10_000;
 
     /** The impressions topic, with the records' headers (a {@code headers} column). */
     static Dataset<Row> readImpressions(SparkSession spark, MovierecConfig config) {
