@@ -232,13 +232,24 @@ final class IngestBench {
 
     /** The documents of {@code from} that match {@code query}, as index operations into {@code to}, 5,000 per chunk. */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    private static void collect(
-            ElasticsearchClient es, String from, Query query, String to, List<List<BulkOperation>> chunks)
+    static void collect(ElasticsearchClient es, String from, Query query, String to, List<List<BulkOperation>> chunks)
+            throws Exception {
+        collect(es, from, query, to, chunks, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #collect(ElasticsearchClient, String, Query, String, List)}, at most {@code maxChunks} of them. */
+    static void collect(
+            ElasticsearchClient es,
+            String from,
+            Query query,
+            String to,
+            List<List<BulkOperation>> chunks,
+            int maxChunks)
             throws Exception {
         ResponseBody<Map> page =
                 es.search(s -> s.index(from).query(query).size(5000).scroll(t -> t.time("2m")), Map.class);
         String scrollId = page.scrollId();
-        while (!page.hits().hits().isEmpty()) {
+        for (int n = 0; n < maxChunks && !page.hits().hits().isEmpty(); n++) {
             List<BulkOperation> chunk = new ArrayList<>();
             for (Hit<Map> h : page.hits().hits()) {
                 Map doc = h.source();
