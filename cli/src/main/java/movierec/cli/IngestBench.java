@@ -53,8 +53,8 @@ final class IngestBench {
      * Passes through one stream job in a bench namespace. Cold: the bundled data, produced before the job starts (its
      * JVM's class loading and compilation included). Then {@link #WARM_PASSES} warm ones: the same ratings by new users
      * (ids + k × {@link #WARM_USER_OFFSET} in pass k), produced while the job runs, each timed from the first record
-     * produced to the last batch's end; the last {@link #STEADY_PASSES} together are the rate a running system sustains. Raw {@code _bulk} indexes the last warm pass's final
-     * documents.
+     * produced to the last batch's end; the last {@link #STEADY_PASSES} together are the rate a running system
+     * sustains. Raw {@code _bulk} indexes the last warm pass's final documents.
      */
     void run(MovierecConfig base, ElasticsearchClient es) throws Exception {
         String ns = "bench" + System.currentTimeMillis() % 100000 + "_";
@@ -136,7 +136,8 @@ final class IngestBench {
         MovierecConfig raw = base.with(Map.of("namespace", ns + "raw_"));
         new IndexBootstrap(es, raw).ensure();
         List<List<BulkOperation>> chunks = new ArrayList<>();
-        for (String name : names) collect(es, c.index(name), warmDocs.get(name), raw.index(name), chunks);
+        for (String name : names)
+            collect(es, c.index(name), warmDocs.get(name), raw.index(name), chunks, Integer.MAX_VALUE);
         double rawCpu = elasticsearch.cpuSeconds();
         long t0 = System.nanoTime();
         for (List<BulkOperation> chunk : chunks) es.bulk(b -> b.operations(chunk));
@@ -230,14 +231,11 @@ final class IngestBench {
         }
     }
 
-    /** The documents of {@code from} that match {@code query}, as index operations into {@code to}, 5,000 per chunk. */
+    /**
+     * The documents of {@code from} that match {@code query}, as index operations into {@code to}, 5,000 per chunk, at
+     * most {@code maxChunks} chunks.
+     */
     @SuppressWarnings({"rawtypes", "unchecked"})
-    static void collect(ElasticsearchClient es, String from, Query query, String to, List<List<BulkOperation>> chunks)
-            throws Exception {
-        collect(es, from, query, to, chunks, Integer.MAX_VALUE);
-    }
-
-    /** As {@link #collect(ElasticsearchClient, String, Query, String, List)}, at most {@code maxChunks} of them. */
     static void collect(
             ElasticsearchClient es,
             String from,
