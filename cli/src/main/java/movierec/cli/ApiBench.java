@@ -223,9 +223,9 @@ final class ApiBench {
 
     /**
      * The floor under Elasticsearch's share of the logging: lists the API served, read back from {@code impressions} and
-     * {@code _bulk}-indexed again (same ids and fields) into a fresh index with the {@code impressions} mapping, 5,000 per request as the stream
-     * job's writers send them, one request at a time, then refreshed; Elasticsearch's CPU per list beside what it cost
-     * per logging round's request.
+     * {@code _bulk}-indexed again (same ids and fields) into a fresh index with the {@code impressions} mapping, 5,000
+     * per request as the stream job's writers send them, one request at a time, then refreshed; Elasticsearch's CPU per
+     * list beside what it cost per logging round's request.
      */
     private void rawImpressionIndexing(List<LocalProcess> stack, double[][] cpu, Comparison c) throws Exception {
         LocalProcess elasticsearch = new Stack(config).elasticsearch();
