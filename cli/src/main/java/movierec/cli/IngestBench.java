@@ -39,7 +39,7 @@ final class IngestBench {
      * passes as the JIT compiles its paths (measured: 0.20×, 0.26×, 0.28× raw in passes 1-3, then 0.28-0.35× in passes
      * 4-8), so the first ones are its warm-up, not what it sustains. The compilers never quite finish within the bench:
      * in a 20-pass run the job's compiler threads still used 0.3 of a core through pass 8 and 0.1 by pass 20, when the
-     * passes ran at 0.32× raw, so the report shows their share beside the job's CPU rather than waiting them out.
+     * passes ran at 0.31× raw, so the report shows their share beside the job's CPU rather than waiting them out.
      */
     static final int WARM_PASSES = 6;
 
