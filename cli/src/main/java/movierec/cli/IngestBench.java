@@ -184,7 +184,7 @@ final class IngestBench {
             int cores = Runtime.getRuntime().availableProcessors();
             report.md(String.format(
                     "CPU per steady pass of %,d documents (seconds of CPU of each process tree): the stream job %.1f s "
-                            + "(of which its JIT compiler threads %.1f s: Spark's code is still being compiled minutes into the load), "
+                            + "(of which its JIT compiler threads %.1f s), "
                             + "Elasticsearch %.1f s; raw `_bulk`: Elasticsearch %.1f s in %.1f s (one request at a time: bound by request latency, "
                             + "not CPU). On %d shared cores the pass cannot take less than (job + Elasticsearch CPU) / cores = %.1f s, so here "
                             + "the ratio cannot exceed **%.2f×** however the work overlaps; with the job on its own cores (a cluster's executors) "
