@@ -4,10 +4,12 @@ import java.io.Serializable;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.apache.spark.sql.Encoders;
 import org.apache.spark.sql.streaming.ExpiredTimerInfo;
+import org.apache.spark.sql.streaming.ListState;
 import org.apache.spark.sql.streaming.MapState;
 import org.apache.spark.sql.streaming.OutputMode;
 import org.apache.spark.sql.streaming.StatefulProcessor;
@@ -34,8 +36,13 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     public static final int TOP_GENRES = 3;
     public static final int RECENT = 10;
 
-    /** movie id -> the pair's latest change (retractions kept, so an older event cannot bring a rating back). */
-    private transient MapState<Long, PairChange> ratings;
+    /**
+     * The latest change of each of the user's pairs (retractions kept, so an older event cannot bring a rating back),
+     * one per movie. A list, read once a batch: every batch needs them all for the profile, and iterating a map state
+     * is a RocksDB prefix scan whose key comparison cost a tenth of the job's CPU in the ingest benchmark. New pairs are
+     * appended; a batch that replaces or removes one rewrites the list.
+     */
+    private transient ListState<PairChange> ratings;
     /** {@link PairChange#dismissalKey} -> the latest dismissal (or its undoing) of that movie or genre. */
     private transient MapState<String, PairChange> dismissals;
     /** The {@code ratings} offset of the user's latest erasure, for {@code keepMs} after it. */
@@ -50,8 +57,7 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     @Override
     public void init(OutputMode outputMode, TimeMode timeMode) {
         erasedBefore = getHandle().getValueState("erasedBefore", Encoders.LONG(), TTLConfig.NONE());
-        ratings =
-                getHandle().getMapState("ratings", Encoders.LONG(), Encoders.bean(PairChange.class), TTLConfig.NONE());
+        ratings = getHandle().getListState("ratings", Encoders.bean(PairChange.class), TTLConfig.NONE());
         dismissals = getHandle()
                 .getMapState("dismissals", Encoders.STRING(), Encoders.bean(PairChange.class), TTLConfig.NONE());
     }
@@ -60,6 +66,10 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     public scala.collection.Iterator<Profile> handleInputRows(
             Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
         List<Long> producedAt = new ArrayList<>();
+        Map<Long, PairChange> pairs = new LinkedHashMap<>(); // movie id -> its pair's latest change
+        if (ratings.exists()) ratings.get().foreach(c -> pairs.merge(c.getMovieId(), c, RatingsByUser::newer));
+        List<PairChange> added = new ArrayList<>();
+        boolean rewrite = false;
         long erasedUpTo = erasedBefore.exists() ? erasedBefore.get() : -1;
         long erasure = erasedUpTo;
         long erasureTime = 0;
@@ -83,15 +93,20 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
                 }
                 continue;
             }
-            PairChange prev = ratings.getValue(c.getMovieId()); // null when absent
+            PairChange prev = pairs.get(c.getMovieId()); // null when absent
             if (prev == null || c.version().isNewerThan(prev.version())) {
-                ratings.updateValue(c.getMovieId(), c);
+                pairs.put(c.getMovieId(), c);
+                if (prev == null) added.add(c);
+                else rewrite = true;
                 producedAt.add(c.getProducedAt());
             }
         }
         List<Long> erasedMovies = new ArrayList<>();
-        if (erasure >= 0) forget(erasure, erasedMovies, forgotten);
-        Profile p = currentProfile(userId);
+        if (erasure >= 0) rewrite |= forget(erasure, pairs, erasedMovies, forgotten);
+        if (rewrite && pairs.isEmpty()) ratings.clear();
+        else if (rewrite) ratings.put(pairs.values().toArray(new PairChange[0]));
+        else if (!added.isEmpty()) ratings.appendList(added.toArray(new PairChange[0]));
+        Profile p = currentProfile(userId, pairs.values());
         if (erasure > erasedUpTo) {
             erasedBefore.update(erasure);
             Timers.replace(getHandle(), timers.getCurrentProcessingTimeInMs() + keepMs);
@@ -111,19 +126,22 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
         return CollectionConverters.asScala(List.<Profile>of()).iterator();
     }
 
+    /** Of two changes of the same pair, the later one (a list read back with both keeps this one). */
+    static PairChange newer(PairChange a, PairChange b) {
+        return b.version().isNewerThan(a.version()) ? b : a;
+    }
+
     /**
-     * Removes every rating and dismissal from before {@code erasure}: the movies of the ratings (retracted ones too,
-     * which the movie-keyed stage also keeps) into {@code erasedMovies}, every removed {@code ratings.pairs} key into
-     * {@code forgotten}.
+     * Removes every rating (from {@code pairs}) and dismissal from before {@code erasure}: the movies of the ratings
+     * (retracted ones too, which the movie-keyed stage also keeps) into {@code erasedMovies}, every removed
+     * {@code ratings.pairs} key into {@code forgotten}. True when a rating was removed.
      */
-    private void forget(long erasure, List<Long> erasedMovies, List<String> forgotten) {
+    private boolean forget(long erasure, Map<Long, PairChange> pairs, List<Long> erasedMovies, List<String> forgotten) {
         List<PairChange> gone = new ArrayList<>();
-        ratings.iterator().foreach(t -> {
-            if (t._2().getOffset() < erasure) gone.add(t._2());
-            return null;
-        });
+        for (PairChange c : pairs.values()) if (c.getOffset() < erasure) gone.add(c);
+        boolean removed = !gone.isEmpty();
         for (PairChange c : gone) {
-            ratings.removeKey(c.getMovieId());
+            pairs.remove(c.getMovieId());
             erasedMovies.add(c.getMovieId());
             forgotten.add(c.id());
         }
@@ -136,18 +154,17 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
             dismissals.removeKey(c.dismissalKey());
             forgotten.add(c.id());
         }
+        return removed;
     }
 
-    /** The whole profile from the state; {@code erased} when nothing of the user is left in it. */
-    private Profile currentProfile(long userId) {
+    /** The whole profile from the user's pairs and dismissals; {@code erased} when nothing of the user is left. */
+    private Profile currentProfile(long userId, Iterable<PairChange> pairs) {
         Map<Long, PairChange> current = new HashMap<>();
         PairChange[] latest = {null};
-        ratings.iterator().foreach(t -> {
-            PairChange c = t._2();
-            if (c.getRating() != null) current.put(t._1(), c);
+        for (PairChange c : pairs) {
+            if (c.getRating() != null) current.put(c.getMovieId(), c);
             if (latest[0] == null || c.getOffset() > latest[0].getOffset()) latest[0] = c;
-            return null;
-        });
+        }
         Profile p = profile(userId, current);
         List<Long> movies = new ArrayList<>();
         List<String> genres = new ArrayList<>();

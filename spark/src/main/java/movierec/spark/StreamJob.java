@@ -218,12 +218,13 @@ public final class StreamJob {
      * topics, rebuilding the state and rewriting the same documents — instead of refusing the old checkpoint forever.
      * The ratings query's moved to the executors ({@code ratings-by-movie}), then both stateful queries' events gained
      * their Kafka partition and time for read-your-writes ({@code -2}), then erasure and the users query's served
-     * lists ({@code -3}), which then moved to a query of their own ({@code users-4}).
+     * lists ({@code -3}), which then moved to a query of their own ({@code users-4}); the users' pairs then became one
+     * list per user ({@code users-5}).
      */
     static String checkpointName(String query) {
         return switch (query) {
             case "ratings" -> "ratings-by-movie-3";
-            case "users" -> "users-4";
+            case "users" -> "users-5";
             default -> query;
         };
     }

@@ -58,6 +58,20 @@ class StateRulesTest {
         assertThat(genre.id()).isEqualTo("7:not:gHorror");
     }
 
+    @Test
+    void ofTwoChangesOfAUsersPairTheLaterOneIsKeptWhicheverComesFirstInTheList() {
+        PairChange rating = rated(4.0, 100, List.of());
+        rating.setOffset(7);
+        PairChange retraction = new PairChange();
+        retraction.setTimestamp(200);
+        retraction.setOffset(9);
+        assertThat(RatingsByUser.newer(rating, retraction)).isSameAs(retraction);
+        assertThat(RatingsByUser.newer(retraction, rating))
+                .as("an older change read after the newer")
+                .isSameAs(retraction);
+        assertThat(RatingsByUser.newer(rating, rating)).isSameAs(rating);
+    }
+
     private static PairChange dismissal(boolean dismissed, long timestamp, long offset) {
         PairChange c = new PairChange();
         c.setUserId(7);
