@@ -39,7 +39,7 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
     /**
      * The latest change of each of the user's pairs (retractions kept, so an older event cannot bring a rating back),
      * one per movie. A list, read once a batch: every batch needs them all for the profile, and iterating a map state
-     * is a RocksDB prefix scan whose key comparison cost a tenth of the job's CPU in the ingest benchmark. New pairs are
+     * is a RocksDB prefix scan whose key comparison took a tenth of the job's CPU samples in the ingest benchmark. New pairs are
      * appended; a batch that replaces or removes one rewrites the list.
      */
     private transient ListState<PairChange> ratings;
