@@ -63,7 +63,8 @@ public final class StatusCommand implements Callable<Integer> {
         String streamHealth = "no batch yet";
         if (status != null) {
             long ageMs = System.currentTimeMillis() - status.path("at").asLong();
-            streamHealth = "last report " + ageMs / 1000 + " s ago";
+            // an idle job runs no batch, and so reports nothing, until data comes or a timer is due
+            streamHealth = "last batch " + ageMs / 1000 + " s ago";
         }
         row("stream job", stack.stream(), "-", streamHealth);
         row(

@@ -112,8 +112,11 @@ public final class Waits {
             progress.finish();
         }
         // The last statistics of a busy movie may wait up to stream.movie.stats.interval.ms for their timer
-        // (RatingsByMovie): a ratings batch that starts after that fires it.
-        long due = System.currentTimeMillis() + config.getInt("stream.movie.stats.interval.ms");
+        // (RatingsByMovie): the job reports the latest such timer, and its heartbeat starts a ratings batch after it.
+        JsonNode status = streamStatus(config);
+        long due = status == null
+                ? 0
+                : status.path("queries").path("ratings").path("statsDueBy").asLong(0);
         while (batchStart(streamStatus(config), "ratings") <= due) {
             // a batch can take long (a cluster's first one ships every task): the caller's time-out applies
             if (System.currentTimeMillis() > Math.max(deadline, due + 30_000)) {

@@ -11,7 +11,9 @@ import org.apache.spark.util.LongAccumulator;
 /**
  * What the executors' writers add up per query: documents written, dead letters and milliseconds in {@code _bulk};
  * the last {@code ratings.pairs} offset written per partition (ratings query) and the event -> applied latencies
- * (users query). Accumulators are the only thing a batch sends back to the driver: counts and offsets, never rows.
+ * (users query); the latest timer the movie-keyed stage registered, and the latest for statistics (ratings query: how
+ * long its heartbeat ticks; when the statistics are all written).
+ * Accumulators are the only thing a batch sends back to the driver: counts and offsets, never rows.
  */
 final class BatchMetrics implements Serializable {
     final LongAccumulator out;
@@ -19,6 +21,8 @@ final class BatchMetrics implements Serializable {
     final LongAccumulator writeMs;
     final MaxOffsets pairsWritten = new MaxOffsets();
     final Latencies applied = new Latencies();
+    final Latest timers = new Latest();
+    final Latest statsTimers = new Latest();
 
     BatchMetrics(SparkContext sc, String query) {
         out = sc.longAccumulator(query + ".out");
@@ -26,6 +30,8 @@ final class BatchMetrics implements Serializable {
         writeMs = sc.longAccumulator(query + ".writeMs");
         sc.register(pairsWritten, query + ".pairsWritten");
         sc.register(applied, query + ".applied");
+        sc.register(timers, query + ".timers");
+        sc.register(statsTimers, query + ".statsTimers");
     }
 
     /** The totals so far: {out, dlq, writeMs}. */
@@ -71,6 +77,43 @@ final class BatchMetrics implements Serializable {
         @Override
         public Map<Integer, Long> value() {
             return Map.copyOf(max);
+        }
+    }
+
+    /** The largest value added (a time, epoch ms); 0 when none. A retried task adding it again changes nothing. */
+    static final class Latest extends AccumulatorV2<Long, Long> {
+        private long max;
+
+        @Override
+        public boolean isZero() {
+            return max == 0;
+        }
+
+        @Override
+        public Latest copy() {
+            Latest c = new Latest();
+            c.max = max;
+            return c;
+        }
+
+        @Override
+        public void reset() {
+            max = 0;
+        }
+
+        @Override
+        public void add(Long v) {
+            max = Math.max(max, v);
+        }
+
+        @Override
+        public void merge(AccumulatorV2<Long, Long> other) {
+            add(other.value());
+        }
+
+        @Override
+        public Long value() {
+            return max;
         }
     }
 

@@ -63,7 +63,7 @@ final class ExecutorSink<T> implements VoidFunction2<Dataset<T>, Long> {
         BatchMetrics m = metrics;
         PartitionWriter<T> w = writer;
         batch.foreachPartition((ForeachPartitionFunction<T>) rows -> w.write(ExecutorClients.of(s), rows, m));
-        status.recordBatch(query, batchId, before, metrics.totals());
+        status.recordBatch(query, batchId, before, metrics.totals(), metrics.statsTimers.value());
         afterBatch.written(batchId, metrics);
     }
 }

@@ -111,15 +111,17 @@ public final class RatingTransforms {
     }
 
     /**
-     * One {@link RatingsByMovie#HEARTBEAT} row a second (Spark's rate source), in {@link #parse}'s columns. Spark runs a
-     * batch of a processing-time stateful query at every trigger, data or not; with no-data batches switched off, this
-     * heartbeat bounds how late an expired timer fires to about a second while costing one small batch a second.
+     * The {@link Heartbeat}'s {@link RatingsByMovie#HEARTBEAT} rows, in {@link #parse}'s columns: one a second while a
+     * timer of the query {@code key} may be due, and through the first {@code afterStartMs} after it starts. Spark runs
+     * a batch of a processing-time stateful query at every trigger, data or not; with no-data batches switched off, this
+     * heartbeat bounds how late an expired timer fires to about a second, and an idle job with no timers due runs no
+     * batch at all.
      */
-    public static Dataset<Row> heartbeat(SparkSession spark) {
+    public static Dataset<Row> heartbeat(SparkSession spark, String key, long afterStartMs) {
         return spark.readStream()
-                .format("rate")
-                .option("rowsPerSecond", "1")
-                .option("numPartitions", "1")
+                .format(Heartbeat.class.getName())
+                .option("key", key)
+                .option("afterStartMs", afterStartMs)
                 .load()
                 .select(
                         lit(null).cast("binary").as("key"),

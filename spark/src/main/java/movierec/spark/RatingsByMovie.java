@@ -44,8 +44,8 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
      */
     public static final long UNPARSEABLE = -1;
     /**
-     * The key of the heartbeat (one row a second from Spark's rate source): it makes the query run a batch, and with it
-     * the expired timers of every key, at least once a second while idle, instead of a no-data batch at every trigger.
+     * The key of the {@link Heartbeat}'s rows (one a second while a timer may be due): it makes the query run a batch,
+     * and with it the expired timers of every key, while idle, instead of a no-data batch at every trigger.
      */
     public static final long HEARTBEAT = -2;
     /** The key of dismissals of a genre: they concern no movie, so this stage only passes them on to the users'. */
@@ -58,6 +58,9 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
 
     private final long holdMs;
     private final long statsIntervalMs;
+    /** The latest timers registered: the driver's heartbeat ticks until they are due. */
+    private final BatchMetrics metrics;
+
     private transient ValueState<MovieInfo> movie;
     private transient MapState<Long, PairVersion> pairs;
     private transient ValueState<MovieStats> stats;
@@ -68,9 +71,10 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
     private transient ValueState<Long> statsDue;
 
     /** {@code statsIntervalMs} 0 emits the statistics in every batch that changes them. */
-    public RatingsByMovie(long holdMs, long statsIntervalMs) {
+    RatingsByMovie(long holdMs, long statsIntervalMs, BatchMetrics metrics) {
         this.holdMs = holdMs;
         this.statsIntervalMs = statsIntervalMs;
+        this.metrics = metrics;
     }
 
     @Override
@@ -124,7 +128,7 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
                 e.setHeldSince(now);
                 held.appendValue(e);
             }
-            if (!ratings.isEmpty()) getHandle().registerTimer(now + holdMs);
+            if (!ratings.isEmpty()) registerTimer(now + holdMs, false);
             return CollectionConverters.asScala(out).iterator();
         }
         if (announced && held.exists()) {
@@ -205,8 +209,14 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             statsDue.clear(); // its timer finds nothing due
         } else {
             statsDue.update(next);
-            getHandle().registerTimer(next);
+            registerTimer(next, true);
         }
+    }
+
+    private void registerTimer(long at, boolean forStats) {
+        getHandle().registerTimer(at);
+        metrics.timers.add(at);
+        if (forStats) metrics.statsTimers.add(at);
     }
 
     /** The latest time of the movie's current ratings (0 when none): after the latest one was taken out. */

@@ -118,20 +118,22 @@ public final class StreamJob {
         // Two sources: the movies topic unthrottled, so that every movie produced before a rating reaches the state no
         // later than the rating does, even when a backlog of ratings is read 100,000 at a time.
         // ratings.erasures: the stream job's own retractions on behalf of users' erasures (RatingsByUser).
+        long holdMs = config.getInt("stream.unknown.movie.hold.ms");
+        long statsIntervalMs = config.getInt("stream.movie.stats.interval.ms");
+        String heartbeatKey = config.get("namespace") + "ratings";
         Dataset<Row> moviesAndRatings = readTopics(spark, config, config.topic("movies"), false)
                 .union(readTopics(
                         spark, config, config.topic("ratings") + "," + config.topic("ratings.erasures"), true));
         StreamingQuery ratings = RatingTransforms.parse(
                         moviesAndRatings, config.topic("movies"), config.topic("ratings.erasures"))
-                .unionByName(RatingTransforms.heartbeat(spark))
+                // timers registered before a restart may fall due within the hold (or the statistics' interval)
+                .unionByName(RatingTransforms.heartbeat(spark, heartbeatKey, holdMs + statsIntervalMs))
                 .as(Encoders.bean(RatingsByMovie.Event.class))
                 .groupByKey((MapFunction<RatingsByMovie.Event, Long>) RatingsByMovie.Event::getMovieId, Encoders.LONG())
                 // processing time: the hold of ratings whose movie is unknown, and the pacing of statistics writes, are
                 // timers
                 .transformWithState(
-                        new RatingsByMovie(
-                                config.getInt("stream.unknown.movie.hold.ms"),
-                                config.getInt("stream.movie.stats.interval.ms")),
+                        new RatingsByMovie(holdMs, statsIntervalMs, ratingsMetrics),
                         TimeMode.ProcessingTime(),
                         OutputMode.Update(),
                         Encoders.bean(RatingsByMovie.Emitted.class))
@@ -142,12 +144,10 @@ public final class StreamJob {
                         checkpoints.resolve(checkpointName("ratings")).toString())
                 .trigger(trigger)
                 .foreachBatch(new ExecutorSink<>(
-                        "ratings",
-                        settings,
-                        ratingsMetrics,
-                        status,
-                        RatingsSink::write,
-                        (batchId, m) -> applied.ratingsBatchWritten(batchId, m.pairsWritten.value())))
+                        "ratings", settings, ratingsMetrics, status, RatingsSink::write, (batchId, m) -> {
+                            applied.ratingsBatchWritten(batchId, m.pairsWritten.value());
+                            Heartbeat.timersUntil(heartbeatKey, m.timers.value());
+                        }))
                 .start();
 
         StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
@@ -247,8 +247,8 @@ public final class StreamJob {
                 // cluster.
                 .config("spark.sql.shuffle.partitions", config.get("spark.state.partitions"))
                 // Spark would run a batch of the ratings query (processing-time timers) at every trigger even when
-                // idle; its heartbeat source (RatingTransforms.heartbeat) fires the timers instead, at one small batch
-                // a second.
+                // idle; its Heartbeat source fires the timers instead, with a small batch a second while one may be
+                // due.
                 .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
                 // Each batch writes a dozen small checkpoint files (offsets, commits, state changelogs). Without
                 // Hadoop's native library the local file system forks chmod for each; NioLocalFileSystem does not.

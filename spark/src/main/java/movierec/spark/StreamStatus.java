@@ -35,6 +35,7 @@ public final class StreamStatus extends StreamingQueryListener {
         long totalDlq;
         long totalWriteMs;
         long lastProgressAt;
+        long statsDueBy;
     }
 
     private final Path file;
@@ -50,10 +51,12 @@ public final class StreamStatus extends StreamingQueryListener {
 
     /**
      * Called by a sink at the end of its batch with its {@link BatchMetrics} totals before and after it ({out, dlq,
-     * writeMs}: documents written, dead letters, milliseconds in Elasticsearch {@code _bulk} writes).
+     * writeMs}: documents written, dead letters, milliseconds in Elasticsearch {@code _bulk} writes), and the latest
+     * time a statistics timer was set for (0 when none): once a batch has started after it, every statistic is written.
      */
-    public synchronized void recordBatch(String query, long batchId, long[] before, long[] after) {
+    public synchronized void recordBatch(String query, long batchId, long[] before, long[] after, long statsDueBy) {
         Counts c = counts.computeIfAbsent(query, q -> new Counts());
+        c.statsDueBy = statsDueBy;
         c.batchId = batchId;
         c.rowsOut = after[0] - before[0];
         c.dlq = after[1] - before[1];
@@ -213,7 +216,8 @@ public final class StreamStatus extends StreamingQueryListener {
                     .put("lastProgressAt", c.lastProgressAt)
                     .put("durationMs", durations.getOrDefault(q, 0L))
                     .put("firstBusyStart", firstBusyStart.getOrDefault(q, 0L))
-                    .put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L));
+                    .put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L))
+                    .put("statsDueBy", c.statsDueBy);
             n.set("offsets", offsets.get(q));
         }
         try {
