@@ -41,6 +41,12 @@ public final class BenchCommand implements Callable<Integer> {
     boolean skipIngest;
 
     @Option(
+            names = "--ingest-only",
+            description = "Run only the ingest measurement (its own stream job in a bench namespace, beside raw "
+                    + "_bulk): what to repeat when tuning the stream job.")
+    boolean ingestOnly;
+
+    @Option(
             names = "--cluster",
             description = "Run only the cluster benchmark: ingest and freshness on single nodes (local mode), then on "
                     + "a local cluster (3 Kafka, 3 Elasticsearch nodes, Spark standalone), same data, one run. Ports 500 above the configured ones; "
@@ -62,6 +68,14 @@ public final class BenchCommand implements Callable<Integer> {
         MovierecConfig config = Main.config();
         if (scale) return scaleBench.run(config); // needs only Kafka and Elasticsearch, not the API
         if (cluster) return new ClusterBench().run(config); // starts its own nodes
+        if (ingestOnly) {
+            BenchReport report = header(config);
+            try (ElasticsearchClient es = EsClients.create(config)) {
+                new IngestBench(report).run(config, es);
+            }
+            System.out.println("report written to " + report.write(config.home().resolve("bench/results")));
+            return 0;
+        }
         if (!LocalProcess.listening(config.get("api.host"), config.getInt("api.port"))) {
             throw new IllegalStateException(
                     "the API is not running at " + config.apiUrl() + ": run ./movierec up first");
@@ -71,18 +85,7 @@ public final class BenchCommand implements Callable<Integer> {
             throw new IllegalStateException(
                     "no API key in " + LocalKey.file(config) + ": run ./movierec up first (it creates one)");
         BenchApi api = new BenchApi(config.apiUrl(), key);
-        BenchReport report = new BenchReport();
-        report.md("# movierec benchmark — "
-                + LocalDateTime.now()
-                        .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
-                        .substring(0, 19));
-        report.md("");
-        report.md("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
-                + System.getProperty("java.version")
-                + "; Kafka " + config.kafkaBootstrap() + ", Elasticsearch " + config.esUrl() + ", trigger "
-                + config.get("spark.trigger.ms")
-                + " ms, refresh " + config.get("es.refresh.interval") + ".");
-        report.md("");
+        BenchReport report = header(config);
         try (ElasticsearchClient es = EsClients.create(config)) {
             if (!skipIngest) new IngestBench(report).run(config, es);
             new FreshnessBench(api, report).run(trials, config.get("spark.trigger.ms"));
@@ -93,6 +96,26 @@ public final class BenchCommand implements Callable<Integer> {
         System.out.println();
         System.out.println("report written to " + file);
         return 0;
+    }
+
+    private static BenchReport header(MovierecConfig config) {
+        BenchReport report = new BenchReport();
+        report.md("# movierec benchmark — "
+                + LocalDateTime.now()
+                        .format(DateTimeFormatter.ISO_LOCAL_DATE_TIME)
+                        .substring(0, 19));
+        report.md("");
+        report.md("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
+                + System.getProperty("java.version")
+                + "; Kafka " + config.kafkaBootstrap() + ", Elasticsearch " + config.esUrl() + ", trigger "
+                + config.get("spark.trigger.ms")
+                + " ms, refresh " + config.get("es.refresh.interval")
+                + (config.get("spark.driver.java.options").isEmpty()
+                        ? ""
+                        : "; stream job JVM options `" + config.get("spark.driver.java.options") + "`")
+                + ".");
+        report.md("");
+        return report;
     }
 
     // ---- memory and start-up ----

@@ -201,35 +201,41 @@ final class IngestBench {
                     esCpu));
             report.md("");
         }
+        double written = steady.stream().mapToLong(Pass::written).sum() / (double) STEADY_PASSES;
         report.md(String.format(
                 "Where a steady pass's time goes: the job's tasks waited %.1f s (summed over parallel tasks) for `_bulk` "
-                        + "acknowledgements — the same documents plus each movie's statistics (at most once a second after their first write) "
-                        + "and each user's profile, once per batch they change in. The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
+                        + "acknowledgements of %,.0f document writes (%.2f per final document: each movie's statistics are written at most once a second after their first write, "
+                        + "and each user's profile once per batch it changes in). The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
                         + "movie-keyed state, RocksDB reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.",
-                steady.stream().mapToLong(Pass::writeMs).sum() / 1000.0 / STEADY_PASSES));
+                steady.stream().mapToLong(Pass::writeMs).sum() / 1000.0 / STEADY_PASSES, written, written / docs));
         report.md("");
         Stack.dropNamespace(es, c);
         Stack.dropNamespace(es, raw);
     }
 
-    /** One ingest pass as the stream status tells it: from {@code since} (or its first busy batch) to its last batch. */
-    record Pass(long start, long end, long writeMs) {
+    /**
+     * One ingest pass as the stream status tells it: from {@code since} (or its first busy batch) to its last batch;
+     * the milliseconds its tasks waited for {@code _bulk} and the documents they wrote (each write counted).
+     */
+    record Pass(long start, long end, long writeMs, long written) {
         static Pass of(JsonNode status, long since) {
             long first = Long.MAX_VALUE;
             long last = 0;
             long writeMs = 0;
+            long written = 0;
             for (String q : List.of("movies", "ratings", "users")) {
                 JsonNode n = status.path("queries").path(q);
                 if (n.path("firstBusyStart").asLong() > 0)
                     first = Math.min(first, n.path("firstBusyStart").asLong());
                 last = Math.max(last, n.path("lastBusyEnd").asLong());
                 writeMs += n.path("totalWriteMs").asLong();
+                written += n.path("totalOut").asLong();
             }
-            return new Pass(since > 0 ? since : first, last, writeMs);
+            return new Pass(since > 0 ? since : first, last, writeMs, written);
         }
 
         Pass minusWrites(Pass before) {
-            return new Pass(start, end, writeMs - before.writeMs);
+            return new Pass(start, end, writeMs - before.writeMs, written - before.written);
         }
 
         double seconds() {
