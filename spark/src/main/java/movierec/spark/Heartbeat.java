@@ -29,8 +29,8 @@ import org.apache.spark.sql.util.CaseInsensitiveStringMap;
  * so something must make a batch when the timers are due and no data comes. Spark's rate source did, every second
  * whatever was pending: an idle job then spent a fifth of a core on a batch a second and wrote its checkpoint files
  * every second. This source decides in the driver, where Spark asks each source for its latest offset at every trigger:
- * it ticks while the time is within {@link #TICK_MS} of the latest timer any batch registered ({@link #timersUntil},
- * from an accumulator), and for a window after the query starts, which covers the timers registered before a restart.
+ * it ticks until it has ticked after the latest timer any batch registered ({@link #timersUntil}, from an accumulator),
+ * and after a window from the query's start, which covers the timers registered before a restart.
  *
  * <p>The offset is a plain number, as the rate source's was, so a checkpoint written with the rate source reads on.
  */
@@ -49,11 +49,12 @@ public final class Heartbeat implements TableProvider {
     }
 
     /**
-     * When to tick: once every {@link #TICK_MS}, while {@code now} is at most one tick past the latest time a timer
-     * may be due, so at least one batch runs at or after it.
+     * When to tick: once every {@link #TICK_MS}, until a tick has come at or after the latest time a timer is due. A
+     * batch's processing time is taken after its sources' offsets, so a tick at {@code now} runs every timer due by
+     * then. A timer the driver learns of only after it came due (a long batch registered it) still gets its tick.
      */
     static boolean due(long now, long lastTick, long timersUntil) {
-        return now - lastTick >= TICK_MS && now <= timersUntil + TICK_MS;
+        return now - lastTick >= TICK_MS && lastTick < timersUntil;
     }
 
     @Override
