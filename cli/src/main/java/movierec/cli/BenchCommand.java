@@ -5,11 +5,15 @@ import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.Callable;
 import movierec.api.LocalKey;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
+import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -26,6 +30,8 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Benchmark the running system against raw Kafka/Elasticsearch baselines.")
 public final class BenchCommand implements Callable<Integer> {
+    static final List<String> PARTS = List.of("ingest", "freshness", "api");
+
     @Option(
             names = "--seconds",
             defaultValue = "5",
@@ -41,10 +47,12 @@ public final class BenchCommand implements Callable<Integer> {
     boolean skipIngest;
 
     @Option(
-            names = "--ingest-only",
-            description = "Run only the ingest measurement (its own stream job in a bench namespace, beside raw "
-                    + "_bulk): what to repeat when tuning the stream job.")
-    boolean ingestOnly;
+            names = "--only",
+            split = ",",
+            paramLabel = "PART",
+            description = "Run only these parts (ingest, freshness, api; comma-separated): what to repeat when tuning "
+                    + "one of them. Ingest alone needs no API.")
+    Set<String> only;
 
     @Option(
             names = "--cluster",
@@ -68,7 +76,12 @@ public final class BenchCommand implements Callable<Integer> {
         MovierecConfig config = Main.config();
         if (scale) return scaleBench.run(config); // needs only Kafka and Elasticsearch, not the API
         if (cluster) return new ClusterBench().run(config); // starts its own nodes
-        if (ingestOnly) {
+        Set<String> parts = only != null ? only : new HashSet<>(PARTS);
+        if (!PARTS.containsAll(parts))
+            throw new CommandLine.ParameterException(
+                    new CommandLine(this), "--only takes " + String.join(", ", PARTS) + "; got " + only);
+        if (skipIngest) parts.remove("ingest");
+        if (parts.equals(Set.of("ingest"))) {
             BenchReport report = header(config);
             try (ElasticsearchClient es = EsClients.create(config)) {
                 new IngestBench(report).run(config, es);
@@ -87,11 +100,12 @@ public final class BenchCommand implements Callable<Integer> {
         BenchApi api = new BenchApi(config.apiUrl(), key);
         BenchReport report = header(config);
         try (ElasticsearchClient es = EsClients.create(config)) {
-            if (!skipIngest) new IngestBench(report).run(config, es);
-            new FreshnessBench(api, report).run(trials, config.get("spark.trigger.ms"));
-            new ApiBench(api, report, es, config).run(seconds);
+            if (parts.contains("ingest")) new IngestBench(report).run(config, es);
+            if (parts.contains("freshness"))
+                new FreshnessBench(api, report).run(trials, config.get("spark.trigger.ms"));
+            if (parts.contains("api")) new ApiBench(api, report, es, config).run(seconds);
         }
-        memoryAndStartup(config, report);
+        if (only == null) memoryAndStartup(config, report);
         Path file = report.write(config.home().resolve("bench/results"));
         System.out.println();
         System.out.println("report written to " + file);
