@@ -106,7 +106,9 @@ public final class StreamJob {
                 .option(
                         "checkpointLocation",
                         checkpoints.resolve(checkpointName("movies")).toString())
-                .trigger(trigger)
+                // the catalogue changes rarely and no rating waits for this query (the ratings query reads the movies
+                // topic itself): a slower trigger spares its offset polls
+                .trigger(Trigger.ProcessingTime(config.getInt("stream.movies.trigger.ms"), TimeUnit.MILLISECONDS))
                 .foreachBatch(new ExecutorSink<>(
                         "movies",
                         settings,
