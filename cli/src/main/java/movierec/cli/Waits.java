@@ -51,6 +51,18 @@ public final class Waits {
         return readJson(config.dataDir().resolve("run/" + config.get("namespace") + "stream-status.json"));
     }
 
+    /**
+     * The running stream job's trigger interval for {@code query}, as it reports it; {@code configKey}'s value here when
+     * it reports none (not running, or older). The bench paces and labels its figures by the job's own setting.
+     */
+    static int jobTriggerMs(MovierecConfig config, String query, String configKey) {
+        JsonNode status = streamStatus(config);
+        int reported = status == null
+                ? 0
+                : status.path("queries").path(query).path("triggerMs").asInt();
+        return reported > 0 ? reported : config.getInt(configKey);
+    }
+
     public static JsonNode readJson(Path file) {
         try {
             return Files.exists(file) ? new ObjectMapper().readTree(file.toFile()) : null;

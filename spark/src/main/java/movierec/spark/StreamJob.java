@@ -79,8 +79,18 @@ public final class StreamJob {
         }
         SparkSession spark = session(config);
         Path checkpoints = config.dataDir().resolve("checkpoints").resolve(config.get("namespace") + "stream");
+        int triggerMs = config.getInt("spark.trigger.ms");
+        Map<String, Integer> triggersMs = Map.of(
+                "movies",
+                config.getInt("stream.movies.trigger.ms"),
+                "ratings",
+                triggerMs,
+                "users",
+                triggerMs,
+                "impressions",
+                config.getInt("stream.impressions.trigger.ms"));
         StreamStatus status = new StreamStatus(
-                config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"));
+                config.dataDir().resolve("run").resolve(config.get("namespace") + "stream-status.json"), triggersMs);
         spark.streams().addListener(status);
         for (String q : List.of("movies", "ratings", "users", "impressions"))
             status.seedFromCheckpoint(q, checkpoints.resolve(checkpointName(q)));
@@ -97,7 +107,7 @@ public final class StreamJob {
         spark.streams().addListener(applied);
         // The settings travel to the executors with each task; there they build their clients once per JVM.
         Map<String, String> settings = config.toEnv();
-        Trigger trigger = Trigger.ProcessingTime(config.getInt("spark.trigger.ms"), TimeUnit.MILLISECONDS);
+        Trigger trigger = Trigger.ProcessingTime(triggerMs, TimeUnit.MILLISECONDS);
 
         StreamingQuery movies = MovieTransforms.enrich(
                         MovieTransforms.parse(readTopics(spark, config, config.topic("movies"), true)))
@@ -108,7 +118,7 @@ public final class StreamJob {
                         checkpoints.resolve(checkpointName("movies")).toString())
                 // the catalogue changes rarely and no rating waits for this query (the ratings query reads the movies
                 // topic itself): a slower trigger spares its offset polls
-                .trigger(Trigger.ProcessingTime(config.getInt("stream.movies.trigger.ms"), TimeUnit.MILLISECONDS))
+                .trigger(Trigger.ProcessingTime(triggersMs.get("movies"), TimeUnit.MILLISECONDS))
                 .foreachBatch(new ExecutorSink<>(
                         "movies",
                         settings,
@@ -193,7 +203,7 @@ public final class StreamJob {
                 .option(
                         "checkpointLocation",
                         checkpoints.resolve(checkpointName("impressions")).toString())
-                .trigger(Trigger.ProcessingTime(config.getInt("stream.impressions.trigger.ms"), TimeUnit.MILLISECONDS))
+                .trigger(Trigger.ProcessingTime(triggersMs.get("impressions"), TimeUnit.MILLISECONDS))
                 .foreachBatch(new ExecutorSink<>(
                         "impressions",
                         settings,
@@ -207,7 +217,7 @@ public final class StreamJob {
                 config.topic("movies"),
                 config.topic("ratings"),
                 config.esUrl(),
-                config.getInt("spark.trigger.ms"));
+                triggerMs);
         spark.streams().awaitAnyTermination();
         for (StreamingQuery q : List.of(movies, ratings, users, impressions)) {
             if (q.exception().isDefined()) throw q.exception().get();

@@ -45,8 +45,12 @@ public final class StreamStatus extends StreamingQueryListener {
     private final Map<String, Long> firstBusyStart = new ConcurrentHashMap<>();
     private final Map<String, Long> lastBusyEnd = new ConcurrentHashMap<>();
 
-    public StreamStatus(Path file) {
+    /** Each query's trigger interval, written beside its figures: the bench reports (and paces by) the job's own. */
+    private final Map<String, Integer> triggersMs;
+
+    public StreamStatus(Path file, Map<String, Integer> triggersMs) {
         this.file = file;
+        this.triggersMs = triggersMs;
     }
 
     /**
@@ -217,7 +221,8 @@ public final class StreamStatus extends StreamingQueryListener {
                     .put("durationMs", durations.getOrDefault(q, 0L))
                     .put("firstBusyStart", firstBusyStart.getOrDefault(q, 0L))
                     .put("lastBusyEnd", lastBusyEnd.getOrDefault(q, 0L))
-                    .put("statsDueBy", c.statsDueBy);
+                    .put("statsDueBy", c.statsDueBy)
+                    .put("triggerMs", triggersMs.getOrDefault(q, 0));
             n.set("offsets", offsets.get(q));
         }
         try {
