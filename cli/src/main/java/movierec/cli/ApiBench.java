@@ -84,15 +84,8 @@ final class ApiBench {
     private record Case(String name, IntFunction<HttpRequest> ours, IntFunction<HttpRequest> raw) {}
 
     void run(double seconds) throws Exception {
-        UserProfiles profiles = new UserProfiles(es, config);
-        List<UserProfiles.Profile> users = new ArrayList<>();
-        List<String> knnBodies = new ArrayList<>();
-        for (long u = 1; u <= 671; u++) {
-            UserProfiles.Profile p = profiles.profile(u);
-            if (p == null || p.vector() == null) continue;
-            users.add(p);
-            knnBodies.add(knnBody(p, 10));
-        }
+        List<UserProfiles.Profile> users = usersWithVectors();
+        List<String> knnBodies = users.stream().map(p -> knnBody(p, 10)).toList();
         Map<Long, String> similarBodies = similarBodies(10);
         List<Long> similarIds = new ArrayList<>(similarBodies.keySet());
         // _msearch answers 200 even when a search in it fails: check the baseline once, or it would time errors
@@ -175,6 +168,22 @@ final class ApiBench {
         impressionLoggingCost(users, seconds);
     }
 
+    /** Only the impression logging comparison ({@code bench --only logging}): what to repeat when tuning it. */
+    void runLogging(double seconds) throws Exception {
+        impressionLoggingCost(usersWithVectors(), seconds);
+    }
+
+    /** The bundled users that have a vector, the ones every recommendations load cycles through. */
+    private List<UserProfiles.Profile> usersWithVectors() {
+        UserProfiles profiles = new UserProfiles(es, config);
+        List<UserProfiles.Profile> users = new ArrayList<>();
+        for (long u = 1; u <= 671; u++) {
+            UserProfiles.Profile p = profiles.profile(u);
+            if (p != null && p.vector() != null) users.add(p);
+        }
+        return users;
+    }
+
     /**
      * What logging every served list costs: two API servers in this JVM, one logging impressions (the default) and one
      * with {@code api.impressions=false}, sent the same recommendation requests at 16 connections in alternating
@@ -197,7 +206,7 @@ final class ApiBench {
             IntFunction<HttpRequest> quiet = recommendationsOf(users, "http://127.0.0.1:" + off.port());
             System.err.println(
                     "load: recommendations with and without impression logging at " + conns + " connections");
-            double trigger = config.getInt("stream.impressions.trigger.ms") / 1000.0;
+            double trigger = Waits.jobTriggerMs(config, "impressions", "stream.impressions.trigger.ms") / 1000.0;
             double round = 2 * trigger;
             List<LocalProcess> stack = new Stack(config).processesInStopOrder();
             warmUp(conns, WARM_UP_ROUND_SECONDS, logging, quiet, stack);

@@ -31,7 +31,7 @@ import picocli.CommandLine.Option;
         mixinStandardHelpOptions = true,
         description = "Benchmark the running system against raw Kafka/Elasticsearch baselines.")
 public final class BenchCommand implements Callable<Integer> {
-    static final List<String> PARTS = List.of("ingest", "freshness", "api");
+    static final List<String> PARTS = List.of("ingest", "freshness", "api", "logging");
 
     @Option(
             names = "--seconds",
@@ -51,8 +51,9 @@ public final class BenchCommand implements Callable<Integer> {
             names = "--only",
             split = ",",
             paramLabel = "PART",
-            description = "Run only these parts (ingest, freshness, api; comma-separated): what to repeat when tuning "
-                    + "one of them. Ingest alone needs no API.")
+            description =
+                    "Run only these parts (ingest, freshness, api, logging; comma-separated): what to repeat when tuning "
+                            + "one of them. Ingest alone needs no API; api includes logging, the impression logging comparison.")
     Set<String> only;
 
     @Option(
@@ -83,13 +84,15 @@ public final class BenchCommand implements Callable<Integer> {
                     new CommandLine(this), "--only takes " + String.join(", ", PARTS) + "; got " + only);
         if (skipIngest) parts.remove("ingest");
         // ingest runs its own stream job in a bench namespace: only the other parts need the API
-        BenchApi api = parts.contains("freshness") || parts.contains("api") ? api(config) : null;
+        BenchApi api = parts.stream().anyMatch(p -> !p.equals("ingest")) ? api(config) : null;
         BenchReport report = header(config);
         try (ElasticsearchClient es = EsClients.create(config)) {
             if (parts.contains("ingest")) new IngestBench(report).run(config, es);
             if (parts.contains("freshness"))
-                new FreshnessBench(api, report).run(trials, config.get("spark.trigger.ms"));
+                new FreshnessBench(api, report)
+                        .run(trials, String.valueOf(Waits.jobTriggerMs(config, "ratings", "spark.trigger.ms")));
             if (parts.contains("api")) new ApiBench(api, report, es, config).run(seconds);
+            else if (parts.contains("logging")) new ApiBench(api, report, es, config).runLogging(seconds);
         }
         if (only == null) memoryAndStartup(config, report);
         Path file = report.write(config.home().resolve("bench/results"));
@@ -120,9 +123,12 @@ public final class BenchCommand implements Callable<Integer> {
         report.md("");
         report.md("Machine: " + Runtime.getRuntime().availableProcessors() + " cores, Java "
                 + System.getProperty("java.version")
-                + "; Kafka " + config.kafkaBootstrap() + ", Elasticsearch " + config.esUrl() + ", trigger "
-                + config.get("spark.trigger.ms")
-                + " ms, refresh " + config.get("es.refresh.interval")
+                + "; Kafka " + config.kafkaBootstrap() + ", Elasticsearch " + config.esUrl() + ", triggers "
+                + Waits.jobTriggerMs(config, "ratings", "spark.trigger.ms") + " ms (ratings, users), "
+                + Waits.jobTriggerMs(config, "movies", "stream.movies.trigger.ms") + " ms (movies), "
+                + Waits.jobTriggerMs(config, "impressions", "stream.impressions.trigger.ms")
+                + " ms (impressions), refresh "
+                + config.get("es.refresh.interval")
                 + (config.get("spark.driver.java.options").isEmpty()
                         ? ""
                         : "; stream job JVM options `" + config.get("spark.driver.java.options") + "`")
