@@ -1,6 +1,7 @@
 package movierec.cli;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.SortOrder;
 import co.elastic.clients.elasticsearch._types.query_dsl.Query;
 import co.elastic.clients.elasticsearch.core.SearchRequest;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
@@ -29,11 +30,14 @@ import movierec.api.MovieSearch;
 import movierec.api.PersonalRecommendations;
 import movierec.api.SimilarMovies;
 import movierec.api.UserProfiles;
+import movierec.common.Impression;
+import movierec.common.ImpressionBatch;
 import movierec.common.LocalProcess;
 import movierec.common.MovierecConfig;
 import movierec.es.EsClients;
 import movierec.es.IndexBootstrap;
 import movierec.es.ModelCache;
+import movierec.kafka.EventProducer;
 
 /**
  * API latency and throughput, each endpoint beside the Elasticsearch request it wraps sent straight to Elasticsearch.
@@ -200,13 +204,13 @@ final class ApiBench {
                 "| conns | logging p50 ms | p99 ms | req/s | not logging p50 ms | p99 ms | req/s | on ÷ off | errors |");
         report.md("|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         int conns = 16;
+        double trigger = Waits.jobTriggerMs(config, "impressions", "stream.impressions.trigger.ms") / 1000.0;
         try (ApiServer on = new ApiServer(config.with(Map.of("api.impressions", "true"))).start("127.0.0.1", 0);
                 ApiServer off = new ApiServer(config.with(Map.of("api.impressions", "false"))).start("127.0.0.1", 0)) {
             IntFunction<HttpRequest> logging = recommendationsOf(users, "http://127.0.0.1:" + on.port());
             IntFunction<HttpRequest> quiet = recommendationsOf(users, "http://127.0.0.1:" + off.port());
             System.err.println(
                     "load: recommendations with and without impression logging at " + conns + " connections");
-            double trigger = Waits.jobTriggerMs(config, "impressions", "stream.impressions.trigger.ms") / 1000.0;
             double round = 2 * trigger;
             List<LocalProcess> stack = new Stack(config).processesInStopOrder();
             warmUp(conns, WARM_UP_ROUND_SECONDS, logging, quiet, stack);
@@ -231,6 +235,95 @@ final class ApiBench {
             cpuPerRequest(stack, cpu, c);
             rawImpressionIndexing(stack, cpu, c);
         }
+        listCostAtFixedRate(trigger);
+    }
+
+    /** Lists the API served, re-sent by {@link #listCostAtFixedRate}: the latest this many. */
+    private static final int RESENT_LISTS = 2_000;
+
+    /**
+     * What each of the stack's processes spends per logged list, without the API's load around it: lists the API served
+     * (the latest {@value #RESENT_LISTS}, re-sent as if served again: new ids and times) produced straight to the
+     * {@code impressions} topic as the API's log sends them (a record of up to 100 lists every 250 ms), 1,000 a second
+     * for four impressions triggers (at least a minute), then one more trigger for the last batch; beside an idle
+     * window as long, whose CPU is subtracted. The throughput comparison above moves by several per cent between runs
+     * on this machine; this says where the logging's CPU goes, and how a trigger or a query change moves it, at a
+     * precision the comparison cannot.
+     */
+    private void listCostAtFixedRate(double trigger) throws Exception {
+        // CPU is read from /proc: only for a local stream job
+        if (!new Stack(config).stream().running()) return;
+        List<LocalProcess> stack = new Stack(config).processesInStopOrder();
+        List<Impression> served = new ArrayList<>();
+        es.search(
+                        s -> s.index(config.index("impressions"))
+                                .size(RESENT_LISTS)
+                                .sort(o -> o.field(f -> f.field("served_at").order(SortOrder.Desc))),
+                        Impression.class)
+                .hits()
+                .hits()
+                .forEach(h -> served.add(h.source()));
+        if (served.isEmpty()) return;
+        int perSecond = 1_000;
+        double seconds = Math.max(4 * trigger, 60);
+        double window = seconds + trigger + 2;
+        System.err.printf(
+                "lists at a fixed rate: %.0f s idle, then %,d lists a second for %.0f s and %.0f s for the last batch%n",
+                window, perSecond, seconds, trigger + 2);
+        double[] idle = cpuSeconds(stack);
+        long idleFrom = System.nanoTime();
+        Thread.sleep((long) (1000 * window));
+        double[] loaded = cpuSeconds(stack);
+        long listsFrom = System.nanoTime();
+        long lists = 0;
+        // the API's identity: only the API writes the impressions topic
+        try (EventProducer producer = new EventProducer(config.with(Map.of("identity", "api")))) {
+            Random random = new Random(42);
+            long start = System.nanoTime();
+            for (int tick = 0; tick < seconds * 4; tick++) {
+                long due = start + tick * 250_000_000L;
+                long wait = due - System.nanoTime();
+                if (wait > 0) Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+                List<Impression> record = new ArrayList<>(ImpressionBatch.MAX_LISTS);
+                for (int i = 0; i < perSecond / 4; i++) {
+                    Impression was = served.get(random.nextInt(served.size()));
+                    long now = System.currentTimeMillis();
+                    record.add(new Impression(
+                            Impression.newId(now, random),
+                            was.userId(),
+                            was.list(),
+                            was.movieId(),
+                            was.modelVersion(),
+                            was.variant(),
+                            was.items(),
+                            now));
+                    if (record.size() == ImpressionBatch.MAX_LISTS || i == perSecond / 4 - 1) {
+                        producer.sendImpressions(record).join();
+                        lists += record.size();
+                        record = new ArrayList<>(ImpressionBatch.MAX_LISTS);
+                    }
+                }
+            }
+        }
+        Thread.sleep((long) (1000 * (window - seconds)));
+        double[] after = cpuSeconds(stack);
+        // the idle window's CPU, scaled to the lists' window (producing may have run a little late)
+        double idleScale = (System.nanoTime() - listsFrom) / (double) (listsFrom - idleFrom);
+        report.md(String.format(
+                "At a fixed rate (%,d lists the API served, re-sent straight to the `impressions` topic as its log sends "
+                        + "them, %,d a second for %.0f s and %.0f s for the last batch, beside an idle window as long; "
+                        + "impressions trigger %.0f s), CPU per list:",
+                lists, perSecond, seconds, trigger + 2, trigger));
+        report.md("");
+        report.md("| process | µs per list | CPU s, lists | CPU s, idle |");
+        report.md("|---|---:|---:|---:|");
+        for (int i = 0; i < stack.size(); i++) {
+            double busy = after[i + 1] - loaded[i + 1];
+            double quiet = (loaded[i + 1] - idle[i + 1]) * idleScale;
+            report.md(String.format(
+                    "| %s | %.0f | %.1f | %.1f |", stack.get(i).name(), 1e6 * (busy - quiet) / lists, busy, quiet));
+        }
+        report.md("");
     }
 
     /** Lists re-indexed for the raw baseline of {@link #rawImpressionIndexing}: 10 requests of 5,000. */

@@ -1,4 +1,4 @@
-package movierec.api;
+package movierec.common;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -9,13 +9,13 @@ import java.util.UUID;
 import java.util.concurrent.ThreadLocalRandom;
 import org.junit.jupiter.api.Test;
 
-class ImpressionLogTest {
+class ImpressionTest {
     @Test
     void idsAreVersion7UuidsThatSortByTime() {
         List<String> ids = new ArrayList<>();
         long start = 1_796_000_000_000L;
         for (long t = start; t < start + 2_000; t += 7) {
-            UUID id = ImpressionLog.timeOrderedId(t, ThreadLocalRandom.current());
+            UUID id = UUID.fromString(Impression.newId(t, ThreadLocalRandom.current()));
             assertThat(id.version()).isEqualTo(7);
             assertThat(id.variant()).isEqualTo(2);
             assertThat(id.getMostSignificantBits() >>> 16).isEqualTo(t);
@@ -23,8 +23,8 @@ class ImpressionLogTest {
         }
         assertThat(ids).isSorted().doesNotHaveDuplicates();
         // the same millisecond: still distinct
-        var same = new HashSet<UUID>();
-        for (int i = 0; i < 1_000; i++) same.add(ImpressionLog.timeOrderedId(start, ThreadLocalRandom.current()));
+        var same = new HashSet<String>();
+        for (int i = 0; i < 1_000; i++) same.add(Impression.newId(start, ThreadLocalRandom.current()));
         assertThat(same).hasSize(1_000);
     }
 }
