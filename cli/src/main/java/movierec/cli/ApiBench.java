@@ -252,8 +252,9 @@ final class ApiBench {
      */
     private void listCostAtFixedRate(double trigger) throws Exception {
         // CPU is read from /proc: only for a local stream job
-        if (!new Stack(config).stream().running()) return;
-        List<LocalProcess> stack = new Stack(config).processesInStopOrder();
+        Stack local = new Stack(config);
+        if (!local.stream().running()) return;
+        List<LocalProcess> stack = local.processesInStopOrder();
         List<Impression> served = new ArrayList<>();
         es.search(
                         s -> s.index(config.index("impressions"))
