@@ -262,6 +262,10 @@ public final class StreamJob {
                 // idle; its Heartbeat source fires the timers instead, with a small batch a second while one may be
                 // due.
                 .config("spark.sql.streaming.noDataMicroBatches.enabled", "false")
+                // Four queries' generated classes outgrow Spark's default cache of 100: with ratings flowing, each
+                // impressions batch found its classes evicted and compiled 30-50 again (1-2 s of CPU every batch,
+                // beside the ratings' batches). A class is a few KB of metaspace.
+                .config("spark.sql.codegen.cache.maxEntries", "1000")
                 // Each batch writes a dozen small checkpoint files (offsets, commits, state changelogs). Without
                 // Hadoop's native library the local file system forks chmod for each; NioLocalFileSystem does not.
                 // Renames are atomic on a local (or NFS) disk, so the plain FileSystem-based manager is safe and skips
