@@ -39,7 +39,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Seconds per API load cell (default ${DEFAULT-VALUE}).")
     double seconds;
 
-    @Option(names = "--trials", defaultValue = "50", description = "Freshness trials (default ${DEFAULT-VALUE}).")
+    @Option(
+            names = "--trials",
+            defaultValue = "50",
+            description =
+                    "Freshness trials per round (default ${DEFAULT-VALUE}); three warm-up rounds run before the judged one.")
     int trials;
 
     @Option(
