@@ -37,9 +37,9 @@ final class IngestBench {
     /**
      * Warm passes, the last {@link #STEADY_PASSES} of which are the figure. A running job keeps getting faster for a few
      * minutes as the JIT compiles Spark's per-batch and per-record paths, so the first passes are its warm-up, not what
-     * it sustains. Since generated classes stay cached (see {@code StreamJob.session}), the compilers do settle: in a
-     * 16-pass run the job's compiler threads used 4.1 s of CPU per pass in passes 4-6 and 1.6 s in passes 14-16, and
-     * the passes went from 0.33-0.38× raw (4-8) to 0.39-0.45× (11-16). The report still shows the compilers' share.
+     * it sustains. Since generated classes stay cached (see {@code StreamJob.session}), the compilers do settle: their
+     * threads used 3.5-5.3 s of the job's CPU per pass in passes 4-6 of 6-pass runs, and 1.6 s in passes 14-16 of a
+     * 16-pass run, whose passes went from 0.33-0.38× raw (4-8) to 0.39-0.45× (11-16). The report shows their share.
      */
     static final int WARM_PASSES = 16;
 
