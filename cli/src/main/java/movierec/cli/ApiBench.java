@@ -408,8 +408,8 @@ final class ApiBench {
     }
 
     /**
-     * Enough for a freshly started stack: its compilers were still at 12 s per 20 s pair after 8 pairs on a fresh
-     * {@code up} (3.7 s on one warmed by an ingest run), and that compiling fell mostly on the first logging round.
+     * A freshly started stack's compilers were still at 12 s per 20 s pair after 8 pairs (3.7 s on one warmed by an
+     * ingest run), and that compiling fell mostly on the first logging round; after 20 they were at 0.6-3 s.
      */
     private static final int WARM_UP_PAIRS = 20;
     /** Warm-up rounds are for the JIT compiler: they need not span the stream job's batches. */
