@@ -135,17 +135,31 @@ final class IngestBench {
         for (String name : names)
             docs += es.count(x -> x.index(c.index(name)).query(warmDocs.get(name)))
                     .count();
-        // Raw baseline: the last warm pass's final documents, _bulk-indexed into fresh indices with the same mappings.
+        // Raw baseline: the last warm pass's final documents, _bulk-indexed into fresh indices with the same mappings,
+        // best of RAW_TRIES, once the job's indices are gone (deleting an index ends its merges) and no merge runs.
         MovierecConfig raw = base.with(Map.of("namespace", ns + "raw_"));
-        new IndexBootstrap(es, raw).ensure();
         List<List<BulkOperation>> chunks = new ArrayList<>();
         for (String name : names)
             collect(es, c.index(name), warmDocs.get(name), raw.index(name), chunks, Integer.MAX_VALUE);
-        double rawCpu = elasticsearch.cpuSeconds();
-        long t0 = System.nanoTime();
-        for (List<BulkOperation> chunk : chunks) es.bulk(b -> b.operations(chunk));
-        double rawSecs = (System.nanoTime() - t0) / 1e9;
-        rawCpu = elasticsearch.cpuSeconds() - rawCpu;
+        Stack.dropNamespace(es, c);
+        long mergesWaitMs = untilMergesDone(es, 300);
+        double rawSecs = Double.MAX_VALUE;
+        double rawCpu = 0;
+        List<String> tries = new ArrayList<>();
+        for (int t = 1; t <= RAW_TRIES; t++) {
+            new IndexBootstrap(es, raw).ensure();
+            double cpu0 = elasticsearch.cpuSeconds();
+            long t0 = System.nanoTime();
+            for (List<BulkOperation> chunk : chunks) es.bulk(b -> b.operations(chunk));
+            double secs = (System.nanoTime() - t0) / 1e9;
+            double cpu = elasticsearch.cpuSeconds() - cpu0;
+            tries.add(String.format("%,.0f", docs / secs));
+            if (secs < rawSecs) {
+                rawSecs = secs;
+                rawCpu = cpu;
+            }
+            Stack.dropNamespace(es, raw);
+        }
         double rawRate = docs / rawSecs;
         List<Pass> steady = warm.subList(WARM_PASSES - STEADY_PASSES, WARM_PASSES);
         double steadySeconds = steady.stream().mapToDouble(Pass::seconds).sum();
@@ -168,8 +182,9 @@ final class IngestBench {
                 "| stream job, steady: warm %s together | %,d | %.1f | %,.0f | %.2f |",
                 steadyNames, STEADY_PASSES * docs, steadySeconds, warmRate, warmRate / rawRate));
         report.md(String.format(
-                "| raw `_bulk` of the last warm pass's documents (5,000 per request) | %,d | %.1f | %,.0f | 1.00 |",
-                docs, rawSecs, rawRate));
+                "| raw `_bulk` of the last warm pass's documents (5,000 per request; best of %d tries, %s docs/s, after "
+                        + "%.1f s waiting for running merges) | %,d | %.1f | %,.0f | 1.00 |",
+                RAW_TRIES, String.join(" / ", tries), mergesWaitMs / 1000.0, docs, rawSecs, rawRate));
         report.md("");
         report.md(String.format(
                 "Steady ratio (warm %s) %.2f× raw (target ≥ 0.5×): **%s**. The steady passes are what a running system "
@@ -209,8 +224,37 @@ final class IngestBench {
                         + "movie-keyed state, RocksDB reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.",
                 steady.stream().mapToLong(Pass::writeMs).sum() / 1000.0 / STEADY_PASSES, written, written / docs));
         report.md("");
-        Stack.dropNamespace(es, c);
-        Stack.dropNamespace(es, raw);
+    }
+
+    /**
+     * Raw {@code _bulk} tries. One try right after the job stopped measured 20k-39k docs/s between runs: Elasticsearch
+     * was still merging the job's grown indices, and its CPU for the same documents went from 1.3 to 2.9 s. The
+     * baseline is what Elasticsearch takes when nothing else runs, so the bench deletes the job's indices first, waits
+     * for any merge still running, and keeps the fastest of a few tries.
+     */
+    static final int RAW_TRIES = 3;
+
+    /** Waits until no merge runs in any index (at most {@code timeoutSeconds}); returns the milliseconds waited. */
+    private static long untilMergesDone(ElasticsearchClient es, int timeoutSeconds) throws Exception {
+        long start = System.currentTimeMillis();
+        System.err.println("ingest: raw _bulk baseline, once no merge runs in Elasticsearch");
+        while (true) {
+            long running = es.indices()
+                    .stats(s -> s.metric("merge"))
+                    .all()
+                    .total()
+                    .merges()
+                    .current();
+            long waited = System.currentTimeMillis() - start;
+            if (running == 0) return waited;
+            if (waited > timeoutSeconds * 1000L) {
+                System.err.printf(
+                        "ingest: %d merges still running after %d s; measuring raw _bulk anyway%n",
+                        running, timeoutSeconds);
+                return waited;
+            }
+            LocalProcess.sleep(500);
+        }
     }
 
     /**
