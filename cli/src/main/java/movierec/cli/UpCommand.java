@@ -68,7 +68,7 @@ public final class UpCommand implements Callable<Integer> {
                 throw new java.io.UncheckedIOException(e);
             }
         });
-        if (!noLoad) loadBundledDataOnce(config);
+        boolean loaded = !noLoad && loadBundledDataOnce(config);
         if (!noLoad) Waits.untilIndexed(config, timeoutSeconds, System.out);
         if (!modelExists(config) && hasRatings(config)) {
             // The first model uses the best known setting so `up` serves within two minutes; `./movierec train` tunes.
@@ -86,7 +86,10 @@ public final class UpCommand implements Callable<Integer> {
         double seconds = (System.nanoTime() - t0) / 1e9;
         java.nio.file.Files.writeString(
                 config.dataDir().resolve("run/up.json"),
-                String.format("{\"seconds\": %.1f, \"at\": %d}", seconds, System.currentTimeMillis()));
+                // loaded: this up produced the bundled data (an up from nothing), not one over data already there
+                String.format(
+                        "{\"seconds\": %.1f, \"at\": %d, \"loaded\": %b}",
+                        seconds, System.currentTimeMillis(), loaded));
         System.out.printf("ready in %.0f s%n", seconds);
         System.out.println(
                 "  web page       " + config.apiUrl() + "/          dashboard: " + config.apiUrl() + "/dashboard");
@@ -141,11 +144,14 @@ public final class UpCommand implements Callable<Integer> {
         }
     }
 
-    /** Loads the bundled data unless the movies topic already holds events (a second {@code up} must not re-send). */
-    private static void loadBundledDataOnce(MovierecConfig config) throws Exception {
+    /**
+     * Loads the bundled data unless the movies topic already holds events (a second {@code up} must not re-send);
+     * returns whether it did.
+     */
+    private static boolean loadBundledDataOnce(MovierecConfig config) throws Exception {
         if (Waits.topicSize(config, config.topic(Topics.MOVIES)) > 0) {
             System.out.println("  bundled data already in Kafka: not loading again");
-            return;
+            return false;
         }
         Path data = config.home().resolve("data");
         System.out.println("  loading the bundled MovieLens data into Kafka");
@@ -159,6 +165,7 @@ public final class UpCommand implements Callable<Integer> {
             System.out.printf(
                     "  produced %,d movies and %,d ratings in %.1f s%n", s.movies(), s.ratings(), s.seconds());
         }
+        return true;
     }
 
     private static boolean modelExists(MovierecConfig config) throws java.io.IOException {
