@@ -100,13 +100,18 @@ public final class Waits {
                         .mapToLong(Long::longValue)
                         .sum();
             }
-            Progress progress = new Progress("indexing", total, out);
+            Progress progress = null;
             long reported = 0;
             while (true) {
                 JsonNode status = streamStatus(config);
                 long lag = lag(admin, status, "movies", config.topic(Topics.MOVIES))
                         + lag(admin, status, "ratings", config.topic(Topics.RATINGS));
                 long done = Math.max(0, total - lag);
+                if (progress == null) {
+                    // what the job had read before this wait is shown, not counted in the rate
+                    progress = new Progress("indexing", done, total, out);
+                    reported = done;
+                }
                 // the pairs topic is read after the ratings query's lag: once that is 0, its end offsets are final
                 if (lag == 0)
                     lag = lag(admin, status, "ratings", config.topic(Topics.MOVIES))
