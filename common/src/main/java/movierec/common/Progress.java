@@ -12,7 +12,7 @@ public final class Progress {
     private final PrintStream out;
     private final boolean terminal;
     private final long started = System.nanoTime();
-    private final long startedAt;
+    private final long doneAtStart;
     private long lastPrint;
     private long done;
 
@@ -27,7 +27,7 @@ public final class Progress {
     public Progress(String label, long done, long total, PrintStream out) {
         this.label = label;
         this.done = done;
-        this.startedAt = done;
+        this.doneAtStart = done;
         this.total = total;
         this.out = out;
         this.terminal = System.console() != null;
@@ -58,7 +58,7 @@ public final class Progress {
         String bar = "#".repeat(filled) + "-".repeat(width - filled);
         String line = String.format(
                 "%-8s [%s] %5.1f%% %,d/%,d  %,.0f/s  %.1fs",
-                label, bar, pct, done, total, secs > 0 ? (done - startedAt) / secs : 0, secs);
+                label, bar, pct, done, total, secs > 0 ? (done - doneAtStart) / secs : 0, secs);
         if (terminal) out.print("\r" + line + (last ? "\n" : ""));
         else out.println(line);
         out.flush();
