@@ -133,6 +133,9 @@ public final class BenchCommand implements Callable<Integer> {
                 + Waits.jobTriggerMs(config, "impressions", "stream.impressions.trigger.ms")
                 + " ms (impressions), refresh "
                 + config.get("es.refresh.interval")
+                + ", movie statistics at most every "
+                + config.get("stream.movie.stats.interval.ms")
+                + " ms"
                 + (config.get("spark.driver.java.options").isEmpty()
                         ? ""
                         : "; stream job JVM options `" + config.get("spark.driver.java.options") + "`")
