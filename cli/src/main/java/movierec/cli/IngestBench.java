@@ -109,7 +109,7 @@ final class IngestBench {
                 Waits.untilIndexed(c, 600, System.err);
                 cpuAfter = new double[] {job.cpuSeconds(), elasticsearch.cpuSeconds(), job.jitSeconds()};
                 Pass now = Pass.of(Waits.streamStatus(c), producing);
-                warm.add(now.minusWrites(before));
+                warm.add(now.minus(before));
                 before = now;
             }
         } finally {
@@ -220,9 +220,13 @@ final class IngestBench {
         report.md(String.format(
                 "Where a steady pass's time goes: the job's tasks waited %.1f s (summed over parallel tasks) for `_bulk` "
                         + "acknowledgements of %,.0f document writes (%.2f per final document: each movie's statistics are written at most once a second after their first write, "
-                        + "and each user's profile once per batch it changes in). The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
+                        + "and each user's profile once per batch it changes in), in %.0f batches of the ratings query and %.0f of the users query. The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
                         + "movie-keyed state, RocksDB reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.",
-                steady.stream().mapToLong(Pass::writeMs).sum() / 1000.0 / STEADY_PASSES, written, written / docs));
+                steady.stream().mapToLong(Pass::writeMs).sum() / 1000.0 / STEADY_PASSES,
+                written,
+                written / docs,
+                steady.stream().mapToLong(Pass::ratingsBatches).sum() / (double) STEADY_PASSES,
+                steady.stream().mapToLong(Pass::usersBatches).sum() / (double) STEADY_PASSES));
         report.md("");
     }
 
@@ -261,7 +265,8 @@ final class IngestBench {
      * One ingest pass as the stream status tells it: from {@code since} (or its first busy batch) to its last batch;
      * the milliseconds its tasks waited for {@code _bulk} and the documents they wrote (each write counted).
      */
-    record Pass(long start, long end, long writeMs, long written) {
+    /** A pass's span and, as totals since the job started, its writes and the ratings and users queries' batches. */
+    record Pass(long start, long end, long writeMs, long written, long ratingsBatches, long usersBatches) {
         static Pass of(JsonNode status, long since) {
             long first = Long.MAX_VALUE;
             long last = 0;
@@ -275,11 +280,23 @@ final class IngestBench {
                 writeMs += n.path("totalWriteMs").asLong();
                 written += n.path("totalOut").asLong();
             }
-            return new Pass(since > 0 ? since : first, last, writeMs, written);
+            return new Pass(
+                    since > 0 ? since : first,
+                    last,
+                    writeMs,
+                    written,
+                    status.path("queries").path("ratings").path("batchId").asLong(),
+                    status.path("queries").path("users").path("batchId").asLong());
         }
 
-        Pass minusWrites(Pass before) {
-            return new Pass(start, end, writeMs - before.writeMs, written - before.written);
+        Pass minus(Pass before) {
+            return new Pass(
+                    start,
+                    end,
+                    writeMs - before.writeMs,
+                    written - before.written,
+                    ratingsBatches - before.ratingsBatches,
+                    usersBatches - before.usersBatches);
         }
 
         double seconds() {
