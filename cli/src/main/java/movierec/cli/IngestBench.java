@@ -263,9 +263,9 @@ final class IngestBench {
 
     /**
      * One ingest pass as the stream status tells it: from {@code since} (or its first busy batch) to its last batch;
-     * the milliseconds its tasks waited for {@code _bulk} and the documents they wrote (each write counted).
+     * the milliseconds its tasks waited for {@code _bulk}, the documents they wrote (each write counted) and the batches
+     * of the ratings and users queries.
      */
-    /** A pass's span and, as totals since the job started, its writes and the ratings and users queries' batches. */
     record Pass(long start, long end, long writeMs, long written, long ratingsBatches, long usersBatches) {
         static Pass of(JsonNode status, long since) {
             long first = Long.MAX_VALUE;
