@@ -213,7 +213,7 @@ final class ApiBench {
                     "load: recommendations with and without impression logging at " + conns + " connections");
             double round = 2 * trigger;
             List<LocalProcess> stack = new Stack(config).processesInStopOrder();
-            warmUp(conns, WARM_UP_ROUND_SECONDS, logging, quiet, stack);
+            warmUp(conns, Math.max(WARM_UP_ROUND_SECONDS, trigger), logging, quiet, stack);
             double[][] cpu = new double[2][stack.size() + 2];
             // lead-in: one trigger interval and its batch, so no round's lists are indexed in the next round
             Comparison c = alternate(conns, IMPRESSION_ROUNDS, round, trigger + 2, logging, quiet, stack, cpu);
@@ -412,7 +412,13 @@ final class ApiBench {
      * ingest run), and that compiling fell mostly on the first logging round; after 20 they were at 0.6-3 s.
      */
     private static final int WARM_UP_PAIRS = 20;
-    /** Warm-up rounds are for the JIT compiler: they need not span the stream job's batches. */
+    /**
+     * The shortest warm-up round. A warm-up round also lasts at least one impressions trigger, so that every pair
+     * includes an impressions batch of logged lists and the compiling it counts includes the stream job's: with 10 s
+     * rounds a 20 s pair could fall between two batches of a 30 s trigger, and a warm-up once ended at 0.2 s compiling
+     * in 20 s while JIT then took 45 of the 150 ms more CPU per 1,000 requests of the logging rounds
+     * ({@code bench-20261202-204558.md}).
+     */
     private static final double WARM_UP_ROUND_SECONDS = 10;
 
     private static final double WARM_UP_JIT_SHARE = 0.03;
