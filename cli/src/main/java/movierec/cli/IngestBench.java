@@ -219,12 +219,13 @@ final class IngestBench {
         double written = steady.stream().mapToLong(Pass::written).sum() / (double) STEADY_PASSES;
         report.md(String.format(
                 "Where a steady pass's time goes: the job's tasks waited %.1f s (summed over parallel tasks) for `_bulk` "
-                        + "acknowledgements of %,.0f document writes (%.2f per final document: each movie's statistics are written at most once a second after their first write, "
+                        + "acknowledgements of %,.0f document writes (%.2f per final document: each movie's statistics are written at most once every %s ms after their first write, "
                         + "and each user's profile once per batch it changes in), in %.0f batches of the ratings query and %.0f of the users query. The rest is Spark's per-record work on the same 2 cores as Elasticsearch: parsing, the shuffle to the "
                         + "movie-keyed state, RocksDB reads and writes, the pair changes through `ratings.pairs` and the user-keyed state.",
                 steady.stream().mapToLong(Pass::writeMs).sum() / 1000.0 / STEADY_PASSES,
                 written,
                 written / docs,
+                c.get("stream.movie.stats.interval.ms"),
                 steady.stream().mapToLong(Pass::ratingsBatches).sum() / (double) STEADY_PASSES,
                 steady.stream().mapToLong(Pass::usersBatches).sum() / (double) STEADY_PASSES));
         report.md("");
@@ -272,8 +273,9 @@ final class IngestBench {
             long last = 0;
             long writeMs = 0;
             long written = 0;
+            JsonNode queries = status.path("queries");
             for (String q : List.of("movies", "ratings", "users")) {
-                JsonNode n = status.path("queries").path(q);
+                JsonNode n = queries.path(q);
                 if (n.path("firstBusyStart").asLong() > 0)
                     first = Math.min(first, n.path("firstBusyStart").asLong());
                 last = Math.max(last, n.path("lastBusyEnd").asLong());
@@ -285,8 +287,8 @@ final class IngestBench {
                     last,
                     writeMs,
                     written,
-                    status.path("queries").path("ratings").path("batchId").asLong(),
-                    status.path("queries").path("users").path("batchId").asLong());
+                    queries.path("ratings").path("batchId").asLong(),
+                    queries.path("users").path("batchId").asLong());
         }
 
         Pass minus(Pass before) {
