@@ -183,7 +183,7 @@ public final class Experiments {
         List<FieldValue> variants =
                 doc.split().keySet().stream().map(FieldValue::of).toList();
         List<Impression> served = new ArrayList<>();
-        EsScan.scan(
+        EsScan.scanPointInTime(
                 es,
                 config.index("impressions"),
                 // users' lists: a hit is a rating, which an anonymous visitor cannot make
@@ -193,8 +193,8 @@ public final class Experiments {
                         .filter(f -> f.terms(t -> t.field("variant").terms(v -> v.value(variants))))
                         .filter(f -> f.range(r -> r.untyped(
                                 u -> u.field("served_at").gte(JsonData.of(from)).lte(JsonData.of(to))))))),
-                List.of("served_at", "impression_id"),
-                List.of("impression_id", "user_id", "variant", "movie_ids", "served_at"),
+                List.of("served_at"), // impression_id has no doc values to sort by (see Impression)
+                List.of("user_id", "variant", "movie_ids", "served_at"),
                 Impression.class,
                 served::add);
         Map<Long, Map<Long, Long>> ratedAt = ratedSince(served, from);

@@ -14,7 +14,10 @@ import java.util.random.RandomGenerator;
  * it, the movie ids in the order shown, and when. Its JSON is the {@code impressions} index's document; the API sends
  * several in one record of the {@code impressions} topic ({@link ImpressionBatch}), and the stream job indexes each
  * one's bytes as they are, without parsing them. The aliases read the topic's records from before the two shapes were
- * one.
+ * one. The index keeps {@code impression_id} in {@code _source} only, neither searchable nor with doc values: the
+ * document's {@code _id} is the same id, and doc values of a unique key made a list about 5 % dearer for Elasticsearch
+ * to index and 16 % larger on disk (50,000 served lists, each mapping indexed seven times: a median 46 against 44 µs of
+ * CPU a list, 193 against 166 bytes).
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
 @JsonInclude(JsonInclude.Include.NON_NULL)

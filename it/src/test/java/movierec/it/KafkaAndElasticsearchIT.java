@@ -8,9 +8,11 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import movierec.common.Impression;
 import movierec.common.MovierecConfig;
 import movierec.common.RatingEvent;
 import movierec.es.EsClients;
+import movierec.es.EsScan;
 import movierec.es.IndexBootstrap;
 import movierec.kafka.EventProducer;
 import movierec.kafka.Topics;
@@ -79,6 +81,45 @@ class KafkaAndElasticsearchIT {
                     Map.class);
             assertThat(r.hits().hits()).extracting(h -> h.id()).containsExactly("1");
             assertThat(new IndexBootstrap(es, c).currentIndex("movies")).isEqualTo("es_movies_v1");
+        }
+    }
+
+    @Test
+    void aPointInTimeScanReadsEveryDocumentOnceThoughItsSortTies() throws Exception {
+        MovierecConfig c = TestStack.namespace("pit_");
+        String index = c.index("impressions");
+        int lists = 25_000; // pages of 10,000: the ties span both page boundaries
+        try (ElasticsearchClient es = EsClients.create(c)) {
+            List<co.elastic.clients.elasticsearch.core.bulk.BulkOperation> ops = new ArrayList<>();
+            for (int i = 0; i < lists; i++) {
+                Impression doc = new Impression(
+                        "i-" + i,
+                        (long) i,
+                        Impression.RECOMMENDATIONS,
+                        null,
+                        "v1",
+                        "blend",
+                        List.of(1L),
+                        1_000 + i % 3);
+                ops.add(co.elastic.clients.elasticsearch.core.bulk.BulkOperation.of(
+                        b -> b.index(x -> x.index(index).id(doc.id()).document(doc))));
+            }
+            for (int from = 0; from < lists; from += 5_000) {
+                var chunk = ops.subList(from, from + 5_000);
+                assertThat(es.bulk(b -> b.operations(chunk)).errors()).isFalse();
+            }
+            es.indices().refresh(r -> r.index(index));
+            List<Long> users = new ArrayList<>();
+            long n = EsScan.scanPointInTime(
+                    es,
+                    index,
+                    null,
+                    List.of("served_at"),
+                    List.of("user_id"),
+                    Impression.class,
+                    i -> users.add(i.userId()));
+            assertThat(n).isEqualTo(lists);
+            assertThat(users).doesNotHaveDuplicates().hasSize(lists);
         }
     }
 
