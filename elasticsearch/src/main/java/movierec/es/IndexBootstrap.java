@@ -27,7 +27,15 @@ import movierec.common.MovierecConfig;
  */
 public final class IndexBootstrap {
     public static final List<String> INDICES = List.of(
-            "movies", "users", "ratings", "models", "api_keys", "stream_progress", "impressions", "experiments");
+            "movies",
+            "users",
+            "ratings",
+            "models",
+            "api_keys",
+            "stream_progress",
+            "impressions",
+            "experiments",
+            "erasures");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ElasticsearchClient es;

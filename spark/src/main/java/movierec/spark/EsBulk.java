@@ -1,6 +1,7 @@
 package movierec.spark;
 
 import co.elastic.clients.elasticsearch.ElasticsearchClient;
+import co.elastic.clients.elasticsearch._types.VersionType;
 import co.elastic.clients.elasticsearch.core.BulkResponse;
 import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import co.elastic.clients.elasticsearch.core.bulk.BulkResponseItem;
@@ -79,8 +80,25 @@ public final class EsBulk {
         return BulkOperation.of(b -> b.index(i -> i.index(index).id(id).document(doc)));
     }
 
+    /**
+     * Indexes the document only if {@code version} is above the stored one's (Elasticsearch's external versioning): a
+     * replayed older write never replaces a newer one. Answers 409 when it is not newer, which {@link #write} accepts.
+     */
+    public static BulkOperation indexIfNewer(String index, String id, Object doc, long version) {
+        return BulkOperation.of(b -> b.index(i -> i.index(index)
+                .id(id)
+                .version(version)
+                .versionType(VersionType.External)
+                .document(doc)));
+    }
+
     public static BulkOperation delete(String index, String id) {
         return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
+    }
+
+    /** An {@link #indexIfNewer} whose document has a newer version already. */
+    private static boolean newerExists(BulkOperation op) {
+        return op.isIndex() && op.index().versionType() == VersionType.External;
     }
 
     private static BulkOperation asUpsert(BulkOperation create) {
@@ -188,6 +206,7 @@ public final class EsBulk {
                     // an updateIfExists of a missing document (an upsert never answers this)
                     if (item.status() == 404
                             && "document_missing_exception".equals(item.error().type())) continue;
+                    if (item.status() == 409 && newerExists(pending.get(i))) continue;
                     if (item.status() == 409 && pending.get(i).isCreate()) {
                         existing.add(asUpsert(pending.get(i)));
                     } else if (item.status() == 429 || item.status() >= 500) {

@@ -29,8 +29,8 @@ import scala.jdk.javaapi.CollectionConverters;
  * movie-keyed stage (which takes the rating out of the movie's statistics and deletes its document) and tombstones the
  * forgotten keys of the compacted {@code ratings.pairs}. For {@code keepMs} it remembers E alone, so that a pair from
  * before E arriving late (a rating held until its movie arrived, a skewed backlog) is erased too; then nothing of the
- * user is left. The profile of a new erasure also carries its time, which the writer passes to the
- * impressions query ({@link ImpressionsByUser}): the lists served to the user before it go too.
+ * user is left in its state. The profile of a new erasure also carries its time, which the writer passes to the
+ * impressions query ({@link ImpressionsSink}): the lists served to the user before it go too.
  */
 public final class RatingsByUser extends StatefulProcessor<Long, PairChange, RatingsByUser.Profile> {
     public static final int TOP_GENRES = 3;

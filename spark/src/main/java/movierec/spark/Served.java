@@ -23,9 +23,6 @@ import movierec.common.ImpressionBatch;
  * stream job. Only a marker, or a list logged before the API sent headers, is parsed.
  */
 public final class Served implements Serializable {
-    /** The key of anonymous visitors' lists. */
-    public static final long ANONYMOUS = 0;
-
     /** The marker's JSON: which user, and when their erasure was made (the erasure event's time). */
     record Erasure(long userId, long erasedAt) {}
 
@@ -98,11 +95,6 @@ public final class Served implements Serializable {
         s.userId = userId;
         s.erasedAt = erasedAt;
         return s;
-    }
-
-    /** The key of the user-keyed stage: the user, or {@link #ANONYMOUS}. */
-    static long userKey(Served s) {
-        return s.userId == null ? ANONYMOUS : s.userId;
     }
 
     /** The marker the users query's writer sends for an erased user (keyed by user id). */

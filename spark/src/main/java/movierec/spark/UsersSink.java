@@ -7,6 +7,7 @@ import java.util.concurrent.Future;
 import movierec.common.Events;
 import movierec.common.RatingEvent;
 import movierec.common.VectorLayout;
+import movierec.es.ErasureDoc;
 import movierec.es.ModelCache;
 import movierec.es.UserDoc;
 import org.apache.kafka.clients.producer.RecordMetadata;
@@ -17,7 +18,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
  * sequential context of their latest movies and their genre taste ({@link ModelCache.Model#userVector}) — upserted
  * into {@code users}. The next API call reads it with a real-time GET. An erased user's document is deleted, and what
  * the erasure forgot is sent on: one retraction per pair to {@code ratings.erasures}, one tombstone per key to the
- * compacted {@code ratings.pairs}, and an erasure marker to {@code impressions} ({@link ImpressionsByUser}).
+ * compacted {@code ratings.pairs}, and to the served lists an erasure record in {@code erasures} and a marker to
+ * {@code impressions} ({@link ImpressionsSink}).
  */
 public final class UsersSink {
     private UsersSink() {}
@@ -25,7 +27,6 @@ public final class UsersSink {
     /** One partition of a batch (an {@link ExecutorSink.PartitionWriter}). */
     static void write(ExecutorClients x, Iterator<RatingsByUser.Profile> profiles, BatchMetrics metrics) {
         String index = x.config.index("users");
-        String impressionsTopic = x.config.topic("impressions");
         String erasuresTopic = x.config.topic("ratings.erasures");
         String pairsTopic = x.config.topic("ratings.pairs");
         ModelCache.Model model = x.models.current();
@@ -33,12 +34,11 @@ public final class UsersSink {
         EsBulk.Writer ops = x.bulk.writer();
         List<Long> producedAt = new ArrayList<>();
         List<Future<RecordMetadata>> sends = new ArrayList<>();
+        List<ErasureDoc> erasures = new ArrayList<>();
         while (profiles.hasNext()) {
             RatingsByUser.Profile p = profiles.next();
             String id = String.valueOf(p.getUserId());
-            // a new erasure: the impressions query erases the lists served to the user
-            if (p.getErasedAt() != null)
-                sends.add(x.kafka.send(impressionsTopic, id, Served.erasure(p.getUserId(), p.getErasedAt())));
+            if (p.getErasedAt() != null) erasures.add(new ErasureDoc(p.getUserId(), p.getErasedAt()));
             ops.add(p.isErased() ? EsBulk.delete(index, id) : EsBulk.upsert(index, id, document(p, model, now)));
             producedAt.addAll(p.getAppliedProducedAt());
             for (long movieId : p.getErasedMovieIds()) {
@@ -47,6 +47,7 @@ public final class UsersSink {
             }
             for (String key : p.getForgottenKeys()) sends.add(x.kafka.send(pairsTopic, key, null));
         }
+        eraseServedLists(x, erasures, sends);
         ops.close();
         x.kafka.await(sends);
         // applied = acknowledged by Elasticsearch, so readable by the API's real-time GET from now on
@@ -54,6 +55,23 @@ public final class UsersSink {
         for (long t : producedAt) metrics.applied.add(applied - t);
         metrics.writeMs.add(ops.blockedMs());
         metrics.out.add(ops.count());
+    }
+
+    /**
+     * New erasures reach the served lists: each erasure's record in {@code erasures}, acknowledged before its marker
+     * goes to the {@code impressions} topic. So every impressions batch that can contain the marker, and every later one,
+     * finds the record and drops the user's lists served before it; the marker's batch deletes those indexed earlier.
+     */
+    private static void eraseServedLists(
+            ExecutorClients x, List<ErasureDoc> erasures, List<Future<RecordMetadata>> sends) {
+        if (erasures.isEmpty()) return;
+        String index = x.config.index("erasures");
+        x.bulk.write(erasures.stream()
+                .map(e -> EsBulk.indexIfNewer(index, String.valueOf(e.userId()), e, e.erasedAt()))
+                .toList());
+        String topic = x.config.topic("impressions");
+        for (ErasureDoc e : erasures)
+            sends.add(x.kafka.send(topic, String.valueOf(e.userId()), Served.erasure(e.userId(), e.erasedAt())));
     }
 
     static UserDoc document(RatingsByUser.Profile p, ModelCache.Model model, long now) {

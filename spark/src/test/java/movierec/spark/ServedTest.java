@@ -35,7 +35,7 @@ class ServedTest {
         assertThat(doc.path("served_at").asLong()).isEqualTo(1000);
         assertThat(doc.has("movie_id")).isFalse(); // absent, not null: the index is strict
         assertThat(served.get(1).getId()).isEqualTo("i-2");
-        assertThat(Served.userKey(served.get(1))).isEqualTo(Served.ANONYMOUS); // an anonymous visitor's
+        assertThat(served.get(1).getUserId()).isNull(); // an anonymous visitor's
         assertThat(served.get(1).getDocument()).isEqualTo(Events.toJson(anonymous));
     }
 
@@ -76,7 +76,28 @@ class ServedTest {
         assertThat(s.getUserId()).isEqualTo(7);
         assertThat(s.getErasedAt()).isEqualTo(50_000);
         assertThat(s.getDocument()).isNull();
-        assertThat(ImpressionsByUser.servedBefore(50_000)).isEqualTo(50_000 + ImpressionsByUser.CLOCK_SKEW_MS);
+        assertThat(ImpressionsSink.servedBefore(50_000)).isEqualTo(50_000 + ImpressionsSink.CLOCK_SKEW_MS);
+    }
+
+    @Test
+    void aListIsErasedWhenItsUserWasErasedAfterItWasServedAllowingForClockSkew() {
+        Map<Long, Long> erasedAt = Map.of(7L, 50_000L);
+        assertThat(ImpressionsSink.erased(list(7L, 40_000), erasedAt)).isTrue();
+        // served a little after the erasure's time by a server whose clock is ahead: still erased
+        assertThat(ImpressionsSink.erased(list(7L, 50_000 + ImpressionsSink.CLOCK_SKEW_MS - 1), erasedAt))
+                .isTrue();
+        // served after the erasure (the user came back): kept
+        assertThat(ImpressionsSink.erased(list(7L, 50_000 + ImpressionsSink.CLOCK_SKEW_MS), erasedAt))
+                .isFalse();
+        assertThat(ImpressionsSink.erased(list(8L, 40_000), erasedAt)).isFalse(); // another user
+        assertThat(ImpressionsSink.erased(list(null, 40_000), erasedAt)).isFalse(); // an anonymous visitor
+    }
+
+    private static Served list(Long userId, long servedAt) {
+        Served s = new Served();
+        s.setUserId(userId);
+        s.setServedAt(servedAt);
+        return s;
     }
 
     private static byte[] utf8(String s) {
