@@ -230,7 +230,6 @@ public final class ApiServer implements AutoCloseable {
         models.close();
         producer.close();
         impressions.close();
-        progress.close();
         try {
             es.close();
         } catch (IOException ignored) {

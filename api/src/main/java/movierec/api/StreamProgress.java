@@ -5,10 +5,9 @@ import co.elastic.clients.elasticsearch.core.GetResponse;
 import java.util.Arrays;
 import movierec.common.LatencyHistogram;
 import movierec.common.MovierecConfig;
+import movierec.es.ErasureDoc;
 import movierec.es.StoreUnavailable;
 import movierec.es.StreamProgressDoc;
-import movierec.kafka.KeyedEnd;
-import movierec.kafka.Topics;
 
 /**
  * The stream job's progress as the API sees it (the {@link StreamProgressDoc} the job's driver rewrites as batches
@@ -16,16 +15,12 @@ import movierec.kafka.Topics;
  * latency histogram for {@code /api/metrics}. Read with real-time GETs, at most one per {@link #POLL_MS} however many
  * requests wait, so waiting clients cost Elasticsearch a few small reads a second.
  */
-final class StreamProgress implements AutoCloseable {
+final class StreamProgress {
     static final long POLL_MS = 20;
 
     private final Polled<StreamProgressDoc> progress;
-    private final KeyedEnd ends;
-    private final String impressionsTopic;
 
     StreamProgress(ElasticsearchClient es, MovierecConfig config) {
-        this.ends = new KeyedEnd(config);
-        this.impressionsTopic = config.topic(Topics.IMPRESSIONS);
         String index = config.index("stream_progress");
         this.progress = new Polled<>(() -> {
             GetResponse<StreamProgressDoc> r = StoreUnavailable.call(
@@ -50,19 +45,15 @@ final class StreamProgress implements AutoCloseable {
     }
 
     /**
-     * Whether the impressions query has committed every record keyed by the user that is in the {@code impressions}
-     * topic now. Asked once the user's erasure is applied: its marker is in the topic by then, so a yes means the
-     * lists served before the erasure are deleted, or dropped on arrival, and none can land later.
+     * Whether the impressions query has read past the marker of the erasure {@code record} (read once the erasure is
+     * applied): from then on no list served before it can land. The marker's position is fixed, so once true this stays
+     * true however many lists arrive after it. No record once applied means it expired, two weeks after the erasure.
      */
-    boolean impressionsCaughtUp(long userId) {
-        KeyedEnd.End end = ends.of(impressionsTopic, String.valueOf(userId));
+    boolean markerRead(ErasureDoc record) {
+        if (record == null) return true;
+        if (record.markerOffset() == null) return false;
         StreamProgressDoc p = progress.get(POLL_MS);
-        return p != null && p.impressionsRead(end.partition(), end.offset());
-    }
-
-    @Override
-    public void close() {
-        ends.close();
+        return p != null && p.impressionsRead(record.markerPartition(), record.markerOffset() + 1);
     }
 
     /** The stream job's event -> applied latencies since it started; null before it published any. */

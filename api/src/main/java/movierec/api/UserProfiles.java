@@ -9,6 +9,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import movierec.common.MovierecConfig;
+import movierec.es.ErasureDoc;
 import movierec.es.RatingDoc;
 import movierec.es.StoreUnavailable;
 import movierec.es.UserDoc;
@@ -73,6 +74,13 @@ public final class UserProfiles {
         return StoreUnavailable.call(
                         () -> es.exists(e -> e.index(config.index("users")).id(String.valueOf(userId))))
                 .value();
+    }
+
+    /** The record of the user's latest erasure (kept two weeks), or null. */
+    ErasureDoc erasure(long userId) {
+        GetResponse<ErasureDoc> r = StoreUnavailable.call(
+                () -> es.get(g -> g.index(config.index("erasures")).id(String.valueOf(userId)), ErasureDoc.class));
+        return r.found() ? r.source() : null;
     }
 
     /** How many documents of the user {@code index} ({@code ratings}, {@code impressions}) holds, as of its last refresh. */

@@ -212,10 +212,11 @@ final class UserRoutes {
     }
 
     /**
-     * An erasure's progress, from what is left: the user's document, rating documents and served lists. Nothing about the erasure is
-     * stored (it would mention the user), so with {@code after=TOKEN} (the erasure's token) it also says whether the
-     * stream job has applied the erasure event yet: {@code pending}, then {@code erasing} while documents remain or
-     * the impressions query has not read the erasure's marker yet, then {@code complete}. Without a token: {@code complete} when nothing of the user is held, else {@code held}.
+     * An erasure's progress, from what is left: the user's document, rating documents and served lists. With
+     * {@code after=TOKEN} (the erasure's token) it also says whether the stream job has applied the erasure event yet:
+     * {@code pending}, then {@code erasing} while documents remain or the impressions query has not read past the
+     * erasure's marker (its position is in the erasure's record), then {@code complete}. Without a token:
+     * {@code complete} when nothing of the user is held, else {@code held}.
      */
     void erasure(Context ctx) {
         long userId = Params.id(ctx, "userId");
@@ -228,7 +229,7 @@ final class UserRoutes {
         boolean nothingLeft = !profile && ratings == 0 && served == 0;
         // The erasure reaches the served lists last, through a marker the impressions query reads on its own trigger:
         // until it has, a list served just before the erasure may still land (and be deleted then).
-        boolean listsDone = !Boolean.TRUE.equals(applied) || !nothingLeft || progress.impressionsCaughtUp(userId);
+        boolean listsDone = !Boolean.TRUE.equals(applied) || !nothingLeft || progress.markerRead(users.erasure(userId));
         String status = Boolean.FALSE.equals(applied)
                 ? "pending"
                 : nothingLeft && listsDone ? "complete" : token != null ? "erasing" : "held";

@@ -1,6 +1,7 @@
 package movierec.es;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonProperty;
 
 /**
@@ -9,9 +10,22 @@ import com.fasterxml.jackson.annotation.JsonProperty;
  * to the user before it (within the clock skew) whenever the list arrives, so a list still in an API server's buffer,
  * or replayed from the topic, never lands after the erasure. It keeps nothing of the user but the id and this time,
  * and only as long as the {@code impressions} topic may still hold lists served before it (two weeks), as the topic
- * itself holds them.
+ * itself holds them. Once the marker is acknowledged the record also says where it is ({@code marker_partition},
+ * {@code marker_offset}): the API's erasure status is {@code complete} once the impressions query has read past it.
  */
 @JsonIgnoreProperties(ignoreUnknown = true)
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public record ErasureDoc(
         @JsonProperty("user_id") long userId,
-        @JsonProperty("erased_at") long erasedAt) {}
+        @JsonProperty("erased_at") long erasedAt,
+        @JsonProperty("marker_partition") Integer markerPartition,
+        @JsonProperty("marker_offset") Long markerOffset) {
+    public ErasureDoc(long userId, long erasedAt) {
+        this(userId, erasedAt, null, null);
+    }
+
+    /** The record once its marker is in the {@code impressions} topic at {@code partition}, {@code offset}. */
+    public ErasureDoc withMarker(int partition, long offset) {
+        return new ErasureDoc(userId, erasedAt, partition, offset);
+    }
+}

@@ -92,13 +92,27 @@ public final class EsBulk {
                 .document(doc)));
     }
 
+    /**
+     * Like {@link #indexIfNewer}, but also replaces a document of the same version (external_gte): the same fact,
+     * completed.
+     */
+    public static BulkOperation indexIfNotOlder(String index, String id, Object doc, long version) {
+        return BulkOperation.of(b -> b.index(i -> i.index(index)
+                .id(id)
+                .version(version)
+                .versionType(VersionType.ExternalGte)
+                .document(doc)));
+    }
+
     public static BulkOperation delete(String index, String id) {
         return BulkOperation.of(b -> b.delete(d -> d.index(index).id(id)));
     }
 
-    /** An {@link #indexIfNewer} whose document has a newer version already. */
+    /** An {@link #indexIfNewer} or {@link #indexIfNotOlder} whose document has a newer version already. */
     private static boolean newerExists(BulkOperation op) {
-        return op.isIndex() && op.index().versionType() == VersionType.External;
+        return op.isIndex()
+                && (op.index().versionType() == VersionType.External
+                        || op.index().versionType() == VersionType.ExternalGte);
     }
 
     private static BulkOperation asUpsert(BulkOperation create) {

@@ -1,5 +1,6 @@
 package movierec.spark;
 
+import co.elastic.clients.elasticsearch.core.bulk.BulkOperation;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -47,7 +48,7 @@ public final class UsersSink {
             }
             for (String key : p.getForgottenKeys()) sends.add(x.kafka.send(pairsTopic, key, null));
         }
-        eraseServedLists(x, erasures, sends);
+        eraseServedLists(x, erasures);
         ops.close();
         x.kafka.await(sends);
         // applied = acknowledged by Elasticsearch, so readable by the API's real-time GET from now on
@@ -61,17 +62,28 @@ public final class UsersSink {
      * New erasures reach the served lists: each erasure's record in {@code erasures}, acknowledged before its marker
      * goes to the {@code impressions} topic. So every impressions batch that can contain the marker, and every later one,
      * finds the record and drops the user's lists served before it; the marker's batch deletes those indexed earlier.
+     * Then the record gets the marker's position, for the API's erasure status (a retried task rewrites it with the
+     * position of its own marker: the same erasure, so the same version).
      */
-    private static void eraseServedLists(
-            ExecutorClients x, List<ErasureDoc> erasures, List<Future<RecordMetadata>> sends) {
+    private static void eraseServedLists(ExecutorClients x, List<ErasureDoc> erasures) {
         if (erasures.isEmpty()) return;
         String index = x.config.index("erasures");
         x.bulk.write(erasures.stream()
                 .map(e -> EsBulk.indexIfNewer(index, String.valueOf(e.userId()), e, e.erasedAt()))
                 .toList());
         String topic = x.config.topic("impressions");
+        List<Future<RecordMetadata>> markers = new ArrayList<>();
         for (ErasureDoc e : erasures)
-            sends.add(x.kafka.send(topic, String.valueOf(e.userId()), Served.erasure(e.userId(), e.erasedAt())));
+            markers.add(x.kafka.send(topic, String.valueOf(e.userId()), Served.erasure(e.userId(), e.erasedAt())));
+        List<RecordMetadata> written = x.kafka.await(markers);
+        List<BulkOperation> located = new ArrayList<>();
+        for (int i = 0; i < erasures.size(); i++) {
+            ErasureDoc e = erasures.get(i);
+            RecordMetadata m = written.get(i);
+            located.add(EsBulk.indexIfNotOlder(
+                    index, String.valueOf(e.userId()), e.withMarker(m.partition(), m.offset()), e.erasedAt()));
+        }
+        x.bulk.write(located);
     }
 
     static UserDoc document(RatingsByUser.Profile p, ModelCache.Model model, long now) {
