@@ -85,11 +85,7 @@ public final class EsBulk {
      * replayed older write never replaces a newer one. Answers 409 when it is not newer, which {@link #write} accepts.
      */
     public static BulkOperation indexIfNewer(String index, String id, Object doc, long version) {
-        return BulkOperation.of(b -> b.index(i -> i.index(index)
-                .id(id)
-                .version(version)
-                .versionType(VersionType.External)
-                .document(doc)));
+        return indexVersioned(index, id, doc, version, VersionType.External);
     }
 
     /**
@@ -97,11 +93,12 @@ public final class EsBulk {
      * completed.
      */
     public static BulkOperation indexIfNotOlder(String index, String id, Object doc, long version) {
-        return BulkOperation.of(b -> b.index(i -> i.index(index)
-                .id(id)
-                .version(version)
-                .versionType(VersionType.ExternalGte)
-                .document(doc)));
+        return indexVersioned(index, id, doc, version, VersionType.ExternalGte);
+    }
+
+    private static BulkOperation indexVersioned(String index, String id, Object doc, long version, VersionType type) {
+        return BulkOperation.of(b -> b.index(
+                i -> i.index(index).id(id).version(version).versionType(type).document(doc)));
     }
 
     public static BulkOperation delete(String index, String id) {
