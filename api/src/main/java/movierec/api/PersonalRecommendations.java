@@ -79,9 +79,9 @@ public final class PersonalRecommendations {
     /**
      * Personalised top-k for a stored user. Results are cached per (user, request, version of the user's document,
      * model version): a new rating rewrites the user document, which changes its version, so the cache can never
-     * serve a stale list, and a repeated request costs one real-time GET instead of a kNN search. {@code diversity}
-     * (0..1, see {@link Diversity}) re-ranks for variety; 0 is the model's order. Lists without a user vector (popular
-     * movies) are served as they are.
+     * serve a stale list, and a repeated request costs one real-time GET of the version alone instead of a kNN search.
+     * {@code diversity} (0..1, see {@link Diversity}) re-ranks for variety; 0 is the model's order. Lists without a user
+     * vector (popular movies) are served as they are.
      */
     public ForUser forUser(long userId, int k, Filters filters, double diversity) {
         return forUser(userId, k, filters, diversity, Experiment.Kind.BLEND);
@@ -93,16 +93,23 @@ public final class PersonalRecommendations {
      * {@code next} as the blend with its top 100 re-ranked by what follows the user's last movies ({@link NextMovies}),
      * and {@code popularity} by the most rated movies the user has not rated.
      */
-    public ForUser forUser(long userId, int k, Filters filters, double diversity, Experiment.Kind kind) {
-        UserProfiles.Profile p = users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
-        if (p == null) return new ForUser(popular.excluding(Set.of(), List.of(), k, filters), null, null, null);
+    public ForUser forUser(long userId, int k, Filters requested, double diversity, Experiment.Kind kind) {
         // one model for the whole list: its vectors score the hits and split the scores into reasons
         ModelCache.Model m = models.current();
+        // A repeated request asks Elasticsearch only for the document's version: everything the list depends on in
+        // the document (history, vector, dismissals) changes it. The fields are read on a miss only.
+        Long seen = users.version(userId);
+        if (seen != null) {
+            ForUser cached = cache.get(cacheKey(userId, k, requested, diversity, seen, m.version()) + "|" + kind);
+            if (cached != null) return cached;
+        }
+        UserProfiles.Profile p = seen == null ? null : users.profile(userId, UserProfiles.RECOMMEND_FIELDS);
+        if (p == null) return new ForUser(popular.excluding(Set.of(), List.of(), k, requested), null, null, null);
+        // keyed by the version read with the fields, which may be newer than the one seen above
+        String key = cacheKey(userId, k, requested, diversity, p.version(), m.version()) + "|" + kind;
         // "not interested": never shown to this user, whatever else asks for them
-        filters = filters.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
-        String key = cacheKey(userId, k, filters, diversity, p.version(), m.version()) + "|" + kind;
-        ForUser cached = cache.get(key);
-        if (cached != null) return cached;
+        Filters filters =
+                requested.excluding(p.doc().dismissedMovieIds(), p.doc().dismissedGenres());
         // popularity ranks without the user's vector: no fold-in for it
         float[] vector = kind == Experiment.Kind.POPULARITY || p.vector() == null ? null : vectorFor(m, p);
         List<Recommendation> fresh;

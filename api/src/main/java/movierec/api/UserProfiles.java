@@ -65,8 +65,24 @@ public final class UserProfiles {
         UserDoc doc = r.source();
         float[] vector = doc.embedding() == null || doc.embedding().length == 0 ? null : doc.embedding();
         Set<Long> rated = doc.ratedMovieIds() == null ? Set.of() : new HashSet<>(doc.ratedMovieIds());
-        long version = (r.primaryTerm() == null ? 0 : r.primaryTerm() << 40) + (r.seqNo() == null ? 0 : r.seqNo());
-        return new Profile(userId, doc, vector, rated, doc.topGenres() == null ? List.of() : doc.topGenres(), version);
+        return new Profile(
+                userId, doc, vector, rated, doc.topGenres() == null ? List.of() : doc.topGenres(), version(r));
+    }
+
+    /**
+     * The version of the user's document (as in {@link Profile#version()}), or null when they have none. A real-time
+     * GET without {@code _source}: Elasticsearch reads the version and loads no field, in particular it does not
+     * rebuild the vector, which Elasticsearch 9 keeps outside {@code _source}.
+     */
+    Long version(long userId) {
+        GetResponse<UserDoc> r = StoreUnavailable.call(() -> es.get(
+                g -> g.index(config.index("users")).id(String.valueOf(userId)).source(s -> s.fetch(false)),
+                UserDoc.class));
+        return r.found() ? version(r) : null;
+    }
+
+    private static long version(GetResponse<?> r) {
+        return (r.primaryTerm() == null ? 0 : r.primaryTerm() << 40) + (r.seqNo() == null ? 0 : r.seqNo());
     }
 
     /** True when the user has a document (a profile, or dismissals). */
