@@ -229,8 +229,7 @@ final class ApiBench {
                                             + "round by round %.3f× ± %.3f, 95 %% interval over %d round pairs): **%s**. "
                                             + "In CPU per request, this JVM's and the stack's processes' together: "
                                             + "%+.1f %% ± %.1f (round by round): **%s**. With both cores busy a request's "
-                                            + "CPU is what sets the throughput, and it does not move with the machine's "
-                                            + "speed from round to round as much as the throughput does.",
+                                            + "CPU is what sets the throughput; the pairs below show both.",
                                     ratio,
                                     mean(c.roundRatios()),
                                     margin95(c.roundRatios()),
