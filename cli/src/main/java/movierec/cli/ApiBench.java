@@ -438,6 +438,8 @@ final class ApiBench {
         report.md("|---:|---:|---:|---:|---:|---:|---:|");
         double[] throughput = c.roundRatios();
         double[] cpu = c.cpuRatios();
+        double[] aCpu = Comparison.cpuPerRequest(c.aCpu(), c.aRounds());
+        double[] bCpu = Comparison.cpuPerRequest(c.bCpu(), c.bRounds());
         for (int i = 0; i < throughput.length; i++) {
             report.md(String.format(
                     "| %d | %,.0f | %,.0f | %.3f | %,.0f | %,.0f | %.3f |",
@@ -445,8 +447,8 @@ final class ApiBench {
                     c.aRounds()[i].throughput(),
                     c.bRounds()[i].throughput(),
                     throughput[i],
-                    1e6 * c.aCpu()[i] / c.aRounds()[i].requests(),
-                    1e6 * c.bCpu()[i] / c.bRounds()[i].requests(),
+                    1e6 * aCpu[i],
+                    1e6 * bCpu[i],
                     cpu[i]));
         }
         report.md("");
@@ -524,11 +526,19 @@ final class ApiBench {
             return r;
         }
 
-        /** Each round pair's CPU per request (all the processes measured), a ÷ b. */
+        /** Each round's CPU seconds per request (all the processes measured), of a's rounds or b's. */
+        static double[] cpuPerRequest(double[] cpu, LoadGenerator.Result[] rounds) {
+            double[] r = new double[rounds.length];
+            for (int i = 0; i < r.length; i++) r[i] = cpu[i] / rounds[i].requests();
+            return r;
+        }
+
+        /** Each round pair's CPU per request, a ÷ b. */
         double[] cpuRatios() {
-            double[] r = new double[aRounds.length];
-            for (int i = 0; i < r.length; i++)
-                r[i] = (aCpu[i] / aRounds[i].requests()) / (bCpu[i] / bRounds[i].requests());
+            double[] a = cpuPerRequest(aCpu, aRounds);
+            double[] b = cpuPerRequest(bCpu, bRounds);
+            double[] r = new double[a.length];
+            for (int i = 0; i < r.length; i++) r[i] = a[i] / b[i];
             return r;
         }
     }
