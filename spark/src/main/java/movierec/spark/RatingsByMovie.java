@@ -103,13 +103,17 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
         List<Event> ratings = new ArrayList<>();
         List<Event> erasures = new ArrayList<>();
         boolean announced = false;
+        // Each state read is a RocksDB lookup through Spark's encoders: a value is read once (null when absent), not
+        // checked with exists() and then read.
+        MovieInfo known = movie.get();
         while (rows.hasNext()) {
             Event e = rows.next();
             if (e.isMovie()) {
                 // a movie's events share a Kafka partition: the highest offset is its latest version
-                MovieInfo known = movie.exists() ? movie.get() : null;
-                if (known == null || e.getOffset() >= known.getOffset())
-                    movie.update(new MovieInfo(e.getGenres(), e.getOffset()));
+                if (known == null || e.getOffset() >= known.getOffset()) {
+                    known = new MovieInfo(e.getGenres(), e.getOffset());
+                    movie.update(known);
+                }
                 announced = true;
             } else if (e.getDismissed() != null) {
                 // "not interested" changes no statistics: straight on to the user, known movie or not (the API
@@ -122,7 +126,7 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             }
         }
         // an erasure's retractions name only pairs the users' stage had: a movie this stage does not know has none
-        if (!movie.exists()) {
+        if (known == null) {
             long now = timers.getCurrentProcessingTimeInMs();
             for (Event e : ratings) {
                 e.setHeldSince(now);
@@ -136,7 +140,7 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             held.clear();
             Timers.clear(getHandle());
         }
-        apply(movieId, ratings, erasures, timers.getCurrentProcessingTimeInMs(), out);
+        apply(movieId, known.getGenres(), ratings, erasures, timers.getCurrentProcessingTimeInMs(), out);
         return CollectionConverters.asScala(out).iterator();
     }
 
@@ -145,7 +149,8 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
             Long movieId, TimerValues timers, ExpiredTimerInfo expired) {
         List<Emitted> out = new ArrayList<>();
         if (movie.exists()) {
-            if (statsDue.exists() && statsDue.get() <= expired.getExpiryTimeInMs()) {
+            Long due = statsDue.get();
+            if (due != null && due <= expired.getExpiryTimeInMs()) {
                 out.add(Emitted.stats(movieId, stats.get()));
                 statsWrittenAt.update(timers.getCurrentProcessingTimeInMs());
                 statsDue.clear();
@@ -170,9 +175,11 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
      * once, then the statistics (or leaves them to the timer, see the class comment; an erasure's are written at once,
      * so that when its rating documents are gone the statistics no longer count them either).
      */
-    private void apply(long movieId, List<Event> ratings, List<Event> erasures, long now, List<Emitted> out) {
+    private void apply(
+            long movieId, List<String> genres, List<Event> ratings, List<Event> erasures, long now, List<Emitted> out) {
         if (ratings.isEmpty() && erasures.isEmpty()) return;
-        MovieStats s = stats.exists() ? stats.get() : new MovieStats();
+        MovieStats s = stats.get();
+        if (s == null) s = new MovieStats();
         Map<Long, Event> changed = new LinkedHashMap<>();
         boolean latestRemoved = false;
         for (Event e : ratings) {
@@ -198,15 +205,16 @@ public final class RatingsByMovie extends StatefulProcessor<Long, RatingsByMovie
         if (changed.isEmpty() && erased.isEmpty()) return;
         if (latestRemoved) s.setLastRatedAt(latestActive());
         stats.update(s);
-        List<String> genres = movie.get().getGenres();
         for (Event e : changed.values()) out.add(Emitted.pair(PairChange.of(e, genres)));
         for (Event e : erased) out.add(Emitted.erased(PairChange.of(e, genres)));
-        if (erased.isEmpty() && statsDue.exists()) return; // the timer will emit the latest
-        long next = statsWrittenAt.exists() ? statsWrittenAt.get() + statsIntervalMs : now;
+        Long due = statsDue.get();
+        if (erased.isEmpty() && due != null) return; // the timer will emit the latest
+        Long writtenAt = statsWrittenAt.get();
+        long next = writtenAt != null ? writtenAt + statsIntervalMs : now;
         if (next <= now || !erased.isEmpty()) {
             out.add(Emitted.stats(movieId, s));
             statsWrittenAt.update(now);
-            statsDue.clear(); // its timer finds nothing due
+            if (due != null) statsDue.clear(); // its timer finds nothing due
         } else {
             statsDue.update(next);
             registerTimer(next, true);

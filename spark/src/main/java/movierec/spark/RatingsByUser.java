@@ -67,10 +67,12 @@ public final class RatingsByUser extends StatefulProcessor<Long, PairChange, Rat
             Long userId, scala.collection.Iterator<PairChange> changes, TimerValues timers) {
         List<Long> producedAt = new ArrayList<>();
         Map<Long, PairChange> pairs = new LinkedHashMap<>(); // movie id -> its pair's latest change
-        if (ratings.exists()) ratings.get().foreach(c -> pairs.merge(c.getMovieId(), c, RatingsByUser::newer));
+        // a list state reads as empty when absent: no exists() lookup first
+        ratings.get().foreach(c -> pairs.merge(c.getMovieId(), c, RatingsByUser::newer));
         List<PairChange> added = new ArrayList<>();
         boolean rewrite = false;
-        long erasedUpTo = erasedBefore.exists() ? erasedBefore.get() : -1;
+        Long erasedBeforeOffset = erasedBefore.get(); // null when absent
+        long erasedUpTo = erasedBeforeOffset != null ? erasedBeforeOffset : -1;
         long erasure = erasedUpTo;
         long erasureTime = 0;
         List<String> forgotten = new ArrayList<>();

@@ -37,11 +37,11 @@ public final class RatingsSink {
                             p.getRating() == null
                                     ? EsBulk.delete(ratingsIndex, p.id())
                                     : EsBulk.index(ratingsIndex, p.id(), ratingDocument(p)));
-                    pairSends.add(x.kafka.send(pairsTopic, p.id(), p.toJson()));
+                    pairSends.add(x.kafka.send(pairsTopic, p.id(), p.encode()));
                 }
                 case "user" ->
                     pairSends.add(x.kafka.send(
-                            pairsTopic, e.getPair().id(), e.getPair().toJson()));
+                            pairsTopic, e.getPair().id(), e.getPair().encode()));
                 case "erased" -> ops.add(EsBulk.delete(ratingsIndex, e.getPair().id()));
                 case "stats" -> ops.add(EsBulk.upsert(moviesIndex, String.valueOf(e.getMovieId()), statsDocument(e)));
                 case "dead" -> {

@@ -165,9 +165,7 @@ public final class StreamJob {
         StreamingQuery users = readTopics(spark, config, config.topic("ratings.pairs"), true)
                 .select(col("value"))
                 .filter(col("value").isNotNull()) // an erasure's tombstones
-                .map(
-                        (MapFunction<Row, PairChange>) r -> PairChange.fromJson(r.getAs(0)),
-                        Encoders.bean(PairChange.class))
+                .map((MapFunction<Row, PairChange>) r -> PairChange.decode(r.getAs(0)), Encoders.bean(PairChange.class))
                 .groupByKey((MapFunction<PairChange, Long>) PairChange::getUserId, Encoders.LONG())
                 // processing time: how long an erasure is remembered is a timer
                 .transformWithState(
