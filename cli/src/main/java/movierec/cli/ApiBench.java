@@ -488,11 +488,7 @@ final class ApiBench {
     private static double[] cpuSeconds(List<LocalProcess> stack) {
         double[] out = new double[stack.size() + 2];
         out[stack.size() + 1] = jitSeconds(stack);
-        out[0] = ProcessHandle.current()
-                .info()
-                .totalCpuDuration()
-                .map(d -> d.toNanos() / 1e9)
-                .orElse(0.0);
+        out[0] = LocalProcess.thisJvmCpuSeconds();
         for (int i = 0; i < stack.size(); i++) out[i + 1] = stack.get(i).cpuSeconds();
         return out;
     }

@@ -75,12 +75,12 @@ final class IngestBench {
         }
         LocalProcess job = new LocalProcess(c, "stream-" + ns);
         job.start(List.of(c.home().resolve("spark/submit_spark_job.sh").toString(), "stream"), c.toEnv(), c.home());
-        LocalProcess elasticsearch = new Stack(base).elasticsearch();
+        Stack stack = new Stack(base);
+        LocalProcess elasticsearch = stack.elasticsearch();
         Pass cold;
         List<Pass> warm = new ArrayList<>();
-        // CPU of the job, of Elasticsearch, and of the job's JIT compiler threads
-        double[] cpuBefore = {0, 0, 0};
-        double[] cpuAfter = {0, 0, 0};
+        double[] cpuBefore = new double[5];
+        double[] cpuAfter = new double[5];
         try {
             Waits.untilIndexed(c, 600, System.err);
             cold = Pass.of(Waits.streamStatus(c), 0);
@@ -89,8 +89,7 @@ final class IngestBench {
                 System.err.printf(
                         "ingest: warm pass %d of %d, the same ratings by new users, produced while the job runs%n",
                         p, WARM_PASSES);
-                if (p == WARM_PASSES - STEADY_PASSES + 1)
-                    cpuBefore = new double[] {job.cpuSeconds(), elasticsearch.cpuSeconds(), job.jitSeconds()};
+                if (p == WARM_PASSES - STEADY_PASSES + 1) cpuBefore = cpuSeconds(job, elasticsearch, stack.kafka());
                 long producing = System.currentTimeMillis();
                 try (EventProducer producer = new EventProducer(c)) {
                     List<CompletableFuture<?>> sends = new ArrayList<>();
@@ -107,7 +106,7 @@ final class IngestBench {
                             .join();
                 }
                 Waits.untilIndexed(c, 600, System.err);
-                cpuAfter = new double[] {job.cpuSeconds(), elasticsearch.cpuSeconds(), job.jitSeconds()};
+                cpuAfter = cpuSeconds(job, elasticsearch, stack.kafka());
                 Pass now = Pass.of(Waits.streamStatus(c), producing);
                 warm.add(now.minus(before));
                 before = now;
@@ -195,23 +194,30 @@ final class IngestBench {
         double jobCpu = (cpuAfter[0] - cpuBefore[0]) / STEADY_PASSES;
         double esCpu = (cpuAfter[1] - cpuBefore[1]) / STEADY_PASSES;
         double jobJit = (cpuAfter[2] - cpuBefore[2]) / STEADY_PASSES;
+        double kafkaCpu = (cpuAfter[3] - cpuBefore[3]) / STEADY_PASSES;
+        double producerCpu = (cpuAfter[4] - cpuBefore[4]) / STEADY_PASSES;
         if (elasticsearch.running()) { // CPU is read from /proc: only for the local Elasticsearch
             int cores = Runtime.getRuntime().availableProcessors();
+            double all = jobCpu + esCpu + kafkaCpu + producerCpu;
             report.md(String.format(
                     "CPU per steady pass of %,d documents (seconds of CPU of each process tree): the stream job %.1f s "
                             + "(of which its JIT compiler threads %.1f s), "
-                            + "Elasticsearch %.1f s; raw `_bulk`: Elasticsearch %.1f s in %.1f s (one request at a time: bound by request latency, "
-                            + "not CPU). On %d shared cores the pass cannot take less than (job + Elasticsearch CPU) / cores = %.1f s, so here "
-                            + "the ratio cannot exceed **%.2f×** however the work overlaps; with the job on its own cores (a cluster's executors) "
-                            + "only Elasticsearch's %.1f s would share these.",
+                            + "Elasticsearch %.1f s, Kafka %.1f s, this benchmark's JVM (producing the pass's ratings) %.1f s; raw "
+                            + "`_bulk`: Elasticsearch %.1f s in %.1f s (one request at a time: bound by request latency, "
+                            + "not CPU). On %d shared cores the pass cannot take less than all of them / cores = %.1f s, so here "
+                            + "the ratio cannot exceed **%.2f×** however the work overlaps (the job and Elasticsearch alone: %.2f×); "
+                            + "with the job on its own cores (a cluster's executors) only Elasticsearch's %.1f s would share these.",
                     docs,
                     jobCpu,
                     jobJit,
                     esCpu,
+                    kafkaCpu,
+                    producerCpu,
                     rawCpu,
                     rawSecs,
                     cores,
-                    (jobCpu + esCpu) / cores,
+                    all / cores,
+                    rawSecs / (all / cores),
                     rawSecs / ((jobCpu + esCpu) / cores),
                     esCpu));
             report.md("");
@@ -229,6 +235,20 @@ final class IngestBench {
                 steady.stream().mapToLong(Pass::ratingsBatches).sum() / (double) STEADY_PASSES,
                 steady.stream().mapToLong(Pass::usersBatches).sum() / (double) STEADY_PASSES));
         report.md("");
+    }
+
+    /**
+     * CPU seconds so far of the job, Elasticsearch, the job's JIT compiler threads, Kafka and this JVM (which produces
+     * the passes' ratings): everything that shares the cores during a pass.
+     */
+    private static double[] cpuSeconds(LocalProcess job, LocalProcess elasticsearch, LocalProcess kafka) {
+        return new double[] {
+            job.cpuSeconds(),
+            elasticsearch.cpuSeconds(),
+            job.jitSeconds(),
+            kafka.cpuSeconds(),
+            LocalProcess.thisJvmCpuSeconds()
+        };
     }
 
     /**

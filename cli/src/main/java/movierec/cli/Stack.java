@@ -69,6 +69,10 @@ public final class Stack {
         return elasticsearch.process();
     }
 
+    public LocalProcess kafka() {
+        return kafka.process();
+    }
+
     public LocalProcess api() {
         return api;
     }

@@ -188,6 +188,11 @@ public final class LocalProcess {
         }
     }
 
+    /** CPU time this JVM has used so far, in seconds: a benchmark's own share of the cores it measures on. */
+    public static double thisJvmCpuSeconds() {
+        return cpu(ProcessHandle.current());
+    }
+
     private static double cpu(ProcessHandle h) {
         return h.info().totalCpuDuration().map(d -> d.toNanos() / 1e9).orElse(0.0);
     }
