@@ -24,13 +24,12 @@ public final class PairChange implements Serializable {
     /** The first byte of a binary record; a JSON one starts with '{'. */
     private static final byte BINARY_V1 = 1;
 
+    // the flags byte: which of the nullable numbers and booleans are set (a null string has length -1)
     private static final int HAS_RATING = 1;
-    private static final int HAS_SOURCE = 1 << 1;
-    private static final int HAS_DISMISSED = 1 << 2;
-    private static final int DISMISSED = 1 << 3;
-    private static final int HAS_DISMISSED_GENRE = 1 << 4;
-    private static final int HAS_ERASE = 1 << 5;
-    private static final int ERASE = 1 << 6;
+    private static final int HAS_DISMISSED = 1 << 1;
+    private static final int DISMISSED = 1 << 2;
+    private static final int HAS_ERASE = 1 << 3;
+    private static final int ERASE = 1 << 4;
 
     private long userId;
     private long movieId;
@@ -81,8 +80,8 @@ public final class PairChange implements Serializable {
     }
 
     /**
-     * The message on {@code ratings.pairs}: a version byte, a flags byte (which of the nullable fields are set), the
-     * numbers at fixed width, then the strings as length-prefixed UTF-8.
+     * The message on {@code ratings.pairs}: a version byte, a flags byte, the numbers at fixed width, then the strings
+     * as length-prefixed UTF-8.
      */
     public byte[] encode() {
         byte[] src = utf8(source);
@@ -93,10 +92,8 @@ public final class PairChange implements Serializable {
         for (int i = 0; i < names.length; i++) size += (names[i] = utf8(gs.get(i))).length;
         size += (src == null ? 0 : src.length) + (genre == null ? 0 : genre.length);
         int flags = (rating != null ? HAS_RATING : 0)
-                | (src != null ? HAS_SOURCE : 0)
                 | (dismissed != null ? HAS_DISMISSED : 0)
                 | (Boolean.TRUE.equals(dismissed) ? DISMISSED : 0)
-                | (genre != null ? HAS_DISMISSED_GENRE : 0)
                 | (erase != null ? HAS_ERASE : 0)
                 | (Boolean.TRUE.equals(erase) ? ERASE : 0);
         ByteBuffer b = ByteBuffer.allocate(size)
@@ -162,6 +159,7 @@ public final class PairChange implements Serializable {
     private static String getString(ByteBuffer b) {
         int n = b.getInt();
         if (n < 0) return null;
+        if (n > b.remaining()) throw new BufferUnderflowException();
         String s = new String(b.array(), b.arrayOffset() + b.position(), n, StandardCharsets.UTF_8);
         b.position(b.position() + n);
         return s;
